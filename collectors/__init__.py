@@ -1,0 +1,1 @@
+"""Jejaring collectors: configuration, platform collectors, the store and the refresh command."""

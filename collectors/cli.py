@@ -1,0 +1,66 @@
+"""Argument parsing and printing for ``python -m collectors``.
+
+Exit codes: 0 ok, 1 some accounts failed, 2 configuration error, 3 another refresh runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+
+from collectors.config import Config, Settings, load_config, load_settings
+from collectors.errors import ConfigError, JejaringError
+from collectors.store import Store
+
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def open_store(settings: Settings, config: Config) -> Store:
+    return Store(settings.database_url, config.timezone)
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    from collectors.demo import DEFAULT_SEED, load_demo
+
+    store = open_store(settings, config)
+    if args.remove:
+        store.delete_demo()
+        print("Demo data removed.")
+        return EXIT_OK
+    end = dt.date.fromisoformat(args.end) if args.end else None
+    counts = load_demo(store, config, end, seed=args.seed if args.seed else DEFAULT_SEED)
+    print(
+        f"Demo data written: {counts['accounts']} accounts, {counts['posts']} posts, "
+        f"{counts['account_days']} account-days, {counts['post_days']} post-days."
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m collectors", description="Collect and store partner libraries' metrics."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="write deterministic demo data (flagged as demo)")
+    demo.add_argument("--end", help="last day of the demo, YYYY-MM-DD (default: today)")
+    demo.add_argument("--seed", type=int, default=0, help="random seed (default: fixed)")
+    demo.add_argument("--remove", action="store_true", help="remove the demo data instead")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        return int(args.func(args, settings, config))
+    except JejaringError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL

@@ -1,0 +1,497 @@
+"""Parse and validate ``jejaring.toml`` and the environment into typed objects, once.
+
+Every other module receives these objects; none reads TOML or environment variables itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from collectors.errors import ConfigError
+
+DEFAULT_CONFIG = "jejaring.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/jejaring.db"
+PLATFORMS = ("instagram", "youtube")
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# Instagram usernames: letters, digits, dot and underscore, at most 30 characters.
+_INSTAGRAM_RE = re.compile(r"^@?[A-Za-z0-9._]{1,30}$")
+# YouTube: @handle (3-30 of letters, digits, _ - .) or a channel id UC + 22 characters.
+_YT_HANDLE_RE = re.compile(r"^@[A-Za-z0-9_.\-]{3,30}$")
+_YT_CHANNEL_RE = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
+
+
+@dataclass(frozen=True)
+class Library:
+    id: str
+    name: str
+    color: str
+    instagram: tuple[str, ...] = ()
+    youtube: tuple[str, ...] = ()
+    short_name: str = ""
+    #: False while staff have not confirmed that the handles really are the library's.
+    handles_confirmed: bool = True
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.id.upper()
+
+    def accounts(self) -> list[tuple[str, str]]:
+        """(platform, handle) pairs of this library, Instagram first."""
+        return [("instagram", h) for h in self.instagram] + [("youtube", h) for h in self.youtube]
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    libraries: tuple[str, ...]
+    hashtags: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    include_urls: tuple[str, ...] = ()
+    exclude_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InstagramOptions:
+    recheck_days: int = 30
+    max_posts_per_run: int = 200
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str
+    timezone: str = "Asia/Jakarta"
+    libraries: tuple[Library, ...] = ()
+    campaigns: tuple[Campaign, ...] = ()
+    instagram: InstagramOptions = field(default_factory=InstagramOptions)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def library(self, library_id: str) -> Library:
+        for lib in self.libraries:
+            if lib.id == library_id:
+                return lib
+        raise KeyError(library_id)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Values from the environment (or Streamlit secrets). Secrets are kept out of repr."""
+
+    config_path: str = DEFAULT_CONFIG
+    database_url: str = DEFAULT_DATABASE_URL
+    youtube_api_key: str | None = field(default=None, repr=False)
+    youtube_api_url: str | None = None
+    instagram_user: str | None = None
+    instagram_session_file: str | None = None
+
+
+SETTING_NAMES = {
+    "config_path": "JEJARING_CONFIG",
+    "database_url": "JEJARING_DATABASE_URL",
+    "youtube_api_key": "YOUTUBE_API_KEY",
+    "youtube_api_url": "YOUTUBE_API_URL",
+    "instagram_user": "INSTAGRAM_USER",
+    "instagram_session_file": "INSTAGRAM_SESSION_FILE",
+}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
+) -> Settings:
+    """Read settings from the environment; Streamlit secrets fill what the environment lacks."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, str] = {}
+    for attr, name in SETTING_NAMES.items():
+        value = environ.get(name)
+        if not value and secrets is not None:
+            try:
+                value = secrets.get(name)
+            except Exception:  # st.secrets raises when no secrets file exists
+                value = None
+        if value:
+            values[attr] = str(value)
+    return Settings(**values)
+
+
+# ---------------------------------------------------------------------------
+# TOML loading and validation
+
+
+class _Lines:
+    """Finds the line of a table entry or key in the raw TOML text, for error messages."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+
+    def of(self, table: str | None, index: int | None = None, key: str | None = None) -> int | None:
+        start, stop = 0, len(self.lines)
+        if table is not None:
+            header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+            found = [i for i, line in enumerate(self.lines) if header.match(line)]
+            if index is None or index >= len(found):
+                return None
+            start = found[index]
+            nxt = [
+                i
+                for i, line in enumerate(self.lines)
+                if i > start and line.lstrip().startswith("[")
+            ]
+            stop = nxt[0] if nxt else len(self.lines)
+            if key is None:
+                return start + 1
+        if key is None:
+            return None
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start, stop):
+            if pattern.match(self.lines[i]):
+                if table is None and any(line.lstrip().startswith("[") for line in self.lines[:i]):
+                    return None  # a top-level key must come before the first table
+                return i + 1
+        return start + 1 if table is not None else None
+
+
+class _Validator:
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.where = _Lines(text)
+
+    def fail(
+        self,
+        message: str,
+        *,
+        table: str | None = None,
+        index: int | None = None,
+        entry: str | None = None,
+        key: str | None = None,
+    ) -> ConfigError:
+        line = self.where.of(table, index, key)
+        return ConfigError(self.path, message, entry=entry, field=key, line=line)
+
+    def check_keys(
+        self,
+        data: Mapping[str, Any],
+        allowed: set[str],
+        table: str | None,
+        index: int | None,
+        entry: str | None,
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                raise self.fail(
+                    f"unknown key; allowed keys are {', '.join(sorted(allowed))}",
+                    table=table,
+                    index=index,
+                    entry=entry,
+                    key=key,
+                )
+
+
+def _entry_name(table: str, index: int, data: Mapping[str, Any]) -> str:
+    ident = data.get("id")
+    return f"{table}[{index + 1}]" + (f" (id '{ident}')" if isinstance(ident, str) else "")
+
+
+def _string_list(
+    v: _Validator, data: Mapping[str, Any], key: str, table: str, index: int, entry: str
+) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise v.fail("must be a list of strings", table=table, index=index, entry=entry, key=key)
+    return tuple(x.strip() for x in value if x.strip())
+
+
+def _text(
+    v: _Validator,
+    data: Mapping[str, Any],
+    key: str,
+    table: str,
+    index: int,
+    entry: str,
+    required: bool = True,
+    default: str = "",
+) -> str:
+    if key not in data:
+        if required:
+            raise v.fail("is missing", table=table, index=index, entry=entry, key=key)
+        return default
+    value = data[key]
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise v.fail("must be a non-empty string", table=table, index=index, entry=entry, key=key)
+    return value.strip()
+
+
+def _ident(v: _Validator, data: Mapping[str, Any], table: str, index: int, entry: str) -> str:
+    ident = _text(v, data, "id", table, index, entry)
+    if not _ID_RE.match(ident):
+        raise v.fail(
+            f"'{ident}' is not a valid id: use lower-case letters, digits, '-' or '_' "
+            "(at most 40 characters, starting with a letter or digit)",
+            table=table,
+            index=index,
+            entry=entry,
+            key="id",
+        )
+    return ident
+
+
+_LIBRARY_KEYS = {"id", "name", "short_name", "color", "instagram", "youtube", "handles_confirmed"}
+_CAMPAIGN_KEYS = {
+    "id",
+    "name",
+    "start",
+    "end",
+    "libraries",
+    "hashtags",
+    "keywords",
+    "include_urls",
+    "exclude_urls",
+}
+_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram"}
+_INSTAGRAM_KEYS = {"recheck_days", "max_posts_per_run"}
+
+
+def _library(v: _Validator, data: Any, index: int) -> Library:
+    table = "libraries"
+    entry = _entry_name(table, index, data if isinstance(data, dict) else {})
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", table=table, index=index, entry=entry)
+    v.check_keys(data, _LIBRARY_KEYS, table, index, entry)
+    ident = _ident(v, data, table, index, entry)
+    name = _text(v, data, "name", table, index, entry)
+    color = _text(v, data, "color", table, index, entry)
+    if not _COLOR_RE.match(color):
+        raise v.fail(
+            f"'{color}' is not a colour; write it as '#rrggbb', e.g. '#1b7f3b'",
+            table=table,
+            index=index,
+            entry=entry,
+            key="color",
+        )
+    instagram = []
+    for handle in _string_list(v, data, "instagram", table, index, entry):
+        if not _INSTAGRAM_RE.match(handle) or ".." in handle or handle.strip("@").endswith("."):
+            raise v.fail(
+                f"'{handle}' is not an Instagram username (letters, digits, '.' and '_', "
+                "at most 30 characters)",
+                table=table,
+                index=index,
+                entry=entry,
+                key="instagram",
+            )
+        instagram.append(handle.lstrip("@").lower())
+    youtube = []
+    for handle in _string_list(v, data, "youtube", table, index, entry):
+        if not (_YT_HANDLE_RE.match(handle) or _YT_CHANNEL_RE.match(handle)):
+            raise v.fail(
+                f"'{handle}' is neither a YouTube @handle (e.g. '@perpustakaan') nor a channel id "
+                "('UC' followed by 22 characters)",
+                table=table,
+                index=index,
+                entry=entry,
+                key="youtube",
+            )
+        youtube.append(handle.lower() if handle.startswith("@") else handle)
+    confirmed = data.get("handles_confirmed", True)
+    if not isinstance(confirmed, bool):
+        raise v.fail(
+            "must be true or false",
+            table=table,
+            index=index,
+            entry=entry,
+            key="handles_confirmed",
+        )
+    short = _text(v, data, "short_name", table, index, entry, required=False)
+    return Library(ident, name, color.lower(), tuple(instagram), tuple(youtube), short, confirmed)
+
+
+def _date(v: _Validator, data: Mapping[str, Any], key: str, index: int, entry: str) -> dt.date:
+    table = "campaigns"
+    if key not in data:
+        raise v.fail("is missing", table=table, index=index, entry=entry, key=key)
+    value = data[key]
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise v.fail(
+            "must be a date without quotes, like 2025-09-01",
+            table=table,
+            index=index,
+            entry=entry,
+            key=key,
+        )
+    return value
+
+
+def _campaign(v: _Validator, data: Any, index: int, library_ids: set[str]) -> Campaign:
+    table = "campaigns"
+    entry = _entry_name(table, index, data if isinstance(data, dict) else {})
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", table=table, index=index, entry=entry)
+    v.check_keys(data, _CAMPAIGN_KEYS, table, index, entry)
+    ident = _ident(v, data, table, index, entry)
+    name = _text(v, data, "name", table, index, entry)
+    start = _date(v, data, "start", index, entry)
+    end = _date(v, data, "end", index, entry)
+    if end < start:
+        raise v.fail(
+            f"end {end} is before start {start}", table=table, index=index, entry=entry, key="end"
+        )
+    libraries = _string_list(v, data, "libraries", table, index, entry)
+    if not libraries:
+        raise v.fail("names no library", table=table, index=index, entry=entry, key="libraries")
+    for lib in libraries:
+        if lib not in library_ids:
+            raise v.fail(
+                f"unknown library '{lib}'; known libraries are {', '.join(sorted(library_ids))}",
+                table=table,
+                index=index,
+                entry=entry,
+                key="libraries",
+            )
+    hashtags = tuple(
+        "#" + h.lstrip("#").lower() for h in _string_list(v, data, "hashtags", table, index, entry)
+    )
+    for tag in hashtags:
+        if not re.fullmatch(r"#\w+", tag):
+            raise v.fail(
+                f"'{tag}' is not a hashtag (letters, digits and '_' only)",
+                table=table,
+                index=index,
+                entry=entry,
+                key="hashtags",
+            )
+    return Campaign(
+        ident,
+        name,
+        start,
+        end,
+        libraries,
+        hashtags,
+        _string_list(v, data, "keywords", table, index, entry),
+        _string_list(v, data, "include_urls", table, index, entry),
+        _string_list(v, data, "exclude_urls", table, index, entry),
+    )
+
+
+def _instagram_options(v: _Validator, data: Any) -> InstagramOptions:
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", key="instagram")
+    for key in data:
+        if key not in _INSTAGRAM_KEYS:
+            raise ConfigError(
+                v.path,
+                f"unknown key; allowed keys are {', '.join(sorted(_INSTAGRAM_KEYS))}",
+                entry="[instagram]",
+                field=key,
+            )
+    values = {}
+    for key in _INSTAGRAM_KEYS:
+        if key in data:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(
+                    v.path, "must be a whole number of at least 1", entry="[instagram]", field=key
+                )
+            values[key] = value
+    return InstagramOptions(**values)
+
+
+def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
+    """Parse TOML text into a validated :class:`Config`; raise :class:`ConfigError` otherwise."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        line = int(match.group(1)) if match else None
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        if match:
+            detail += f" (column {match.group(2)})"
+        raise ConfigError(path, f"TOML syntax error: {detail}", line=line) from None
+    v = _Validator(path, text)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise v.fail(
+                f"unknown top-level key; allowed keys are {', '.join(sorted(_TOP_KEYS))}",
+                key=key,
+            )
+    timezone = data.get("timezone", "Asia/Jakarta")
+    try:
+        if not isinstance(timezone, str) or not timezone:
+            raise ValueError
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise v.fail(
+            f"'{timezone}' is not a time zone name; use an IANA name such as 'Asia/Jakarta'",
+            key="timezone",
+        ) from None
+
+    raw_libraries = data.get("libraries", [])
+    if not isinstance(raw_libraries, list) or not raw_libraries:
+        raise v.fail("at least one [[libraries]] entry is needed", key="libraries")
+    libraries = [_library(v, item, i) for i, item in enumerate(raw_libraries)]
+    _no_duplicates(v, "libraries", [lib.id for lib in libraries])
+    seen: dict[tuple[str, str], str] = {}
+    for i, lib in enumerate(libraries):
+        for platform, handle in lib.accounts():
+            other = seen.setdefault((platform, handle), lib.id)
+            if other != lib.id:
+                raise v.fail(
+                    f"{platform} account '{handle}' is also listed under library '{other}'",
+                    table="libraries",
+                    index=i,
+                    entry=_entry_name("libraries", i, {"id": lib.id}),
+                    key=platform,
+                )
+
+    raw_campaigns = data.get("campaigns", [])
+    if not isinstance(raw_campaigns, list):
+        raise v.fail("must be written as [[campaigns]] tables", key="campaigns")
+    ids = {lib.id for lib in libraries}
+    campaigns = [_campaign(v, item, i, ids) for i, item in enumerate(raw_campaigns)]
+    _no_duplicates(v, "campaigns", [c.id for c in campaigns])
+    options = _instagram_options(v, data.get("instagram", {}))
+    return Config(path, timezone, tuple(libraries), tuple(campaigns), options)
+
+
+def _no_duplicates(v: _Validator, table: str, ids: list[str]) -> None:
+    for i, ident in enumerate(ids):
+        first = ids.index(ident)
+        if first != i:
+            raise v.fail(
+                f"duplicate id '{ident}' (already used by {table}[{first + 1}])",
+                table=table,
+                index=i,
+                entry=f"{table}[{i + 1}]",
+                key="id",
+            )
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the configuration file (``JEJARING_CONFIG`` or ``jejaring.toml``)."""
+    path = Path(path or load_settings().config_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            str(path),
+            "file not found; copy jejaring.toml from the repository or set JEJARING_CONFIG",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(str(path), f"not UTF-8 text ({exc.reason})") from None
+    return parse_config(text, str(path))

@@ -1,0 +1,79 @@
+"""Every error Jejaring raises on purpose, in one hierarchy.
+
+Messages are written for librarians: they name the file or account and say what to do.
+This module must not import any platform library.
+"""
+
+from __future__ import annotations
+
+
+class JejaringError(Exception):
+    """Base of every error Jejaring raises on purpose."""
+
+
+class ConfigError(JejaringError):
+    """The configuration file cannot be used; the message names file, entry and field."""
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        *,
+        entry: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.path = path
+        self.entry = entry
+        self.field = field
+        self.line = line
+        self.detail = message
+        where = path if line is None else f"{path}, line {line}"
+        parts = [where]
+        if entry:
+            parts.append(entry)
+        if field:
+            parts.append(f"field '{field}'")
+        super().__init__(": ".join(parts) + ": " + message)
+
+
+class CollectorError(JejaringError):
+    """A collector could not finish an account; carries the account and advice."""
+
+    #: When true, the rest of the platform is skipped for this run (quota, bad key, 429).
+    stops_platform: bool = False
+
+    def __init__(self, account: str, message: str) -> None:
+        self.account = account
+        self.detail = message
+        super().__init__(f"{account}: {message}")
+
+
+class AccountNotFound(CollectorError):
+    """The handle or channel does not exist (or is not public)."""
+
+
+class AccountPrivate(CollectorError):
+    """The account exists but its posts are not public."""
+
+
+class QuotaExceeded(CollectorError):
+    """The platform's daily quota is spent."""
+
+    stops_platform = True
+
+
+class RateLimited(CollectorError):
+    """The platform asked us to slow down (HTTP 429 and friends)."""
+
+    stops_platform = True
+
+
+class AuthFailed(CollectorError):
+    """The key, login or session was refused."""
+
+    stops_platform = True
+
+
+class TransientError(CollectorError):
+    """A network or server fault that survived the retries; try again later."""

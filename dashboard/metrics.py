@@ -1,0 +1,307 @@
+"""Metric definitions of DESIGN.md as pure functions: DataFrames in, DataFrames out.
+
+Each docstring states its formula; the dashboard's help texts repeat them. No I/O here.
+A metric the platform hides stays missing (NA); it is never counted as 0.
+
+Inputs use the store's column names. ``posts`` needs account_id, library_id, platform,
+published_at (UTC), kind, likes, comments, views; ``daily`` needs account_id, day, followers.
+Periods are local calendar days [start, end], both inclusive, in time zone ``tz``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local calendar days [start, end], both inclusive."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of equal length just before this one."""
+        return Period(self.start - dt.timedelta(days=self.days), self.start - dt.timedelta(days=1))
+
+
+def local_day(published_at: pd.Series, tz: str) -> pd.Series:
+    """The calendar day in ``tz`` of each UTC timestamp."""
+    if published_at.empty:
+        return pd.Series([], dtype=object, index=published_at.index)
+    return published_at.dt.tz_convert(tz).dt.date
+
+
+def engagements(posts: pd.DataFrame) -> pd.Series:
+    """engagements = likes + comments.
+
+    Unknown (NA) when the like count is hidden. Comments turned off count as 0 comments,
+    since nobody can comment; the stored comment count itself stays NA.
+    """
+    likes = posts["likes"].astype("Float64")
+    comments = posts["comments"].astype("Float64").fillna(0)
+    return (likes + comments).astype("Float64")
+
+
+def followers_at_post(posts: pd.DataFrame, daily: pd.DataFrame, tz: str) -> pd.Series:
+    """The account's followers on the day of posting (local day): the nearest earlier
+    ``account_daily`` row, else the nearest later one; NA when the account has none."""
+    result = pd.Series(pd.NA, index=posts.index, dtype="Float64")
+    if posts.empty or daily.empty:
+        return result
+    known = daily.dropna(subset=["followers"])
+    left = pd.DataFrame(
+        {
+            "_row": posts.index,
+            "account_id": posts["account_id"].astype("int64").to_numpy(),
+            "_day": pd.to_datetime(local_day(posts["published_at"], tz)).to_numpy(),
+        }
+    ).sort_values("_day")
+    right = pd.DataFrame(
+        {
+            "account_id": known["account_id"].astype("int64").to_numpy(),
+            "_day": pd.to_datetime(known["day"]).to_numpy(),
+            "followers": known["followers"].astype("float64").to_numpy(),
+        }
+    ).sort_values("_day")
+    back = pd.merge_asof(left, right, on="_day", by="account_id", direction="backward")
+    fwd = pd.merge_asof(left, right, on="_day", by="account_id", direction="forward")
+    merged = back.set_index("_row")["followers"].fillna(fwd.set_index("_row")["followers"])
+    result.loc[merged.index] = merged.to_numpy()
+    return result
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series, scale: float) -> pd.Series:
+    den = denominator.astype("Float64")
+    den = den.mask(den <= 0)
+    return (numerator.astype("Float64") / den * scale).astype("Float64")
+
+
+def enrich_posts(posts: pd.DataFrame, daily: pd.DataFrame, tz: str) -> pd.DataFrame:
+    """Posts with per-post metrics added:
+
+    - engagements = likes + comments (see :func:`engagements`)
+    - followers_at_post (see :func:`followers_at_post`), the post's potential reach
+    - er_followers = engagements ÷ followers_at_post × 100 (NA when followers is 0 or unknown)
+    - per_1k = engagements ÷ followers_at_post × 1000 (engagements per 1,000 followers)
+    - er_views = engagements ÷ views × 100 (videos; NA without a view count)
+    - local_time: published_at in ``tz``
+    """
+    out = posts.copy()
+    out["engagements"] = engagements(out)
+    out["followers_at_post"] = followers_at_post(out, daily, tz)
+    out["er_followers"] = _ratio(out["engagements"], out["followers_at_post"], 100)
+    out["per_1k"] = _ratio(out["engagements"], out["followers_at_post"], 1000)
+    out["er_views"] = _ratio(out["engagements"], out["views"], 100)
+    out["local_time"] = out["published_at"].dt.tz_convert(tz) if len(out) else out["published_at"]
+    out["local_day"] = local_day(out["published_at"], tz)
+    return out
+
+
+def in_period(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Posts whose local publication day lies in ``period`` (needs ``local_day``)."""
+    mask = (posts["local_day"] >= period.start) & (posts["local_day"] <= period.end)
+    return posts[mask]
+
+
+def audience(daily: pd.DataFrame, accounts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Audience per account: followers (Instagram) or subscribers (YouTube).
+
+    - audience = followers on the last captured day ≤ period end
+    - audience_start = followers on the last captured day before the period, else the first
+      captured day in the period
+    - growth = audience − audience_start; growth_pct = growth ÷ audience_start × 100
+    """
+    rows = []
+    known = daily.dropna(subset=["followers"])
+    for account_id, group in known.groupby("account_id"):
+        upto = group[group["day"] <= period.end]
+        if upto.empty:
+            continue
+        before = group[group["day"] < period.start]
+        within = upto[upto["day"] >= period.start]
+        start_row = before.iloc[-1] if len(before) else (within.iloc[0] if len(within) else None)
+        end_value = float(upto.iloc[-1]["followers"])
+        start_value = float(start_row["followers"]) if start_row is not None else np.nan
+        rows.append(
+            {"account_id": int(account_id), "audience": end_value, "audience_start": start_value}
+        )
+    frame = pd.DataFrame(rows, columns=["account_id", "audience", "audience_start"])
+    frame = frame.merge(
+        accounts[["id", "library_id", "platform"]].rename(columns={"id": "account_id"}),
+        on="account_id",
+    )
+    frame["growth"] = frame["audience"] - frame["audience_start"]
+    frame["growth_pct"] = _pct(frame["growth"], frame["audience_start"])
+    return frame
+
+
+def _pct(change: pd.Series, base: pd.Series) -> pd.Series:
+    base = base.astype("float64")
+    return change.astype("float64") / base.where(base > 0) * 100
+
+
+KPI_COLUMNS = [
+    "library_id",
+    "platform",
+    "audience",
+    "audience_start",
+    "growth",
+    "growth_pct",
+    "posts",
+    "engagements",
+    "mean_er",
+    "mean_per_1k",
+    "views",
+]
+
+
+def kpis(
+    posts: pd.DataFrame, daily: pd.DataFrame, accounts: pd.DataFrame, period: Period
+) -> pd.DataFrame:
+    """Per library and platform, plus platform ``all`` (combined), for ``period``:
+
+    - audience, audience_start, growth, growth_pct: see :func:`audience`; combined = sum
+      over the library's accounts (a person following both accounts counts twice)
+    - posts = number of posts published in the period
+    - engagements = sum of the posts' engagements (posts with hidden likes left out)
+    - mean_er = mean of the posts' ER by followers (%); mean_per_1k likewise per 1,000
+    - views = sum of the posts' views where the platform gives them (NA if none does)
+
+    ``posts`` must come from :func:`enrich_posts`.
+    """
+    aud = audience(daily, accounts, period)
+    current = in_period(posts, period)
+    libraries = sorted(set(accounts["library_id"]))
+    rows = []
+    for library_id in libraries:
+        platforms = sorted(set(accounts.loc[accounts["library_id"] == library_id, "platform"]))
+        for platform in [*platforms, ALL]:
+            a = _pick(aud, library_id, platform)
+            p = _pick(current, library_id, platform)
+            views = p["views"].dropna()
+            rows.append(
+                {
+                    "library_id": library_id,
+                    "platform": platform,
+                    "audience": a["audience"].sum() if len(a) else np.nan,
+                    "audience_start": a["audience_start"].sum(min_count=1) if len(a) else np.nan,
+                    "posts": len(p),
+                    "engagements": float(p["engagements"].sum()),
+                    "mean_er": _mean(p["er_followers"]),
+                    "mean_per_1k": _mean(p["per_1k"]),
+                    "views": float(views.sum()) if len(views) else np.nan,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=[c for c in KPI_COLUMNS if not c.startswith("growth")])
+    frame["growth"] = frame["audience"] - frame["audience_start"]
+    frame["growth_pct"] = _pct(frame["growth"], frame["audience_start"])
+    return frame[KPI_COLUMNS]
+
+
+def _pick(frame: pd.DataFrame, library_id: str, platform: str) -> pd.DataFrame:
+    mask = frame["library_id"] == library_id
+    if platform != ALL:
+        mask &= frame["platform"] == platform
+    return frame[mask]
+
+
+def _mean(values: pd.Series) -> float:
+    known = values.dropna()
+    return float(known.mean()) if len(known) else np.nan
+
+
+def compare_periods(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """KPIs of two periods side by side: ``<kpi>`` (current), ``<kpi>_prev`` and
+    ``<kpi>_change`` = current − previous."""
+    keys = ["library_id", "platform"]
+    merged = current.merge(previous, on=keys, how="left", suffixes=("", "_prev"))
+    for col in KPI_COLUMNS:
+        if col in keys or col == "audience_start":
+            continue
+        merged[f"{col}_change"] = merged[col] - merged[f"{col}_prev"]
+    return merged
+
+
+def weekly(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per account and local week (weeks start on Monday): posts, engagements (sum),
+    mean ER by followers and mean engagements per 1,000 followers."""
+    current = in_period(posts, period)
+    cols = [
+        "library_id",
+        "platform",
+        "account_id",
+        "week",
+        "posts",
+        "engagements",
+        "mean_er",
+        "mean_per_1k",
+    ]
+    if current.empty:
+        return pd.DataFrame(columns=cols)
+    days = pd.to_datetime(current["local_day"])
+    week = (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.date
+    grouped = current.assign(week=week.to_numpy()).groupby(
+        ["library_id", "platform", "account_id", "week"], as_index=False
+    )
+    out = grouped.agg(
+        posts=("post_id", "size"),
+        engagements=("engagements", "sum"),
+        mean_er=("er_followers", "mean"),
+        mean_per_1k=("per_1k", "mean"),
+    )
+    return out[cols]
+
+
+def content_mix(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per library, platform and kind: posts, share of the library's posts on that
+    platform (%), mean engagements and mean ER by followers."""
+    current = in_period(posts, period)
+    cols = ["library_id", "platform", "kind", "posts", "share", "mean_engagements", "mean_er"]
+    if current.empty:
+        return pd.DataFrame(columns=cols)
+    out = current.groupby(["library_id", "platform", "kind"], as_index=False).agg(
+        posts=("post_id", "size"),
+        mean_engagements=("engagements", "mean"),
+        mean_er=("er_followers", "mean"),
+    )
+    totals = out.groupby(["library_id", "platform"])["posts"].transform("sum")
+    out["share"] = out["posts"] / totals * 100
+    return out[cols]
+
+
+def best_time(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per library, local weekday (0 = Monday) and hour: posts and mean ER by followers.
+    Use it as a heatmap of when posts have done best."""
+    current = in_period(posts, period)
+    cols = ["library_id", "weekday", "hour", "posts", "mean_er"]
+    if current.empty:
+        return pd.DataFrame(columns=cols)
+    local = current["local_time"]
+    out = (
+        current.assign(weekday=local.dt.weekday, hour=local.dt.hour)
+        .groupby(["library_id", "weekday", "hour"], as_index=False)
+        .agg(posts=("post_id", "size"), mean_er=("er_followers", "mean"))
+    )
+    return out[cols]
+
+
+def audience_series(daily: pd.DataFrame, accounts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Daily audience of each account within the period (library_id, platform, day,
+    followers), for the growth chart."""
+    mask = (daily["day"] >= period.start) & (daily["day"] <= period.end)
+    frame = daily.loc[mask, ["account_id", "day", "followers"]].dropna(subset=["followers"])
+    return frame.merge(
+        accounts[["id", "library_id", "platform", "handle"]].rename(columns={"id": "account_id"}),
+        on="account_id",
+    )
