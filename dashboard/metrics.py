@@ -250,7 +250,7 @@ def weekly(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
     if current.empty:
         return pd.DataFrame(columns=cols)
     days = pd.to_datetime(current["local_day"])
-    week = (days - pd.to_timedelta(days.dt.weekday, unit="D")).dt.date
+    week = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
     grouped = current.assign(week=week.to_numpy()).groupby(
         ["library_id", "platform", "account_id", "week"], as_index=False
     )
@@ -289,7 +289,7 @@ def best_time(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     local = current["local_time"]
     out = (
-        current.assign(weekday=local.dt.weekday, hour=local.dt.hour)
+        current.assign(weekday=local.dt.day_of_week, hour=local.dt.hour)
         .groupby(["library_id", "weekday", "hour"], as_index=False)
         .agg(posts=("post_id", "size"), mean_er=("er_followers", "mean"))
     )

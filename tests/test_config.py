@@ -1,0 +1,200 @@
+"""Configuration loading: the shipped file, and one clear error for each kind of mistake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from collectors.config import load_config, load_settings, parse_config
+from collectors.errors import ConfigError
+
+GOOD = """\
+timezone = "Asia/Jakarta"
+
+[[libraries]]
+id = "uma"
+name = "Perpustakaan UMA"
+color = "#1b7f3b"
+instagram = ["perpustakaan.uma"]
+youtube = ["@perpustakaanuma"]
+
+[[libraries]]
+id = "unimed"
+name = "Digital Library UNIMED"
+color = "#1f5fa8"
+youtube = ["UCabcdefghijklmnopqrstuv"]
+
+[[campaigns]]
+id = "lit"
+name = "Bulan Literasi"
+start = 2025-09-01
+end = 2025-09-30
+libraries = ["uma", "unimed"]
+hashtags = ["BulanLiterasi", "#perpustakaanbersama"]
+"""
+
+
+def test_shipped_config_loads_and_marks_unconfirmed_handles():
+    cfg = load_config(Path(__file__).parent.parent / "jejaring.toml")
+    assert [lib.id for lib in cfg.libraries] == ["uma", "unimed"]
+    assert cfg.timezone == "Asia/Jakarta"
+    assert all(not lib.handles_confirmed for lib in cfg.libraries)
+    assert cfg.campaigns[0].libraries == ("uma", "unimed")
+
+
+def test_good_config_is_normalised():
+    cfg = parse_config(GOOD, "x.toml")
+    uma, unimed = cfg.libraries
+    assert uma.instagram == ("perpustakaan.uma",)
+    assert unimed.youtube == ("UCabcdefghijklmnopqrstuv",)
+    camp = cfg.campaigns[0]
+    assert camp.hashtags == ("#bulanliterasi", "#perpustakaanbersama")
+    assert (camp.start, camp.end) == (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert cfg.instagram.recheck_days == 30
+
+
+def _error(text: str) -> ConfigError:
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, "jejaring.toml")
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "entry", "field", "line", "words"),
+    [
+        # unknown key in a library
+        (
+            'color = "#1b7f3b"',
+            'color = "#1b7f3b"\ncolour = "red"',
+            "libraries[1] (id 'uma')",
+            "colour",
+            7,
+            "unknown key",
+        ),
+        # unknown top-level key
+        (
+            'timezone = "Asia/Jakarta"',
+            'timezone = "Asia/Jakarta"\ntimezon = "x"',
+            None,
+            "timezon",
+            2,
+            "unknown top-level key",
+        ),
+        # missing id
+        ('id = "unimed"\n', "", "libraries[2]", "id", 10, "is missing"),
+        # duplicate library id
+        ('id = "unimed"', 'id = "uma"', "libraries[2]", "id", 11, "duplicate id 'uma'"),
+        # campaign naming an unknown library
+        (
+            'libraries = ["uma", "unimed"]',
+            'libraries = ["uma", "unmed"]',
+            "campaigns[1] (id 'lit')",
+            "libraries",
+            21,
+            "unknown library 'unmed'",
+        ),
+        # end before start
+        (
+            "end = 2025-09-30",
+            "end = 2025-08-30",
+            "campaigns[1] (id 'lit')",
+            "end",
+            20,
+            "before start",
+        ),
+        # malformed Instagram handle
+        (
+            'instagram = ["perpustakaan.uma"]',
+            'instagram = ["perpus uma"]',
+            "libraries[1] (id 'uma')",
+            "instagram",
+            7,
+            "not an Instagram username",
+        ),
+        # malformed YouTube handle
+        (
+            'youtube = ["@perpustakaanuma"]',
+            'youtube = ["perpustakaanuma"]',
+            "libraries[1] (id 'uma')",
+            "youtube",
+            8,
+            "neither a YouTube @handle",
+        ),
+        # bad colour
+        (
+            'color = "#1f5fa8"',
+            'color = "blue"',
+            "libraries[2] (id 'unimed')",
+            "color",
+            13,
+            "not a colour",
+        ),
+        # bad time zone
+        (
+            'timezone = "Asia/Jakarta"',
+            'timezone = "Asia/Medan"',
+            None,
+            "timezone",
+            1,
+            "not a time zone",
+        ),
+        # campaign date written as a string
+        (
+            "start = 2025-09-01",
+            'start = "2025-09-01"',
+            "campaigns[1] (id 'lit')",
+            "start",
+            19,
+            "without quotes",
+        ),
+    ],
+)
+def test_each_mistake_names_entry_field_and_line(old, new, entry, field, line, words):
+    assert old in GOOD
+    err = _error(GOOD.replace(old, new, 1))
+    assert err.path == "jejaring.toml"
+    assert err.entry == entry
+    assert err.field == field
+    assert err.line == line
+    assert words in str(err)
+    assert str(err).startswith(f"jejaring.toml, line {line}: ")
+
+
+def test_duplicate_campaign_id():
+    text = GOOD + GOOD[GOOD.index("[[campaigns]]") :]
+    err = _error(text)
+    assert err.entry == "campaigns[2]" and err.field == "id"
+    assert "duplicate id 'lit'" in str(err)
+
+
+def test_toml_syntax_error_gives_line():
+    err = _error(GOOD.replace('name = "Perpustakaan UMA"', 'name = "Perpustakaan UMA'))
+    assert err.line == 5
+    assert "TOML syntax error" in str(err)
+    assert str(err).startswith("jejaring.toml, line 5: TOML syntax error")
+
+
+def test_same_account_under_two_libraries_is_refused():
+    err = _error(
+        GOOD.replace('youtube = ["UCabcdefghijklmnopqrstuv"]', 'youtube = ["@PerpustakaanUMA"]')
+    )
+    assert err.field == "youtube"
+    assert "also listed under library 'uma'" in str(err)
+
+
+def test_missing_file_names_path(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "nope.toml")
+    assert "nope.toml" in str(info.value) and "not found" in str(info.value)
+
+
+def test_settings_come_from_environment_then_secrets():
+    env = {"JEJARING_DATABASE_URL": "sqlite:///x.db", "YOUTUBE_API_KEY": "sekret-key"}
+    settings = load_settings(env, {"INSTAGRAM_USER": "dedicated", "YOUTUBE_API_KEY": "other"})
+    assert settings.database_url == "sqlite:///x.db"
+    assert settings.youtube_api_key == "sekret-key"
+    assert settings.instagram_user == "dedicated"
+    assert "sekret-key" not in repr(settings)
+    assert load_settings({}).database_url == "sqlite:///data/jejaring.db"

@@ -1,0 +1,75 @@
+"""Demo data: deterministic, flagged, idempotent, and carrying every case the pages show."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from collectors.config import Library
+from collectors.demo import generate, load_demo
+from tests.conftest import DEMO_END
+
+
+def test_demo_is_deterministic(config):
+    a = generate(config, DEMO_END)
+    b = generate(config, DEMO_END)
+    assert a["posts"] == b["posts"] and a["daily"] == b["daily"]
+
+
+def test_demo_has_the_cases_the_dashboard_must_show(store, config):
+    load_demo(store, config, DEMO_END)
+    accounts = store.accounts()
+    assert accounts["is_demo"].all() and len(accounts) == 4
+    posts = store.posts()
+    kinds = (
+        posts.merge(accounts, left_on="account_id", right_on="id")
+        .groupby("platform_x")["kind"]
+        .agg(set)
+    )
+    assert kinds["instagram"] == {"image", "carousel", "reel"}
+    assert kinds["youtube"] == {"video", "short", "live"}
+    assert posts["likes"].isna().any(), "some hidden like counts"
+    assert posts["coauthors"].map(bool).any(), "collab posts"
+    assert posts["mentions"].map(lambda m: any(h.startswith("demo.") for h in m)).any()
+    assert posts["hashtags"].map(lambda h: "#bulanliterasi" in h).any(), "campaign hashtag"
+    assert (
+        (posts["kind"] != "reel").eq(posts["plays"].isna() | (posts["platform"] == "youtube")).all()
+    )
+    daily = store.account_daily()
+    days = daily.groupby("account_id")["day"].agg(["min", "max", "count"])
+    assert (days["max"] == DEMO_END).all() and (days["count"] >= 540).all()
+    # follower growth has a few jumps well above the daily noise
+    steps = daily.sort_values("day").groupby("account_id")["followers"].diff().dropna()
+    assert (steps > 30).sum() >= 4
+    # about 18 months of posts, in the libraries' local daytime
+    span = posts["published_at"].max() - posts["published_at"].min()
+    assert span > pd.Timedelta(days=500)
+    hours = posts["published_at"].dt.tz_convert("Asia/Jakarta").dt.hour
+    assert hours.between(7, 22).all()
+
+
+def test_demo_rerun_is_idempotent_and_new_end_replaces_it(store, config):
+    load_demo(store, config, DEMO_END)
+    first = store.counts()
+    posts_before = store.posts()
+    load_demo(store, config, DEMO_END)
+    assert store.counts() == first
+    pd.testing.assert_frame_equal(posts_before, store.posts())
+    load_demo(store, config, DEMO_END + dt.timedelta(days=1))
+    assert store.account_daily()["day"].max() == DEMO_END + dt.timedelta(days=1)
+    assert store.counts()["accounts"] == 4
+
+
+def test_demo_works_for_more_than_two_libraries(store, config):
+    third = Library("usu", "Perpustakaan USU", "#aa3300", short_name="USU")
+    bigger = dataclasses.replace(
+        config,
+        libraries=(*config.libraries, third),
+        campaigns=tuple(
+            dataclasses.replace(c, libraries=(*c.libraries, "usu")) for c in config.campaigns
+        ),
+    )
+    load_demo(store, bigger, DEMO_END)
+    assert set(store.accounts()["library_id"]) == {"uma", "unimed", "usu"}

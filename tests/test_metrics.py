@@ -1,0 +1,165 @@
+"""Metric definitions against values computed by hand on tiny tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import metrics as m
+
+TZ = "Asia/Jakarta"
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="UTC")
+
+
+ACCOUNTS = pd.DataFrame(
+    {
+        "id": [1, 2, 3],
+        "library_id": ["uma", "uma", "unimed"],
+        "platform": ["instagram", "youtube", "instagram"],
+        "handle": ["a", "@b", "c"],
+    }
+)
+
+DAILY = pd.DataFrame(
+    {
+        "account_id": pd.array([1, 1, 1, 2, 3, 3], dtype="Int64"),
+        "day": [
+            dt.date(2025, 9, 1),
+            dt.date(2025, 9, 10),
+            dt.date(2025, 9, 30),
+            dt.date(2025, 9, 5),
+            dt.date(2025, 8, 1),
+            dt.date(2025, 9, 30),
+        ],
+        "followers": pd.array([1000, 1100, 1200, 500, 0, 2000], dtype="Int64"),
+    }
+)
+
+
+def posts_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3", "p4", "p5"],
+            "account_id": pd.array([1, 1, 2, 3, 1], dtype="Int64"),
+            "library_id": ["uma", "uma", "uma", "unimed", "uma"],
+            "platform": ["instagram", "instagram", "youtube", "instagram", "instagram"],
+            "kind": ["image", "reel", "video", "image", "carousel"],
+            # p1: 2025-09-10 16:30 UTC = 23:30 WIB on 10 Sep (local day 10 Sep)
+            # p2: 2025-09-10 17:30 UTC = 00:30 WIB on 11 Sep
+            # p3: before the YouTube account's first snapshot (5 Sep): uses the later one
+            # p4: UNIMED account had 0 followers on its earlier snapshot
+            # p5: hidden like count
+            "published_at": [
+                ts("2025-09-10 16:30"),
+                ts("2025-09-10 17:30"),
+                ts("2025-09-02 03:00"),
+                ts("2025-09-15 03:00"),
+                ts("2025-09-20 03:00"),
+            ],
+            "likes": pd.array([100, 50, 30, 40, None], dtype="Int64"),
+            "comments": pd.array([10, None, 5, 0, 7], dtype="Int64"),
+            "views": pd.array([None, 2000, 700, None, None], dtype="Int64"),
+        }
+    )
+
+
+def test_engagements_hidden_likes_are_unknown_disabled_comments_are_zero():
+    e = m.engagements(posts_frame())
+    assert list(e[:4]) == [110, 50, 35, 40]
+    assert pd.isna(e[4])
+
+
+def test_followers_at_post_nearest_earlier_else_later():
+    f = m.followers_at_post(posts_frame(), DAILY, TZ)
+    # p1: local day 10 Sep -> row of 10 Sep (1100); p2: local day 11 Sep -> still 1100
+    # p3: 2 Sep, YouTube's first row is 5 Sep -> 500 (nearest later)
+    # p4: 15 Sep, UNIMED's nearest earlier row is 1 Aug with 0 followers -> 0
+    assert list(f) == [1100, 1100, 500, 0, 1100]
+
+
+def test_enriched_rates_by_hand():
+    e = m.enrich_posts(posts_frame(), DAILY, TZ)
+    assert e.loc[0, "er_followers"] == pytest.approx(110 / 1100 * 100)
+    assert e.loc[1, "er_followers"] == pytest.approx(50 / 1100 * 100)
+    assert e.loc[2, "er_followers"] == pytest.approx(35 / 500 * 100)
+    assert pd.isna(e.loc[3, "er_followers"]), "zero followers gives no ER, not infinity"
+    assert pd.isna(e.loc[4, "er_followers"]), "hidden likes give no ER"
+    assert e.loc[1, "er_views"] == pytest.approx(50 / 2000 * 100)
+    assert pd.isna(e.loc[0, "er_views"]), "no views, no ER by views"
+    assert e.loc[0, "per_1k"] == pytest.approx(100.0)
+    assert e.loc[0, "local_day"] == dt.date(2025, 9, 10)
+    assert e.loc[1, "local_day"] == dt.date(2025, 9, 11)
+
+
+def test_audience_and_growth_over_a_period():
+    a = m.audience(DAILY, ACCOUNTS, m.Period(dt.date(2025, 9, 2), dt.date(2025, 9, 20)))
+    a = a.set_index("account_id")
+    # account 1: before the period 1000 (1 Sep), at its end 1100 (10 Sep)
+    assert a.loc[1, "audience"] == 1100 and a.loc[1, "audience_start"] == 1000
+    assert a.loc[1, "growth"] == 100 and a.loc[1, "growth_pct"] == pytest.approx(10.0)
+    # account 2: no row before the period: starts from its first row in it
+    assert a.loc[2, "audience_start"] == 500 and a.loc[2, "growth"] == 0
+    # account 3: started from 0 followers: growth % is undefined, not infinite
+    assert a.loc[3, "audience"] == 0 and math.isnan(a.loc[3, "growth_pct"])
+
+
+def test_kpis_per_platform_and_combined():
+    enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
+    period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    k = m.kpis(enriched, DAILY, ACCOUNTS, period).set_index(["library_id", "platform"])
+    uma_ig = k.loc[("uma", "instagram")]
+    assert uma_ig["posts"] == 3
+    assert uma_ig["engagements"] == 160  # 110 + 50, p5 unknown
+    assert uma_ig["mean_er"] == pytest.approx((10 + 50 / 11) / 2)
+    assert uma_ig["views"] == 2000
+    assert uma_ig["audience"] == 1200 and uma_ig["audience_start"] == 1000
+    uma_all = k.loc[("uma", "all")]
+    assert uma_all["posts"] == 4
+    assert uma_all["audience"] == 1700  # 1200 + 500
+    assert uma_all["engagements"] == 195
+    assert uma_all["mean_er"] == pytest.approx((10 + 50 / 11 + 7) / 3)
+    assert uma_all["views"] == 2700
+    unimed = k.loc[("unimed", "instagram")]
+    assert unimed["posts"] == 1 and math.isnan(unimed["mean_er"]) and math.isnan(unimed["views"])
+
+
+def test_previous_period_and_comparison():
+    period = m.Period(dt.date(2025, 9, 11), dt.date(2025, 9, 20))
+    assert period.previous() == m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 10))
+    enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
+    cur = m.kpis(enriched, DAILY, ACCOUNTS, period)
+    prev = m.kpis(enriched, DAILY, ACCOUNTS, period.previous())
+    both = m.compare_periods(cur, prev).set_index(["library_id", "platform"])
+    row = both.loc[("uma", "instagram")]
+    assert (row["posts"], row["posts_prev"], row["posts_change"]) == (2, 1, 1)
+
+
+def test_weekly_content_mix_and_best_time():
+    enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
+    period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    w = m.weekly(enriched, period)
+    uma_ig = w[(w["account_id"] == 1)].set_index("week")
+    # 10 and 11 Sep are in the week of Monday 8 Sep; 20 Sep in the week of 15 Sep
+    assert uma_ig.loc[dt.date(2025, 9, 8), "posts"] == 2
+    assert uma_ig.loc[dt.date(2025, 9, 8), "engagements"] == 160
+    mix = m.content_mix(enriched, period)
+    ig = mix[(mix["library_id"] == "uma") & (mix["platform"] == "instagram")].set_index("kind")
+    assert ig["share"].sum() == pytest.approx(100)
+    assert ig.loc["image", "posts"] == 1
+    best = m.best_time(enriched, period)
+    slot = best[(best["library_id"] == "uma") & (best["weekday"] == 2) & (best["hour"] == 23)]
+    assert len(slot) == 1 and slot.iloc[0]["mean_er"] == pytest.approx(10.0)  # p1, Wed 23:30
+
+
+def test_empty_inputs_give_empty_frames():
+    empty = m.enrich_posts(posts_frame().iloc[0:0], DAILY, TZ)
+    period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    assert m.weekly(empty, period).empty and m.best_time(empty, period).empty
+    k = m.kpis(empty, DAILY.iloc[0:0], ACCOUNTS, period)
+    assert (k["posts"] == 0).all()

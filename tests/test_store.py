@@ -1,0 +1,180 @@
+"""The store: idempotent merges, history, NULLs kept, UTC-aware reads, schema version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from collectors.records import AccountRef, AccountSnapshot, PostSnapshot
+from collectors.store import SCHEMA_VERSION, Store, StoreError, schema_version
+
+UTC = dt.UTC
+REF = AccountRef("uma", "instagram", "perpustakaan.uma")
+T0 = dt.datetime(2025, 9, 1, 23, 30, tzinfo=UTC)  # 06:30 WIB on 2 September
+
+
+def post(post_id: str, captured: dt.datetime, **metrics) -> PostSnapshot:
+    defaults = {"likes": 10, "comments": 2, "views": None}
+    defaults.update(metrics)
+    return PostSnapshot(
+        REF,
+        "instagram",
+        post_id,
+        dt.datetime(2025, 8, 30, 3, tzinfo=UTC),
+        "image",
+        captured,
+        caption="Halo #BulanLiterasi",
+        hashtags=("#bulanliterasi",),
+        mentions=("digilib.unimed",),
+        **defaults,
+    )
+
+
+def test_writing_the_same_capture_twice_changes_nothing(store):
+    snaps = [AccountSnapshot(REF, T0, followers=1000, following=10, media_count=5)]
+    posts = [post("A1", T0), post("A2", T0, likes=None)]
+    first = store.write(snaps, posts)
+    before = {name: frame for name, frame in _dump(store).items()}
+    second = store.write(snaps, posts)
+    after = _dump(store)
+    assert first.new_posts == 2 and second.new_posts == 0 and second.updated_posts == 2
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name])
+    counts = store.counts()
+    assert counts["posts"] == 2 and counts["post_daily"] == 2 and counts["account_daily"] == 1
+    assert counts["accounts"] == 1
+
+
+def _dump(store: Store) -> dict[str, pd.DataFrame]:
+    return {
+        "accounts": store.accounts().drop(columns=["created_at"]),
+        "daily": store.account_daily(),
+        "posts": store.posts(),
+        "history": store.post_daily(),
+    }
+
+
+def test_newer_capture_updates_latest_and_day_row_older_does_not(store):
+    store.write([AccountSnapshot(REF, T0, followers=1000)], [post("A1", T0, likes=10)])
+    later_same_day = T0 + dt.timedelta(hours=5)
+    next_day = T0 + dt.timedelta(days=1)
+    store.write(
+        [AccountSnapshot(REF, later_same_day, followers=1005)],
+        [post("A1", later_same_day, likes=12)],
+    )
+    store.write([AccountSnapshot(REF, next_day, followers=1010)], [post("A1", next_day, likes=15)])
+    # a replayed older capture must not roll anything back
+    store.write([AccountSnapshot(REF, T0, followers=1000)], [post("A1", T0, likes=10)])
+
+    latest = store.posts().iloc[0]
+    assert latest["likes"] == 15
+    assert latest["metrics_at"] == pd.Timestamp(next_day)
+    assert latest["first_seen_at"] == pd.Timestamp(T0)
+    history = store.post_daily()
+    assert list(history["day"]) == [dt.date(2025, 9, 2), dt.date(2025, 9, 3)]
+    assert list(history["likes"]) == [12, 15]
+    daily = store.account_daily()
+    assert list(daily["followers"]) == [1005, 1010]
+
+
+def test_missing_metrics_stay_null_not_zero(store):
+    store.write(
+        [AccountSnapshot(REF, T0, followers=None)], [post("A1", T0, likes=None, comments=None)]
+    )
+    row = store.posts().iloc[0]
+    assert pd.isna(row["likes"]) and pd.isna(row["comments"]) and pd.isna(row["views"])
+    assert pd.isna(store.account_daily().iloc[0]["followers"])
+    assert pd.isna(store.post_daily().iloc[0]["likes"])
+
+
+def test_reads_are_utc_aware_and_lists_are_lists(store):
+    store.write([], [post("A1", T0)])
+    frame = store.posts()
+    assert str(frame["published_at"].dt.tz) == "UTC"
+    assert frame.iloc[0]["published_at"] == pd.Timestamp("2025-08-30 03:00", tz="UTC")
+    assert frame.iloc[0]["hashtags"] == ["#bulanliterasi"]
+    assert frame.iloc[0]["mentions"] == ["digilib.unimed"]
+    # the capture's day is the local (WIB) day, not the UTC one
+    assert store.post_daily().iloc[0]["day"] == dt.date(2025, 9, 2)
+
+
+def test_naive_times_are_refused():
+    with pytest.raises(ValueError, match="time zone"):
+        PostSnapshot(REF, "instagram", "x", dt.datetime(2025, 1, 1), "image", T0)
+
+
+def test_posts_are_marked_gone_never_deleted(store):
+    store.write([], [post("A1", T0), post("A2", T0)])
+    with store.transaction() as conn:
+        assert store.mark_gone(conn, "instagram", ["A2"], T0 + dt.timedelta(days=1)) == 1
+    frame = store.posts().set_index("post_id")
+    assert len(frame) == 2
+    assert pd.isna(frame.loc["A1", "gone_at"]) and not pd.isna(frame.loc["A2", "gone_at"])
+    # seen again in a newer capture: it is back
+    store.write([], [post("A2", T0 + dt.timedelta(days=2))])
+    assert pd.isna(store.posts().set_index("post_id").loc["A2", "gone_at"])
+
+
+def test_schema_version_recorded_and_newer_database_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    store = Store(url)
+    assert store.schema_version() == SCHEMA_VERSION
+    with store.engine.begin() as conn:
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION + 1, applied_at=T0))
+    store.dispose()
+    with pytest.raises(StoreError, match="newer than this Jejaring"):
+        Store(url)
+
+
+def test_sqlite_uses_wal_and_busy_timeout(store, tmp_path):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_default_sqlite_folder_is_created(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'nested' / 'data' / 'j.db'}")
+    assert (tmp_path / "nested" / "data" / "j.db").exists()
+    store.dispose()
+
+
+def test_runs_and_items_are_recorded(store):
+    aid = store.ensure_account(REF)
+    run = store.start_run("refresh")
+    store.record_run_item(run, aid, started_at=T0, status="failed", error="boom", requests=3)
+    store.finish_run(run, "partial", "1 account failed")
+    runs = store.runs()
+    assert runs.iloc[0]["status"] == "partial"
+    items = store.run_items([run])
+    assert items.iloc[0]["error"] == "boom" and items.iloc[0]["requests"] == 3
+
+
+def test_fingerprint_changes_when_captures_are_written(store):
+    before = store.fingerprint()
+    store.write([], [post("A1", T0)])
+    middle = store.fingerprint()
+    store.write([], [post("A1", T0 + dt.timedelta(hours=1), likes=11)])
+    assert before != middle != store.fingerprint()
+
+
+def test_load_twice_row_counts_equal_distinct_keys(store, config):
+    from collectors.demo import load_demo
+    from tests.conftest import DEMO_END
+
+    load_demo(store, config, DEMO_END)
+    load_demo(store, config, DEMO_END)
+    with store.engine.connect() as conn:
+        for table, key in [
+            ("posts", "platform, post_id"),
+            ("post_daily", "platform, post_id, day"),
+            ("account_daily", "account_id, day"),
+            ("accounts", "platform, handle"),
+        ]:
+            total = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar()
+            distinct = conn.execute(
+                sa.text(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {table}) d")
+            ).scalar()
+            assert total == distinct > 0, table
