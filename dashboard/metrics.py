@@ -234,26 +234,15 @@ def compare_periods(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFra
 
 
 def weekly(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per account and local week (weeks start on Monday): posts, engagements (sum),
-    mean ER by followers and mean engagements per 1,000 followers."""
+    """Per library and local week (weeks start on Monday), over the posts given: posts,
+    engagements (sum), mean ER by followers and mean engagements per 1,000 followers."""
     current = in_period(posts, period)
-    cols = [
-        "library_id",
-        "platform",
-        "account_id",
-        "week",
-        "posts",
-        "engagements",
-        "mean_er",
-        "mean_per_1k",
-    ]
+    cols = ["library_id", "week", "posts", "engagements", "mean_er", "mean_per_1k"]
     if current.empty:
         return pd.DataFrame(columns=cols)
     days = pd.to_datetime(current["local_day"])
     week = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
-    grouped = current.assign(week=week.to_numpy()).groupby(
-        ["library_id", "platform", "account_id", "week"], as_index=False
-    )
+    grouped = current.assign(week=week.to_numpy()).groupby(["library_id", "week"], as_index=False)
     out = grouped.agg(
         posts=("post_id", "size"),
         engagements=("engagements", "sum"),

@@ -144,10 +144,11 @@ def test_weekly_content_mix_and_best_time():
     enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
     period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
     w = m.weekly(enriched, period)
-    uma_ig = w[(w["account_id"] == 1)].set_index("week")
+    uma_ig = w[(w["library_id"] == "uma")].set_index("week")
     # 10 and 11 Sep are in the week of Monday 8 Sep; 20 Sep in the week of 15 Sep
     assert uma_ig.loc[dt.date(2025, 9, 8), "posts"] == 2
     assert uma_ig.loc[dt.date(2025, 9, 8), "engagements"] == 160
+    assert uma_ig.loc[dt.date(2025, 9, 1), "posts"] == 1  # the YouTube video of 2 Sep
     mix = m.content_mix(enriched, period)
     ig = mix[(mix["library_id"] == "uma") & (mix["platform"] == "instagram")].set_index("kind")
     assert ig["share"].sum() == pytest.approx(100)

@@ -1,0 +1,179 @@
+"""The dashboard's shared frame: open the store, cache its data, draw the sidebar filters.
+
+``streamlit_app.py`` calls :func:`build_context` once per run; pages call :func:`context`.
+Holds no metric formulas and no SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from collectors.config import PLATFORMS, Config, Settings, load_config, load_settings
+from collectors.demo import load_demo
+from collectors.errors import ConfigError
+from collectors.store import Store
+from dashboard import i18n
+from dashboard.metrics import Period
+from dashboard.queries import Snapshot, load_snapshot, select
+
+_CONTEXT_KEY = "_jejaring_context"
+PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_custom")
+DEFAULT_PRESET = "preset_30"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: settings, chosen filters and the data they select."""
+
+    config: Config
+    lang: str
+    period: Period
+    libraries: list[str]
+    platforms: list[str]
+    snapshot: Snapshot
+    accounts: pd.DataFrame
+    daily: pd.DataFrame
+    posts: pd.DataFrame
+
+    def t(self, key: str, **values: object) -> str:
+        return i18n.text(key, self.lang, **values)
+
+    @property
+    def tz(self) -> str:
+        return self.config.timezone
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return {lib.id: lib.color for lib in self.config.libraries}
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {lib.id: lib.label for lib in self.config.libraries}
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str, timezone: str) -> Store:
+    return Store(url, timezone)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _snapshot(url: str, timezone: str, fingerprint: tuple[object, ...]) -> Snapshot:
+    # ``fingerprint`` is only the cache key: it changes whenever a capture is written.
+    return load_snapshot(_store(url, timezone), timezone)
+
+
+def _secrets() -> object | None:
+    try:
+        return st.secrets
+    except Exception:  # no secrets file: environment only
+        return None
+
+
+def open_store(settings: Settings, config: Config) -> Store:
+    """The shared store; filled with demo data when nothing has been collected yet."""
+    store = _store(settings.database_url, config.timezone)
+    if store.counts()["accounts"] == 0:
+        with st.spinner("Demo…"):
+            load_demo(store, config)
+    return store
+
+
+def period_from_preset(preset: str, today: dt.date) -> Period:
+    """The period of a preset, ending today (local)."""
+    days = {"preset_7": 7, "preset_30": 30, "preset_90": 90, "preset_365": 365}
+    if preset == "preset_year":
+        return Period(dt.date(today.year, 1, 1), today)
+    return Period(today - dt.timedelta(days=days.get(preset, 30) - 1), today)
+
+
+def _sidebar(config: Config, snapshot: Snapshot) -> tuple[str, Period, list[str], list[str]]:
+    sb = st.sidebar
+    lang = sb.radio(
+        "Bahasa / Language",
+        list(i18n.LANGUAGES),
+        format_func=i18n.LANGUAGES.__getitem__,
+        horizontal=True,
+        key="lang",
+    )
+    sb.header(i18n.text("filters", lang))
+    today = dt.datetime.now(config.tz).date()
+    preset = sb.selectbox(
+        i18n.text("period", lang),
+        PRESETS,
+        index=PRESETS.index(DEFAULT_PRESET),
+        format_func=lambda key: i18n.text(key, lang),
+        key="preset",
+    )
+    period = period_from_preset(preset, today)
+    if preset == "preset_custom":
+        chosen = sb.date_input(
+            i18n.text("custom_range", lang),
+            value=(today - dt.timedelta(days=29), today),
+            max_value=today,
+            format="DD/MM/YYYY",
+            key="custom_range",
+        )
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            period = Period(chosen[0], chosen[1])
+    present = set(snapshot.accounts["library_id"])
+    options = [lib.id for lib in config.libraries if lib.id in present] or [
+        lib.id for lib in config.libraries
+    ]
+    labels = {lib.id: lib.label for lib in config.libraries}
+    libraries = sb.multiselect(
+        i18n.text("libraries", lang),
+        options,
+        default=options,
+        format_func=lambda x: labels.get(x, x),
+        key="libraries",
+    )
+    platforms = sb.multiselect(
+        i18n.text("platforms", lang),
+        list(PLATFORMS),
+        default=list(PLATFORMS),
+        format_func=lambda x: i18n.text(x, lang),
+        key="platforms",
+    )
+    if len(snapshot.daily):
+        last = snapshot.daily["captured_at"].max().tz_convert(config.timezone)
+        sb.caption(
+            i18n.text(
+                "data_until",
+                lang,
+                when=i18n.datetime(last.to_pydatetime(), lang),
+                tz=config.timezone,
+            )
+        )
+    return lang, period, libraries, platforms
+
+
+def build_context() -> Context | None:
+    """Load config and data, draw the sidebar and notices; None when nothing can be shown."""
+    settings = load_settings(secrets=_secrets())
+    try:
+        config = load_config(settings.config_path)
+    except ConfigError as exc:
+        st.error(f"{i18n.text('config_error')} / The configuration cannot be used:\n\n{exc}")
+        return None
+    store = open_store(settings, config)
+    snapshot = _snapshot(settings.database_url, config.timezone, store.fingerprint())
+    lang, period, libraries, platforms = _sidebar(config, snapshot)
+    accounts, daily, posts = select(snapshot, libraries, platforms)
+    ctx = Context(config, lang, period, libraries, platforms, snapshot, accounts, daily, posts)
+    if snapshot.demo:
+        st.info(ctx.t("demo_notice"), icon="ℹ️")
+    else:
+        unconfirmed = [lib.label for lib in config.libraries if not lib.handles_confirmed]
+        if unconfirmed:
+            st.warning(ctx.t("unconfirmed", names=", ".join(unconfirmed)))
+    st.session_state[_CONTEXT_KEY] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context built by the main script for this run."""
+    return st.session_state[_CONTEXT_KEY]

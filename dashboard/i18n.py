@@ -1,0 +1,227 @@
+"""Every word the dashboard shows, in Bahasa Indonesia and English, and number/date formats.
+
+Pages ask for text by key; no page holds a string table. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+
+_MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+_WEEKDAYS = {
+    "id": ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"],
+    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+}
+
+# key: (Bahasa Indonesia, English)
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": (
+        "Jejaring — analitik promosi perpustakaan",
+        "Jejaring — library promotion analytics",
+    ),
+    "language": ("Bahasa", "Language"),
+    "filters": ("Filter", "Filters"),
+    "period": ("Periode", "Period"),
+    "preset_7": ("7 hari terakhir", "Last 7 days"),
+    "preset_30": ("30 hari terakhir", "Last 30 days"),
+    "preset_90": ("90 hari terakhir", "Last 90 days"),
+    "preset_365": ("12 bulan terakhir", "Last 12 months"),
+    "preset_year": ("Tahun ini", "This year"),
+    "preset_custom": ("Pilih tanggal…", "Custom dates…"),
+    "custom_range": ("Dari – sampai", "From – to"),
+    "libraries": ("Perpustakaan", "Libraries"),
+    "platforms": ("Platform", "Platforms"),
+    "instagram": ("Instagram", "Instagram"),
+    "youtube": ("YouTube", "YouTube"),
+    "all": ("Gabungan", "Combined"),
+    "page_overview": ("Ringkasan", "Overview"),
+    "page_compare": ("Perbandingan", "Compare"),
+    "demo_notice": (
+        "Data demo: angka di halaman ini dibuat oleh `python -m collectors demo`, bukan "
+        "dari Instagram atau YouTube. Jalankan pengambilan data untuk melihat angka nyata.",
+        "Demo data: the numbers on this page were made by `python -m collectors demo`, not "
+        "collected from Instagram or YouTube. Run a refresh to see real figures.",
+    ),
+    "no_data": (
+        "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
+        "No data for this choice yet. Change the period, libraries or platforms.",
+    ),
+    "no_selection": (
+        "Pilih paling sedikit satu perpustakaan dan satu platform.",
+        "Choose at least one library and one platform.",
+    ),
+    "data_until": ("Data terakhir diambil: {when} ({tz})", "Last capture: {when} ({tz})"),
+    "period_line": (
+        "Periode {start} – {end} ({days} hari), dibandingkan dengan {pstart} – {pend}.",
+        "Period {start} – {end} ({days} days), compared with {pstart} – {pend}.",
+    ),
+    "overview_title": ("Ringkasan per perpustakaan", "Overview per library"),
+    "kpi_audience": ("Audiens", "Audience"),
+    "kpi_audience_help": (
+        "Pengikut Instagram dan pelanggan YouTube pada hari terakhir periode. Gabungan = "
+        "jumlah semua akun (orang yang mengikuti dua akun terhitung dua kali). Perubahan = "
+        "selisih dengan awal periode.",
+        "Instagram followers and YouTube subscribers on the period's last captured day. "
+        "Combined = sum over the accounts (a person following two accounts counts twice). "
+        "Change = difference from the start of the period.",
+    ),
+    "kpi_growth": ("Pertumbuhan audiens", "Audience growth"),
+    "kpi_growth_help": (
+        "Audiens akhir periode − audiens sebelum periode; persen = pertumbuhan ÷ audiens awal "
+        "× 100. Perubahan = dibanding pertumbuhan periode sebelumnya yang sama panjang.",
+        "Audience at the end − audience before the period; percent = growth ÷ starting "
+        "audience × 100. Change = against the growth of the previous period of equal length.",
+    ),
+    "kpi_posts": ("Unggahan", "Posts"),
+    "kpi_posts_help": (
+        "Jumlah unggahan yang terbit dalam periode (tanggal lokal). Perubahan = dibanding "
+        "periode sebelumnya.",
+        "Posts published in the period (local dates). Change = against the previous period.",
+    ),
+    "kpi_engagements": ("Interaksi", "Engagements"),
+    "kpi_engagements_help": (
+        "Interaksi = suka + komentar (interaksi publik yang diberikan kedua platform). "
+        "Unggahan dengan jumlah suka tersembunyi tidak dihitung; komentar yang dimatikan = 0.",
+        "Engagements = likes + comments (the public interactions both platforms expose). "
+        "Posts with hidden like counts are left out; comments turned off count as 0.",
+    ),
+    "kpi_er": ("ER rata-rata (pengikut)", "Mean ER (followers)"),
+    "kpi_er_help": (
+        "ER per unggahan = interaksi ÷ pengikut akun pada hari unggahan × 100 (data akun "
+        "terdekat sebelumnya, jika tidak ada yang sesudahnya). Angka ini = rata-rata ER "
+        "unggahan dalam periode. Perubahan dalam poin persen.",
+        "Post ER = engagements ÷ the account's followers on the day of posting × 100 (the "
+        "nearest earlier account capture, else the nearest later). This is the mean over the "
+        "period's posts. Change in percentage points.",
+    ),
+    "kpi_views": ("Tayangan", "Views"),
+    "kpi_views_help": (
+        "Jumlah tayangan dari unggahan periode ini, hanya jika platform memberikannya (video "
+        "YouTube, reel Instagram). Data publik tidak punya angka jangkauan (reach); jangkauan "
+        "potensial = audiens saat mengunggah.",
+        "Sum of views of the period's posts, only where the platform gives them (YouTube "
+        "videos, Instagram reels). Public data has no reach figure; potential reach = the "
+        "audience at posting time.",
+    ),
+    "kpi_table": (
+        "Semua angka, periode ini dan sebelumnya",
+        "All figures, this and the previous period",
+    ),
+    "col_library": ("Perpustakaan", "Library"),
+    "col_platform": ("Platform", "Platform"),
+    "col_previous": ("sebelumnya", "previous"),
+    "col_change": ("perubahan", "change"),
+    "compare_title": ("Perbandingan antarperpustakaan", "Libraries side by side"),
+    "chart_audience": ("Audiens dari waktu ke waktu", "Audience over time"),
+    "chart_weekly_posts": ("Unggahan per minggu", "Posts per week"),
+    "chart_weekly_engagements": ("Interaksi per minggu", "Engagements per week"),
+    "chart_per_1k": (
+        "Interaksi per 1.000 pengikut (rata-rata per unggahan, per minggu)",
+        "Engagements per 1,000 followers (mean per post, weekly)",
+    ),
+    "per_1k_toggle": ("Per 1.000 pengikut", "Per 1,000 followers"),
+    "per_1k_help": (
+        "Interaksi ÷ pengikut saat mengunggah × 1.000, rata-rata per unggahan: membandingkan "
+        "akun besar dan kecil secara adil.",
+        "Engagements ÷ followers at posting time × 1,000, averaged per post: a fair comparison "
+        "of large and small accounts.",
+    ),
+    "chart_content": ("Jenis konten", "Content types"),
+    "chart_content_er": ("ER rata-rata per jenis konten (%)", "Mean ER by content type (%)"),
+    "chart_best_time": (
+        "Waktu terbaik untuk mengunggah ({tz})",
+        "Best time to post ({tz})",
+    ),
+    "best_time_help": (
+        "Warna = ER rata-rata (pengikut) unggahan pada hari dan jam itu (waktu lokal); kotak "
+        "kosong = belum ada unggahan.",
+        "Colour = mean ER (followers) of posts made at that weekday and hour (local time); "
+        "empty = no posts yet.",
+    ),
+    "axis_week": ("Minggu", "Week"),
+    "axis_day": ("Tanggal", "Date"),
+    "axis_followers": ("Pengikut / pelanggan", "Followers / subscribers"),
+    "axis_posts": ("Unggahan", "Posts"),
+    "axis_engagements": ("Interaksi", "Engagements"),
+    "axis_er": ("ER (%)", "ER (%)"),
+    "axis_hour": ("Jam", "Hour"),
+    "axis_kind": ("Jenis", "Type"),
+    "axis_per_1k": ("Per 1.000 pengikut", "Per 1,000 followers"),
+    "kind_image": ("Foto", "Image"),
+    "kind_carousel": ("Carousel", "Carousel"),
+    "kind_reel": ("Reel", "Reel"),
+    "kind_video": ("Video", "Video"),
+    "kind_short": ("Shorts", "Short"),
+    "kind_live": ("Siaran langsung", "Live"),
+    "unconfirmed": (
+        "Akun {names} belum dikonfirmasi staf (lihat jejaring.toml).",
+        "The accounts of {names} are not yet confirmed by staff (see jejaring.toml).",
+    ),
+    "vs_previous": ("vs periode sebelumnya", "vs previous period"),
+    "this_period": ("dalam periode ini", "in this period"),
+    "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
+}
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The text of ``key`` in ``lang``, with ``{placeholders}`` filled in."""
+    indonesian, english = TEXT[key]
+    template = english if lang == "en" else indonesian
+    return template.format(**values) if values else template
+
+
+def _is_missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def number(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, sign: bool = False) -> str:
+    """12,345.6 in English, 12.345,6 in Bahasa Indonesia; '–' when unknown."""
+    if _is_missing(value):
+        return "–"
+    formatted = f"{float(value):{'+' if sign else ''},.{decimals}f}"
+    if lang != "en":
+        formatted = formatted.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return formatted
+
+
+def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: bool = False) -> str:
+    """1.2% in English, 1,2% in Bahasa Indonesia; '–' when unknown."""
+    if _is_missing(value):
+        return "–"
+    return number(value, lang, decimals, sign) + "%"
+
+
+def delta(
+    value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, suffix: str = ""
+) -> str | None:
+    """A signed change for ``st.metric`` (which colours it by its sign); None when unknown."""
+    if _is_missing(value):
+        return None
+    return number(value, lang, decimals, sign=True) + suffix
+
+
+def date(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """24 Nov 2026 / 24 Agu 2026."""
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def datetime(value: dt.datetime, lang: str = DEFAULT_LANGUAGE) -> str:
+    return f"{date(value.date(), lang)} {value:%H:%M}"
+
+
+def weekdays(lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    return list(_WEEKDAYS[lang])
+
+
+def kind(value: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    key = f"kind_{value}"
+    return text(key, lang) if key in TEXT else value

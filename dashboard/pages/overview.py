@@ -1,0 +1,98 @@
+"""Overview page: per library, the period's KPIs against the previous period of equal length."""
+
+import streamlit as st
+
+from dashboard import i18n
+from dashboard.app import context
+from dashboard.metrics import ALL, compare_periods, kpis
+from dashboard.tables import kpi_table
+
+ctx = context()
+t, lang = ctx.t, ctx.lang
+st.title(t("overview_title"))
+previous = ctx.period.previous()
+st.caption(
+    t(
+        "period_line",
+        start=i18n.date(ctx.period.start, lang),
+        end=i18n.date(ctx.period.end, lang),
+        days=ctx.period.days,
+        pstart=i18n.date(previous.start, lang),
+        pend=i18n.date(previous.end, lang),
+    )
+)
+
+if not ctx.libraries or not ctx.platforms:
+    st.warning(t("no_selection"))
+    st.stop()
+if ctx.accounts.empty:
+    st.info(t("no_data"))
+    st.stop()
+
+table = compare_periods(
+    kpis(ctx.posts, ctx.daily, ctx.accounts, ctx.period),
+    kpis(ctx.posts, ctx.daily, ctx.accounts, previous),
+).set_index(["library_id", "platform"])
+
+vs = " " + t("vs_previous")
+views = [ALL, *[p for p in ("instagram", "youtube") if p in ctx.platforms]]
+for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
+    with tab:
+        libraries = [lib for lib in ctx.libraries if (lib, platform) in table.index]
+        if not libraries:
+            st.info(t("no_data"))
+            continue
+        for column, library_id in zip(st.columns(len(libraries)), libraries, strict=True):
+            row = table.loc[(library_id, platform)]
+            with column:
+                st.markdown(
+                    f"<div style='border-top:6px solid {ctx.colors.get(library_id, '#777')};"
+                    "margin-bottom:4px'></div>",
+                    unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
+                )
+                st.subheader(ctx.labels.get(library_id, library_id), anchor=False)
+                st.metric(
+                    t("kpi_audience"),
+                    i18n.number(row["audience"], lang),
+                    delta=i18n.delta(row["growth"], lang, suffix=" " + t("this_period")),
+                    help=t("kpi_audience_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_growth"),
+                    i18n.percent(row["growth_pct"], lang, 2, sign=True),
+                    delta=i18n.delta(row["growth_change"], lang, suffix=vs),
+                    help=t("kpi_growth_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_posts"),
+                    i18n.number(row["posts"], lang),
+                    delta=i18n.delta(row["posts_change"], lang, suffix=vs),
+                    help=t("kpi_posts_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_engagements"),
+                    i18n.number(row["engagements"], lang),
+                    delta=i18n.delta(row["engagements_change"], lang, suffix=vs),
+                    help=t("kpi_engagements_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_er"),
+                    i18n.percent(row["mean_er"], lang, 2),
+                    delta=i18n.delta(row["mean_er_change"], lang, 2, " pp " + vs),
+                    help=t("kpi_er_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_views"),
+                    i18n.number(row["views"], lang),
+                    delta=i18n.delta(row["views_change"], lang, suffix=vs),
+                    help=t("kpi_views_help"),
+                    border=True,
+                )
+
+st.subheader(t("kpi_table"), anchor=False)
+st.dataframe(kpi_table(table.reset_index(), ctx.labels, lang), hide_index=True)

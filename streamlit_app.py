@@ -1,0 +1,33 @@
+"""Jejaring dashboard entry point: ``streamlit run streamlit_app.py``.
+
+Builds the shared context (config, store, sidebar filters) and hands over to the chosen page.
+"""
+
+import streamlit as st
+
+from dashboard import i18n
+from dashboard.app import build_context
+
+st.set_page_config(page_title="Jejaring", page_icon="📚", layout="wide")
+
+ctx = build_context()
+lang = ctx.lang if ctx else i18n.DEFAULT_LANGUAGE
+pages = [
+    st.Page(
+        "dashboard/pages/overview.py",
+        title=i18n.text("page_overview", lang),
+        icon="📊",
+        url_path="overview",
+        default=True,
+    ),
+    st.Page(
+        "dashboard/pages/compare.py",
+        title=i18n.text("page_compare", lang),
+        icon="⚖️",
+        url_path="compare",
+    ),
+]
+page = st.navigation(pages)
+if ctx is None:
+    st.stop()
+page.run()

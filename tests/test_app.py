@@ -1,0 +1,164 @@
+"""The dashboard run by Streamlit's AppTest on demo data; shown KPIs checked against the store.
+
+Expected values are computed here from raw SQL rows with plain Python, independently of
+dashboard/metrics.py, so a wrong formula there fails these tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from collectors.config import load_config
+from collectors.demo import load_demo
+from collectors.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+TZ = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def demo_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    load_demo(store, config)  # ends today, like the dashboard's default period
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(ROOT / "jejaring.toml"))
+    return url
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def parse_id(text: str) -> float:
+    """Read a number shown in Indonesian format (12.345,6 / 1,2%)."""
+    return float(text.replace("%", "").replace(".", "").replace(",", ".").replace("+", ""))
+
+
+def expected_kpis(url: str, start: dt.date, end: dt.date) -> dict[tuple[str, str], dict]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        accounts = conn.execute(sa.text("SELECT id, library_id, platform FROM accounts")).all()
+        daily = conn.execute(
+            sa.text("SELECT account_id, day, followers FROM account_daily ORDER BY day")
+        ).all()
+        posts = conn.execute(
+            sa.text("SELECT account_id, published_at, likes, comments, views FROM posts")
+        ).all()
+    engine.dispose()
+    by_account = defaultdict(list)
+    for account_id, day, followers in daily:
+        by_account[account_id].append((dt.date.fromisoformat(str(day)[:10]), followers))
+    result: dict[tuple[str, str], dict] = {}
+    for account_id, library, platform in accounts:
+        rows = by_account[account_id]
+        audience = [f for d, f in rows if d <= end][-1]
+        picked = []
+        for aid, published, likes, comments, views in posts:
+            if aid != account_id:
+                continue
+            when = dt.datetime.fromisoformat(str(published)).replace(tzinfo=dt.UTC)
+            local = when.astimezone(TZ).date()
+            if start <= local <= end:
+                earlier = [f for d, f in rows if d <= local]
+                followers = earlier[-1] if earlier else rows[0][1]
+                engagements = None if likes is None else likes + (comments or 0)
+                er = (
+                    engagements / followers * 100 if engagements is not None and followers else None
+                )
+                picked.append((engagements, er, views))
+        for key in [(library, platform), (library, "all")]:
+            acc = result.setdefault(
+                key, {"audience": 0, "posts": 0, "eng": 0, "ers": [], "views": 0}
+            )
+            acc["audience"] += audience
+            acc["posts"] += len(picked)
+            acc["eng"] += sum(e for e, _, _ in picked if e is not None)
+            acc["ers"] += [er for _, er, _ in picked if er is not None]
+            acc["views"] += sum(v for _, _, v in picked if v is not None)
+    return result
+
+
+def test_overview_kpis_equal_values_computed_from_the_store(demo_url):
+    at = run_app()
+    assert "Data demo" in at.info[0].value
+    end = dt.datetime.now(TZ).date()
+    start = end - dt.timedelta(days=29)
+    expected = expected_kpis(demo_url, start, end)
+    tab_platforms = ["all", "instagram", "youtube"]
+    assert [t.label for t in at.tabs] == ["Gabungan", "Instagram", "YouTube"]
+    checked = 0
+    for tab, platform in zip(at.tabs, tab_platforms, strict=True):
+        for column, library in zip(tab.columns, ["uma", "unimed"], strict=True):
+            shown = {m.label: m.value for m in column.metric}
+            want = expected[(library, platform)]
+            assert parse_id(shown["Audiens"]) == want["audience"]
+            assert parse_id(shown["Unggahan"]) == want["posts"]
+            assert parse_id(shown["Interaksi"]) == want["eng"]
+            assert parse_id(shown["Tayangan"]) == want["views"]
+            mean_er = sum(want["ers"]) / len(want["ers"])
+            assert parse_id(shown["ER rata-rata (pengikut)"]) == pytest.approx(mean_er, abs=0.005)
+            checked += 1
+    assert checked == 6
+
+
+def test_language_switch_changes_labels_and_number_format(demo_url):
+    at = run_app()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Overview per library"
+    assert [t.label for t in at.tabs] == ["Combined", "Instagram", "YouTube"]
+    labels = {m.label for m in at.metric}
+    assert {"Audience", "Posts", "Engagements", "Mean ER (followers)", "Views"} <= labels
+    audience = at.tabs[0].columns[0].metric[0].value
+    assert "," in audience and "." not in audience  # 6,921 in English
+    assert "Demo data" in at.info[0].value
+
+
+def test_compare_page_renders_charts_and_toggle(demo_url):
+    at = run_app()
+    at.switch_page("dashboard/pages/compare.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Perbandingan antarperpustakaan"
+    assert "Data demo" in at.info[0].value
+    charts = at.get("plotly_chart")
+    assert len(charts) == 7  # audience, 2 weekly, 2 content types, 2 heatmaps
+    at.toggle(key="per_1k").set_value(True).run()
+    assert not at.exception
+
+
+def test_period_and_filters_change_what_is_shown(demo_url):
+    at = run_app()
+    posts_30 = parse_id(at.tabs[0].columns[0].metric[2].value)
+    at.sidebar.selectbox(key="preset").set_value("preset_365").run()
+    posts_365 = parse_id(at.tabs[0].columns[0].metric[2].value)
+    assert posts_365 > posts_30
+    at.sidebar.multiselect(key="libraries").set_value(["unimed"]).run()
+    assert len(at.tabs[0].columns) == 1
+    at.sidebar.multiselect(key="platforms").set_value([]).run()
+    assert not at.exception
+    assert "Pilih paling sedikit" in at.warning[0].value
+
+
+def test_config_error_is_shown_not_raised(tmp_path, monkeypatch, demo_url):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        'timezone = "Asia/Jakarta"\n[[libraries]]\nid = "uma"\nname = "UMA"\ncolor = "green"\n'
+    )
+    monkeypatch.setenv("JEJARING_CONFIG", str(bad))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "bad.toml, line 5" in at.error[0].value and "color" in at.error[0].value
+    assert not at.metric

@@ -1,0 +1,151 @@
+"""Real browser: ``streamlit run`` on a free loopback port, every page in headless Chromium.
+
+Needs Debian's ``chromium`` (``apt-get install chromium``); CI installs it and sets
+JEJARING_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from collectors.config import load_config
+from collectors.demo import load_demo
+from collectors.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+PAGES = [("", "Ringkasan per perpustakaan"), ("compare", "Perbandingan antarperpustakaan")]
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser() -> None:
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        reason = (
+            "headless Chromium not available: apt-get install chromium (and pip install playwright)"
+        )
+        if os.environ.get("JEJARING_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_browser()
+    tmp = tmp_path_factory.mktemp("browser")
+    url_db = f"sqlite:///{tmp / 'browser.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url_db, config.timezone)
+    load_demo(store, config)
+    store.dispose()
+    port = _free_port()
+    env = dict(
+        os.environ, JEJARING_DATABASE_URL=url_db, JEJARING_CONFIG=str(ROOT / "jejaring.toml")
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + (proc.stdout.read() if proc.stdout else ""))
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize(("path", "heading"), PAGES)
+def test_every_page_renders_without_exception(server, browser, path, heading):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
+    # plotly charts render asynchronously; wait until each has drawn its SVG
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length === 0 || "
+        "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        ".every(c => c.querySelector('svg.main-svg'))",
+        timeout=45_000,
+    )
+    page.wait_for_timeout(1000)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = path or "overview"
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("Data demo").count() >= 1, "demo notice shown"
+    if name == "overview":
+        assert page.locator('[data-testid="stMetric"]').count() >= 12
+    else:
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+    page.close()
