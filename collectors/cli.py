@@ -38,6 +38,42 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
     return EXIT_OK
 
 
+def _cmd_refresh(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    from collectors.lock import RefreshLocked
+    from collectors.refresh import refresh, select_accounts
+
+    platforms = [args.platform] if args.platform else None
+    if args.library and args.library not in {lib.id for lib in config.libraries}:
+        print(f"Unknown library '{args.library}' (see {config.path}).", file=sys.stderr)
+        return EXIT_CONFIG
+    accounts = select_accounts(config, platforms, args.library, args.account)
+    if not accounts:
+        print("No configured account matches this selection.", file=sys.stderr)
+        return EXIT_CONFIG
+    for lib in config.libraries:
+        if not lib.handles_confirmed and any(a.library_id == lib.id for a in accounts):
+            print(
+                f"Warning: the handles of library '{lib.id}' are not confirmed by staff "
+                f"(handles_confirmed = false in {config.path}).",
+                file=sys.stderr,
+            )
+    store = open_store(settings, config)
+    command = " ".join(["refresh", *sys.argv[2:]]) if sys.argv[1:2] == ["refresh"] else "refresh"
+    try:
+        summary = refresh(config, settings, store, accounts, full=args.full, command=command)
+    except RefreshLocked as exc:
+        print(f"Refresh not started: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    return summary.exit_code
+
+
+def _cmd_status(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    from collectors.status import status_report
+
+    print(status_report(open_store(settings, config), config))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m collectors", description="Collect and store partner libraries' metrics."
@@ -48,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: fixed)")
     demo.add_argument("--remove", action="store_true", help="remove the demo data instead")
     demo.set_defaults(func=_cmd_demo)
+    refresh = sub.add_parser("refresh", help="collect fresh metrics of the configured accounts")
+    refresh.add_argument("--platform", choices=["instagram", "youtube"])
+    refresh.add_argument("--library", help="only this library id")
+    refresh.add_argument("--account", help="only this handle")
+    refresh.add_argument(
+        "--full", action="store_true", help="walk every post, not only the new ones"
+    )
+    refresh.set_defaults(func=_cmd_refresh)
+    status = sub.add_parser("status", help="print the last runs and each account's freshness")
+    status.set_defaults(func=_cmd_status)
     return parser
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 KINDS = ("image", "carousel", "reel", "video", "short", "live")
 
@@ -90,3 +90,42 @@ class PostSnapshot:
             value = getattr(self, name)
             if value.tzinfo is None:
                 raise ValueError(f"post {self.post_id}: {name} must carry a time zone")
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """What the store already knows of an account; collectors use it to stop early."""
+
+    account_id: int | None = None
+    external_id: str | None = None
+    #: post id -> True when the post is marked gone
+    known_posts: dict[str, bool] = field(default_factory=dict)
+    newest_published_at: dt.datetime | None = None
+    last_full_walk_at: dt.datetime | None = None
+
+
+@dataclass
+class AccountResult:
+    """One account's outcome of a collection: what to write, and what went wrong."""
+
+    account: AccountRef
+    started_at: dt.datetime
+    snapshot: AccountSnapshot | None = None
+    posts: list[PostSnapshot] = field(default_factory=list)
+    #: post ids the platform no longer returns (deleted or private): marked ``gone_at``
+    gone: list[str] = field(default_factory=list)
+    #: set when this collection walked every post of the account
+    full_walk_at: dt.datetime | None = None
+    api_units: int = 0
+    requests: int = 0
+    error: Exception | None = None
+    #: True when the account was not attempted because the platform stopped for this run
+    skipped: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.error is None:
+            return "ok"
+        return "partial" if self.snapshot or self.posts else "failed"

@@ -20,7 +20,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from collectors.errors import JejaringError
-from collectors.records import AccountRef, AccountSnapshot, PostSnapshot
+from collectors.records import (
+    AccountRef,
+    AccountResult,
+    AccountSnapshot,
+    AccountState,
+    PostSnapshot,
+)
 
 UTC = dt.UTC
 SCHEMA_VERSION = 1
@@ -67,6 +73,8 @@ accounts = sa.Table(
     sa.Column("url", sa.Text),
     sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # When a collector last walked every post of the account (YouTube: the whole playlist).
+    sa.Column("last_full_walk_at", UTCDateTime),
     sa.UniqueConstraint("platform", "handle", name="uq_accounts_platform_handle"),
 )
 
@@ -366,6 +374,65 @@ class Store:
             "gone_at": None,
             "day": self.day_of(p.captured_at),
         }
+
+    def account_state(self, ref: AccountRef) -> AccountState:
+        """What is stored of an account: its external id, known posts, last full walk."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(
+                    accounts.c.id, accounts.c.external_id, accounts.c.last_full_walk_at
+                ).where(accounts.c.platform == ref.platform, accounts.c.handle == ref.handle)
+            ).first()
+            if row is None:
+                return AccountState()
+            known = conn.execute(
+                sa.select(posts.c.post_id, posts.c.gone_at, posts.c.published_at).where(
+                    posts.c.account_id == row.id
+                )
+            ).all()
+        newest = max((k.published_at for k in known if k.gone_at is None), default=None)
+        return AccountState(
+            account_id=row.id,
+            external_id=row.external_id,
+            known_posts={k.post_id: k.gone_at is not None for k in known},
+            newest_published_at=newest,
+            last_full_walk_at=row.last_full_walk_at,
+        )
+
+    def write_result(self, run_id: int | None, result: AccountResult) -> WriteResult:
+        """Write one account's collection in one transaction, with its run item.
+
+        What was fetched before an error is written too; a failure rolls back only this
+        account's transaction, never another account's.
+        """
+        with self.transaction() as conn:
+            account_id = self.ensure_account(result.account, conn=conn)
+            written = self.write(
+                [result.snapshot] if result.snapshot else [], result.posts, conn=conn
+            )
+            platform = result.account.platform
+            if result.gone:
+                self.mark_gone(conn, platform, result.gone, result.started_at)
+            if result.full_walk_at is not None:
+                conn.execute(
+                    accounts.update()
+                    .where(accounts.c.id == account_id)
+                    .values(last_full_walk_at=_utc(result.full_walk_at))
+                )
+            if run_id is not None:
+                self.record_run_item(
+                    run_id,
+                    account_id,
+                    started_at=result.started_at,
+                    status=result.status,
+                    error=None if result.error is None else str(result.error),
+                    new_posts=written.new_posts,
+                    updated_posts=written.updated_posts,
+                    api_units=result.api_units,
+                    requests=result.requests,
+                    conn=conn,
+                )
+            return written
 
     def write_post_rows(self, rows: Sequence[dict[str, Any]]) -> WriteResult:
         """Merge already-built post rows (the demo and benchmarks use this bulk path)."""

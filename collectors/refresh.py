@@ -1,0 +1,221 @@
+"""The refresh: run the collectors for the configured accounts and write each account's
+result in its own transaction, recording the run. No platform code here, no Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from collectors.config import PLATFORMS, Config, Settings
+from collectors.errors import AuthFailed, CollectorError
+from collectors.lock import RefreshLock
+from collectors.records import AccountRef, AccountResult
+from collectors.store import Store
+
+UTC = dt.UTC
+
+# platform -> function(planned accounts, settings, config, full) -> results
+CollectorFactory = Callable[
+    [list[tuple[AccountRef, Store]], Settings, Config, bool], Iterator[AccountResult]
+]
+
+
+@dataclass
+class Summary:
+    run_id: int
+    results: list[AccountResult] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        statuses = {r.status for r in self.results}
+        if not statuses or statuses == {"ok"}:
+            return "ok"
+        if "ok" not in statuses and "partial" not in statuses:
+            return "failed"
+        return "partial"
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.status == "ok" else 1
+
+
+def select_accounts(
+    config: Config,
+    platforms: Iterable[str] | None = None,
+    library: str | None = None,
+    account: str | None = None,
+) -> list[AccountRef]:
+    """The configured accounts, narrowed to the given platforms, library and handle."""
+    wanted = set(platforms or PLATFORMS)
+    chosen = []
+    for lib in config.libraries:
+        if library and lib.id != library:
+            continue
+        for platform, handle in lib.accounts():
+            if platform not in wanted:
+                continue
+            if account and account.lower().lstrip("@") != handle.lower().lstrip("@"):
+                continue
+            chosen.append(AccountRef(lib.id, platform, handle))
+    return chosen
+
+
+def lock_path(settings: Settings) -> Path:
+    """Next to the SQLite file, or in data/ for a database server."""
+    url = sa.engine.make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_name("refresh.lock")
+    return Path("data") / "refresh.lock"
+
+
+def _youtube(
+    accounts: list[AccountRef], store: Store, settings: Settings, config: Config, full: bool
+) -> Iterator[AccountResult]:
+    from collectors.youtube import Planned, YouTubeClient, YouTubeCollector
+
+    if not settings.youtube_api_key:
+        now = dt.datetime.now(UTC)
+        for ref in accounts:
+            yield AccountResult(
+                ref,
+                started_at=now,
+                skipped=True,
+                error=AuthFailed(
+                    ref.handle,
+                    "YOUTUBE_API_KEY is not set: set it in the environment (or Streamlit "
+                    "secrets) to collect YouTube.",
+                ),
+            )
+        return
+    client = YouTubeClient(settings.youtube_api_key, settings.youtube_api_url, tz=config.timezone)
+    planned = [Planned(ref, store.account_state(ref)) for ref in accounts]
+    yield from YouTubeCollector(client, full=full).collect(planned)
+
+
+def _instagram(
+    accounts: list[AccountRef], store: Store, settings: Settings, config: Config, full: bool
+) -> Iterator[AccountResult]:
+    from collectors.instagram import collect_instagram
+
+    yield from collect_instagram(accounts, store, settings, config, full=full)
+
+
+COLLECTORS = {"youtube": _youtube, "instagram": _instagram}
+
+
+class Reporter:
+    """Timestamped plain lines (cron) or a counter prefix on a terminal."""
+
+    def __init__(self, tz: str, total: int, out: TextIO = sys.stdout) -> None:
+        self.tz = ZoneInfo(tz)
+        self.total = total
+        self.done = 0
+        self.out = out
+        self.tty = out.isatty()
+
+    def line(self, text: str) -> None:
+        stamp = dt.datetime.now(self.tz).strftime("%Y-%m-%d %H:%M:%S %Z")
+        self.out.write(f"{stamp} {text}\n")
+        self.out.flush()
+
+    def result(self, result: AccountResult, written_new: int, written_updated: int) -> None:
+        self.done += 1
+        ref = result.account
+        head = f"[{self.done}/{self.total}] {ref.platform} {ref.handle} ({ref.library_id})"
+        if result.status == "ok":
+            text = f"{head} ok: {written_new} new, {written_updated} updated posts"
+        else:
+            text = f"{head} {result.status}: {result.error}"
+            if result.posts or result.snapshot:
+                text += f" (kept {written_new} new, {written_updated} updated posts)"
+        if result.api_units:
+            text += f", {result.api_units} API units"
+        elif result.requests:
+            text += f", {result.requests} requests"
+        self.line(text)
+
+
+def refresh(
+    config: Config,
+    settings: Settings,
+    store: Store,
+    accounts: list[AccountRef],
+    *,
+    full: bool = False,
+    command: str = "refresh",
+    out: TextIO = sys.stdout,
+    collectors: dict[str, Callable[..., Iterator[AccountResult]]] | None = None,
+) -> Summary:
+    """Collect ``accounts`` (holding the refresh lock) and write each result as it comes."""
+    collectors = collectors or COLLECTORS
+    with RefreshLock(lock_path(settings)):
+        run_id = store.start_run(command)
+        summary = Summary(run_id)
+        report = Reporter(config.timezone, len(accounts), out)
+        report.line(f"refresh run {run_id}: {len(accounts)} accounts")
+        try:
+            for platform in PLATFORMS:
+                chosen = [a for a in accounts if a.platform == platform]
+                if not chosen:
+                    continue
+                for result in _guarded(collectors[platform], chosen, store, settings, config, full):
+                    try:
+                        written = store.write_result(run_id, result)
+                    except sa.exc.SQLAlchemyError as err:
+                        result.error = CollectorError(
+                            result.account.handle,
+                            f"could not be written to the database ({type(err).__name__}); "
+                            "nothing of this account was changed",
+                        )
+                        result.posts, result.snapshot = [], None
+                        written = store.write_result(run_id, result)
+                    summary.results.append(result)
+                    report.result(result, written.new_posts, written.updated_posts)
+        except BaseException as err:
+            store.finish_run(run_id, "failed", f"interrupted: {type(err).__name__}")
+            raise
+        failed = [r for r in summary.results if r.status != "ok"]
+        store.finish_run(
+            run_id,
+            summary.status,
+            None if not failed else f"{len(failed)} of {len(summary.results)} accounts not ok",
+        )
+        report.line(f"refresh run {run_id} finished: {summary.status}")
+    return summary
+
+
+def _guarded(
+    collect: Callable[..., Iterator[AccountResult]],
+    accounts: list[AccountRef],
+    store: Store,
+    settings: Settings,
+    config: Config,
+    full: bool,
+) -> Iterator[AccountResult]:
+    """Run one platform's collector; an unexpected error fails the accounts it had not
+    reached instead of stopping the other platforms."""
+    seen: set[str] = set()
+    try:
+        for result in collect(accounts, store, settings, config, full):
+            seen.add(result.account.handle)
+            yield result
+    except Exception as err:  # a bug or an unforeseen platform fault: report, go on
+        now = dt.datetime.now(UTC)
+        for ref in accounts:
+            if ref.handle not in seen:
+                yield AccountResult(
+                    ref,
+                    started_at=now,
+                    error=CollectorError(
+                        ref.handle,
+                        f"unexpected error in the {ref.platform} collector: {type(err).__name__}",
+                    ),
+                )

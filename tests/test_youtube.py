@@ -1,0 +1,342 @@
+"""YouTube collector over real HTTP: google-api-python-client against the loopback server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from collectors.config import Settings, parse_config
+from collectors.errors import AuthFailed, QuotaExceeded
+from collectors.records import AccountRef
+from collectors.refresh import refresh, select_accounts
+from collectors.store import Store
+from collectors.youtube import (
+    Planned,
+    YouTubeClient,
+    YouTubeCollector,
+    next_quota_reset,
+    parse_duration,
+    video_kind,
+)
+from tests.youtube_server import UMA_ID, UNIMED_ID, FakeYouTube, serve, uma_video_id
+
+ROOT = Path(__file__).resolve().parent.parent
+SENTINEL_KEY = "AIzaSy-SENTINEL-do-not-leak-4242"
+
+CONFIG = f"""
+timezone = "Asia/Jakarta"
+[[libraries]]
+id = "uma"
+name = "Perpustakaan UMA"
+color = "#1b7f3b"
+youtube = ["@perpustakaanuma"]
+[[libraries]]
+id = "unimed"
+name = "Digital Library UNIMED"
+color = "#1f5fa8"
+youtube = ["{UNIMED_ID}"]
+[[libraries]]
+id = "usu"
+name = "Perpustakaan lain"
+color = "#aa3300"
+youtube = ["@tidakada"]
+"""
+
+
+@pytest.fixture
+def api():
+    fake = FakeYouTube()
+    fake.key = SENTINEL_KEY
+    server, url = serve(fake)
+    fake.url = url
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
+def yt_config(tmp_path):
+    path = tmp_path / "jejaring.toml"
+    path.write_text(CONFIG)
+    return parse_config(CONFIG, str(path))
+
+
+def settings_for(api, tmp_path) -> Settings:
+    return Settings(
+        config_path=str(tmp_path / "jejaring.toml"),
+        database_url=f"sqlite:///{tmp_path / 'yt.db'}",
+        youtube_api_key=SENTINEL_KEY,
+        youtube_api_url=api.url,
+    )
+
+
+def run(api, tmp_path, yt_config, full=False):
+    settings = settings_for(api, tmp_path)
+    store = Store(settings.database_url, yt_config.timezone)
+    out = io.StringIO()
+    before = len(api.requests)
+    summary = refresh(
+        yt_config, settings, store, select_accounts(yt_config, ["youtube"]), full=full, out=out
+    )
+    return store, summary, out.getvalue(), len(api.requests) - before
+
+
+def by_handle(summary):
+    return {r.account.handle: r for r in summary.results}
+
+
+def test_first_run_stores_exactly_the_fixture_with_nulls_and_minimum_units(
+    api, tmp_path, yt_config
+):
+    store, summary, log, calls = run(api, tmp_path, yt_config)
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok"
+    assert results[UNIMED_ID].status == "ok"
+    assert results["@tidakada"].status == "failed"
+    assert "no channel with this handle" in str(results["@tidakada"].error)
+    assert summary.status == "partial" and summary.exit_code == 1
+
+    posts = store.posts().set_index("post_id")
+    visible = set(api.videos)  # deleted and private ones are not returned by videos.list
+    assert set(posts.index) == visible and len(posts) == 124
+    # hidden likes, comments turned off: NULL, not 0
+    assert pd.isna(posts.loc["unimedHidLk", "likes"]) and posts.loc["unimedHidLk", "comments"] == 2
+    assert pd.isna(posts.loc["unimedNoCom", "comments"]) and posts.loc["unimedNoCom", "likes"] == 9
+    # kinds: a Short, an upcoming live, a 100-second video without #shorts
+    assert posts.loc["unimedShrt1", "kind"] == "short"
+    assert posts.loc["unimedShrt1", "url"] == "https://www.youtube.com/shorts/unimedShrt1"
+    assert posts.loc["unimedLive01", "kind"] == "live"
+    assert posts.loc["unimedNoCom", "kind"] == "video"
+    assert posts.loc[uma_video_id(0), "kind"] == "video"
+    assert posts.loc[uma_video_id(0), "duration_s"] == 451
+    assert posts.loc[uma_video_id(0), "views"] == 1000
+    assert posts.loc[uma_video_id(0), "hashtags"] == ["#perpustakaanuma", "#literasiinformasi"]
+    assert posts.loc[uma_video_id(0), "mentions"] == ["digilibunimed"]
+    assert posts.loc["unimedLive01", "caption"].startswith("Siaran langsung")
+    assert posts.loc[uma_video_id(0), "published_at"] == pd.Timestamp("2026-11-20 03:00", tz="UTC")
+
+    accounts = store.accounts().set_index("handle")
+    assert accounts.loc["@perpustakaanuma", "external_id"] == UMA_ID
+    daily = (
+        store.account_daily()
+        .merge(store.accounts()[["id", "handle"]], left_on="account_id", right_on="id")
+        .set_index("handle")
+    )
+    assert daily.loc["@perpustakaanuma", "followers"] == 1490
+    assert pd.isna(daily.loc[UNIMED_ID, "followers"]), "hidden subscriber count is NULL"
+    assert daily.loc[UNIMED_ID, "total_views"] == 40211
+
+    # units: 1 channels.list by id (UNIMED) + 2 forHandle; playlist pages 3 + 1; videos 3 + 1
+    minimum = (
+        math.ceil(1 / 50)
+        + 2
+        + math.ceil(120 / 50)
+        + math.ceil(6 / 50)
+        + math.ceil(120 / 50)
+        + math.ceil(6 / 50)
+    )
+    units = sum(r.api_units for r in summary.results)
+    assert units == minimum == calls == 11
+    assert api.calls("search") == 0
+    items = store.run_items([summary.run_id])
+    assert items["api_units"].sum() == 11
+    assert "11 API units" not in log  # units are per account in the log
+    assert SENTINEL_KEY not in log
+
+
+def test_second_run_is_incremental_and_finds_new_uploads(api, tmp_path, yt_config):
+    run(api, tmp_path, yt_config)
+    newest = dt.datetime(2026, 11, 23, 3, tzinfo=dt.UTC)
+    api.add_uma_video(500, newest, newest_first=True)
+    api.add_uma_video(501, newest + dt.timedelta(hours=2), newest_first=True)
+    api.videos[uma_video_id(5)]["statistics"]["likeCount"] = "999"
+    store, summary, _, calls = run(api, tmp_path, yt_config)
+    posts = store.posts().set_index("post_id")
+    assert {uma_video_id(500), uma_video_id(501)} <= set(posts.index)
+    assert posts.loc[uma_video_id(5), "likes"] == 999
+    # channels: one call by id for both known channels + the unresolved handle again;
+    # playlist: one page each (known videos reached); videos: ceil(122/50) + ceil(6/50)
+    minimum = 1 + 1 + 1 + 1 + math.ceil(122 / 50) + math.ceil(6 / 50)
+    assert calls == sum(r.api_units for r in summary.results) == minimum == 8
+    assert store.counts()["posts"] == 126
+    assert len(store.post_daily()) == 126  # same local day: the day's row is updated
+
+
+def test_removed_video_is_marked_gone_and_cleared_when_back(api, tmp_path, yt_config):
+    run(api, tmp_path, yt_config)
+    removed = api.videos.pop("unimedHidLk")
+    store, _, _, _ = run(api, tmp_path, yt_config)
+    posts = store.posts().set_index("post_id")
+    assert not pd.isna(posts.loc["unimedHidLk", "gone_at"])
+    assert len(posts) == 124, "never deleted"
+    api.videos["unimedHidLk"] = removed
+    store, _, _, _ = run(api, tmp_path, yt_config)
+    assert pd.isna(store.posts().set_index("post_id").loc["unimedHidLk", "gone_at"])
+
+
+def test_full_walk_when_asked_or_when_a_week_has_passed(api, tmp_path, yt_config):
+    run(api, tmp_path, yt_config)
+    before = api.calls("playlistItems")
+    run(api, tmp_path, yt_config, full=True)
+    assert api.calls("playlistItems") - before == 3 + 1
+    # a week later the incremental run walks everything again by itself
+    settings = settings_for(api, tmp_path)
+    store = Store(settings.database_url, yt_config.timezone)
+    client = YouTubeClient(SENTINEL_KEY, api.url, sleep=lambda s: None)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=8)
+    refs = select_accounts(yt_config, ["youtube"])[:1]
+    before = api.calls("playlistItems")
+    results = list(
+        YouTubeCollector(client, now=lambda: later).collect(
+            [Planned(r, store.account_state(r)) for r in refs]
+        )
+    )
+    assert results[0].full_walk_at == later
+    assert api.calls("playlistItems") - before == 3
+
+
+def test_invalid_key_stops_youtube_and_never_shows_the_key(api, tmp_path, yt_config, caplog):
+    caplog.set_level(logging.DEBUG)
+    run(api, tmp_path, yt_config)
+    api.invalid_key = True
+    store, summary, log, calls = run(api, tmp_path, yt_config)
+    assert calls == 1, "the first refusal stops YouTube for this run"
+    assert summary.status == "failed"
+    statuses = [r.status for r in summary.results]
+    assert statuses.count("skipped") == 2
+    for result in summary.results:
+        assert isinstance(result.error, AuthFailed)
+        assert "invalid key" in str(result.error) and "YOUTUBE_API_KEY" in str(result.error)
+    # what the first run stored is still there
+    assert store.counts()["posts"] == 124
+    leaks = [log, caplog.text, str(store.runs().to_dict()), str(store.run_items().to_dict())]
+    assert all(SENTINEL_KEY not in text for text in leaks)
+    assert SENTINEL_KEY.encode() not in Path(tmp_path / "yt.db").read_bytes()
+
+
+def test_quota_exceeded_mid_run_keeps_what_was_written(api, tmp_path, yt_config):
+    # calls: 3 to resolve channels, 6 for UMA (3 playlist + 3 videos), then UNIMED's fail
+    api.quota_after = 9
+    store, summary, log, _ = run(api, tmp_path, yt_config)
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok"
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "partial"  # its channel figures are kept
+    assert isinstance(unimed.error, QuotaExceeded)
+    assert "midnight Pacific time" in str(unimed.error)
+    assert summary.status == "partial"
+    assert store.counts()["posts"] == 120
+    runs = store.runs()
+    assert runs.iloc[0]["status"] == "partial"
+    # the quota resets: the next run completes
+    api.quota_after = None
+    store, summary, _, _ = run(api, tmp_path, yt_config)
+    assert by_handle(summary)[UNIMED_ID].status == "ok"
+    assert store.counts()["posts"] == 124
+
+
+def test_transient_503_is_retried_with_backoff(api, tmp_path, yt_config, caplog):
+    caplog.set_level(logging.DEBUG)
+    api.fail_503 = {1}
+    waits: list[float] = []
+    client = YouTubeClient(SENTINEL_KEY, api.url, sleep=waits.append)
+    store = Store(f"sqlite:///{tmp_path / 'r.db'}")
+    ref = AccountRef("unimed", "youtube", UNIMED_ID)
+    [result] = YouTubeCollector(client).collect([Planned(ref, store.account_state(ref))])
+    assert result.status == "ok" and len(result.posts) == 4
+    assert len(waits) == 1 and 0 <= waits[0] <= 2
+    # googleapiclient logs the retried URI, which carries the key: it must be redacted
+    assert "Sleeping" in caplog.text and "key=<redacted>" in caplog.text
+    assert SENTINEL_KEY not in caplog.text
+
+
+def test_refresh_command_line_runs_youtube(api, tmp_path):
+    (tmp_path / "jejaring.toml").write_text(CONFIG)
+    env = dict(
+        os.environ,
+        JEJARING_CONFIG=str(tmp_path / "jejaring.toml"),
+        JEJARING_DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}",
+        YOUTUBE_API_KEY=SENTINEL_KEY,
+        YOUTUBE_API_URL=api.url,
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "collectors", "refresh", "--platform", "youtube"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr  # @tidakada does not exist
+    assert "@perpustakaanuma (uma) ok: 120 new" in done.stdout
+    assert "@tidakada (usu) failed" in done.stdout
+    assert SENTINEL_KEY not in done.stdout + done.stderr
+    status = subprocess.run(
+        [sys.executable, "-m", "collectors", "status"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert status.returncode == 0 and "partial" in status.stdout
+
+
+def test_missing_key_fails_youtube_clearly(tmp_path, yt_config):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'k.db'}")
+    store = Store(settings.database_url)
+    summary = refresh(
+        yt_config, settings, store, select_accounts(yt_config, ["youtube"]), out=io.StringIO()
+    )
+    assert summary.status == "failed"
+    assert all("YOUTUBE_API_KEY is not set" in str(r.error) for r in summary.results)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("PT7M31S", 451),
+        ("PT1H2M3S", 3723),
+        ("P0D", 0),
+        ("PT45S", 45),
+        ("P1DT1S", 86401),
+        (None, None),
+        ("bogus", None),
+    ],
+)
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("duration", "title", "live", "kind"),
+    [
+        ("PT59S", "Tips", None, "short"),
+        ("PT2M30S", "Tips #Shorts", None, "short"),
+        ("PT2M30S", "Tips", None, "video"),
+        ("PT3M30S", "Tips #shorts", None, "video"),
+        ("PT1H", "Webinar", {"actualStartTime": "2026-01-01T00:00:00Z"}, "live"),
+    ],
+)
+def test_kind_heuristic(duration, title, live, kind):
+    item = {
+        "snippet": {"title": title, "description": ""},
+        "contentDetails": {"duration": duration},
+    }
+    if live:
+        item["liveStreamingDetails"] = live
+    assert video_kind(item) == kind
+
+
+def test_quota_reset_is_midnight_pacific():
+    now = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)  # 04:00 PST
+    reset = next_quota_reset(now)
+    assert reset.astimezone(dt.UTC) == dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)

@@ -1,0 +1,258 @@
+"""A loopback HTTP server that plays the YouTube Data API v3 from recorded-shape JSON.
+
+The real google-api-python-client talks to it through YOUTUBE_API_URL. It pages, filters
+by id and handle, answers unknown handles with 200 and no ``items``, and can inject the
+faults the collector must survive (invalid key, quota exceeded, 503, slow answers).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "youtube"
+UMA_ID = "UCumaPERPUSTAKAAN0000001"
+UNIMED_ID = "UCunimedDIGILIB000000002"
+
+KEY_INVALID = {
+    "error": {
+        "code": 400,
+        "message": "API key not valid. Please pass a valid API key.",
+        "errors": [
+            {
+                "message": "API key not valid. Please pass a valid API key.",
+                "domain": "global",
+                "reason": "badRequest",
+            }
+        ],
+        "status": "INVALID_ARGUMENT",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "youtube.googleapis.com"},
+            }
+        ],
+    }
+}
+QUOTA = {
+    "error": {
+        "code": 403,
+        "message": "The request cannot be completed because you have exceeded your "
+        '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+        "errors": [
+            {
+                "message": "The request cannot be completed because you have exceeded your "
+                '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+                "domain": "youtube.quota",
+                "reason": "quotaExceeded",
+            }
+        ],
+    }
+}
+BACKEND = {
+    "error": {
+        "code": 503,
+        "message": "The service is currently unavailable.",
+        "errors": [
+            {
+                "message": "The service is currently unavailable.",
+                "domain": "global",
+                "reason": "backendError",
+            }
+        ],
+    }
+}
+
+
+def uma_video_id(n: int) -> str:
+    return f"umaVid{n:05d}"
+
+
+class FakeYouTube:
+    """The channels, playlists and videos the server knows, and its fault switches."""
+
+    def __init__(self, uma_uploads: int = 120) -> None:
+        channels = json.loads((FIXTURES / "channels.json").read_text())["items"]
+        videos = json.loads((FIXTURES / "videos.json").read_text())
+        self.channels: dict[str, dict[str, Any]] = {c["id"]: c for c in channels}
+        self.template = videos["template"]
+        self.videos: dict[str, dict[str, Any]] = {}
+        self.playlists: dict[str, list[str]] = {
+            "UUumaPERPUSTAKAAN0000001": [],
+            "UUunimedDIGILIB000000002": [],
+        }
+        for n in range(uma_uploads):
+            self.add_uma_video(
+                n, dt.datetime(2026, 11, 20, 3, tzinfo=dt.UTC) - dt.timedelta(days=n)
+            )
+        for item in videos["unimed"]:
+            self.videos[item["id"]] = item
+            self.playlists["UUunimedDIGILIB000000002"].append(item["id"])
+        for extra in videos["unimed_playlist_extra"]:
+            self.playlists["UUunimedDIGILIB000000002"].append(extra["videoId"])
+        self.requests: list[tuple[str, dict[str, list[str]]]] = []
+        self.key = "test-key"
+        self.invalid_key = False
+        self.quota_after: int | None = None  # calls answered before quotaExceeded
+        self.fail_503: set[int] = set()  # call numbers (1-based) answered with 503
+        self.delay = 0.0
+        self.lock = threading.Lock()
+
+    def add_uma_video(self, n: int, published: dt.datetime, newest_first: bool = False) -> str:
+        vid = uma_video_id(n)
+        item = copy.deepcopy(self.template)
+        item["id"] = vid
+        item["etag"] = f"etag{n}"
+        item["snippet"]["publishedAt"] = published.strftime("%Y-%m-%dT%H:%M:%SZ")
+        item["snippet"]["title"] = f"Tutorial {n} #perpustakaanuma"
+        item["statistics"]["viewCount"] = str(1000 + n)
+        item["statistics"]["likeCount"] = str(40 + n % 7)
+        for size in item["snippet"]["thumbnails"].values():
+            size["url"] = size["url"].replace("TEMPLATE", vid)
+        self.videos[vid] = item
+        playlist = self.playlists["UUumaPERPUSTAKAAN0000001"]
+        if newest_first:
+            playlist.insert(0, vid)
+        else:
+            playlist.append(vid)
+        uma = self.channels[UMA_ID]["statistics"]
+        uma["videoCount"] = str(len(playlist))
+        return vid
+
+    # -- answers ------------------------------------------------------------------
+
+    def answer(self, path: str, params: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            self.requests.append((path, params))
+            number = len(self.requests)
+        if self.delay:
+            time.sleep(self.delay)
+        if params.get("key", [""])[0] != self.key or self.invalid_key:
+            return 400, KEY_INVALID
+        if number in self.fail_503:
+            return 503, BACKEND
+        if self.quota_after is not None and self.api_calls() > self.quota_after:
+            return 403, QUOTA
+        name = path.rsplit("/", 1)[-1]
+        handler = {
+            "channels": self._channels,
+            "playlistItems": self._playlist,
+            "videos": self._videos,
+        }.get(name)
+        if handler is None:
+            return 404, {
+                "error": {
+                    "code": 404,
+                    "message": "Not Found",
+                    "errors": [{"reason": "notFound", "domain": "global", "message": "Not Found"}],
+                }
+            }
+        return 200, handler(params)
+
+    def api_calls(self) -> int:
+        """Calls that reached an API method (the retried 503s are not charged here)."""
+        return len(self.requests) - len([n for n in self.fail_503 if n <= len(self.requests)])
+
+    def _list(self, kind: str, items: list[Any], extra: dict[str, Any] | None = None) -> dict:
+        body: dict[str, Any] = {
+            "kind": f"youtube#{kind}ListResponse",
+            "etag": "rec0rdedEtag",
+            "pageInfo": {"totalResults": len(items), "resultsPerPage": 50},
+        }
+        if items:  # like the real API: no "items" key when nothing matched
+            body["items"] = items
+        body.update(extra or {})
+        return body
+
+    def _channels(self, params: dict[str, list[str]]) -> dict[str, Any]:
+        if "forHandle" in params:
+            handle = params["forHandle"][0].lstrip("@").lower()
+            found = [
+                c
+                for c in self.channels.values()
+                if c["snippet"]["customUrl"].lstrip("@").lower() == handle
+            ]
+        else:
+            ids = params.get("id", [""])[0].split(",")
+            found = [self.channels[i] for i in ids if i in self.channels]
+        return self._list("channel", copy.deepcopy(found))
+
+    def _playlist(self, params: dict[str, list[str]]) -> dict[str, Any]:
+        playlist = self.playlists[params["playlistId"][0]]
+        size = int(params.get("maxResults", ["5"])[0])
+        start = int(params.get("pageToken", ["0"])[0] or 0)
+        items = []
+        for vid in playlist[start : start + size]:
+            details: dict[str, Any] = {"videoId": vid}
+            if vid in self.videos:
+                details["videoPublishedAt"] = self.videos[vid]["snippet"]["publishedAt"]
+            items.append(
+                {
+                    "kind": "youtube#playlistItem",
+                    "etag": f"pl{vid}",
+                    "id": f"UExpc3Q{vid}",
+                    "contentDetails": details,
+                }
+            )
+        extra = {"nextPageToken": str(start + size)} if start + size < len(playlist) else {}
+        body = self._list("playlistItem", items, extra)
+        body["pageInfo"]["totalResults"] = len(playlist)
+        return body
+
+    def _videos(self, params: dict[str, list[str]]) -> dict[str, Any]:
+        ids = params.get("id", [""])[0].split(",")
+        return self._list("video", [copy.deepcopy(self.videos[i]) for i in ids if i in self.videos])
+
+    def calls(self, name: str) -> int:
+        return sum(1 for path, _ in self.requests if path.endswith("/" + name))
+
+
+def serve(api: FakeYouTube) -> tuple[ThreadingHTTPServer, str]:
+    """Start the server on a free loopback port; returns it and its API root URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the http.server API
+            parsed = urlparse(self.path)
+            status, body = api.answer(parsed.path, parse_qs(parsed.query))
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:  # keep test output clean
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def main() -> None:
+    """Run standalone (for the crash test): ``python tests/youtube_server.py PORTFILE DELAY``."""
+    import sys
+
+    api = FakeYouTube()
+    api.delay = float(sys.argv[2]) if len(sys.argv) > 2 else 0.0
+    server, url = serve(api)
+    Path(sys.argv[1]).write_text(url)
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
