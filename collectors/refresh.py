@@ -5,7 +5,9 @@ result in its own transaction, recording the run. No platform code here, no Stre
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +24,8 @@ from collectors.store import Store
 
 UTC = dt.UTC
 
-# platform -> function(planned accounts, settings, config, full) -> results
-CollectorFactory = Callable[
-    [list[tuple[AccountRef, Store]], Settings, Config, bool], Iterator[AccountResult]
-]
+# A platform's collector: (accounts, store, settings, config, full, warn) -> results,
+# one per account, in order; what it yields is written at once.
 
 
 @dataclass
@@ -77,7 +77,12 @@ def lock_path(settings: Settings) -> Path:
 
 
 def _youtube(
-    accounts: list[AccountRef], store: Store, settings: Settings, config: Config, full: bool
+    accounts: list[AccountRef],
+    store: Store,
+    settings: Settings,
+    config: Config,
+    full: bool,
+    warn: Callable[[str], None],
 ) -> Iterator[AccountResult]:
     from collectors.youtube import Planned, YouTubeClient, YouTubeCollector
 
@@ -101,11 +106,16 @@ def _youtube(
 
 
 def _instagram(
-    accounts: list[AccountRef], store: Store, settings: Settings, config: Config, full: bool
+    accounts: list[AccountRef],
+    store: Store,
+    settings: Settings,
+    config: Config,
+    full: bool,
+    warn: Callable[[str], None],
 ) -> Iterator[AccountResult]:
     from collectors.instagram import collect_instagram
 
-    yield from collect_instagram(accounts, store, settings, config, full=full)
+    yield from collect_instagram(accounts, store, settings, config, full=full, warn=warn)
 
 
 COLLECTORS = {"youtube": _youtube, "instagram": _instagram}
@@ -166,7 +176,10 @@ def refresh(
                 chosen = [a for a in accounts if a.platform == platform]
                 if not chosen:
                     continue
-                for result in _guarded(collectors[platform], chosen, store, settings, config, full):
+                warn = _warner(report, platform)
+                for result in _guarded(
+                    collectors[platform], chosen, store, settings, config, full, warn
+                ):
                     try:
                         written = store.write_result(run_id, result)
                     except sa.exc.SQLAlchemyError as err:
@@ -192,6 +205,10 @@ def refresh(
     return summary
 
 
+def _warner(report: Reporter, platform: str) -> Callable[[str], None]:
+    return lambda text: report.line(f"{platform}: warning: {text}")
+
+
 def _guarded(
     collect: Callable[..., Iterator[AccountResult]],
     accounts: list[AccountRef],
@@ -199,15 +216,18 @@ def _guarded(
     settings: Settings,
     config: Config,
     full: bool,
+    warn: Callable[[str], None],
 ) -> Iterator[AccountResult]:
     """Run one platform's collector; an unexpected error fails the accounts it had not
     reached instead of stopping the other platforms."""
     seen: set[str] = set()
     try:
-        for result in collect(accounts, store, settings, config, full):
+        for result in collect(accounts, store, settings, config, full, warn):
             seen.add(result.account.handle)
             yield result
     except Exception as err:  # a bug or an unforeseen platform fault: report, go on
+        # The traceback goes to stderr for whoever fixes it, with any API key removed.
+        sys.stderr.write(re.sub(r"(key=)[^&\s'\"]+", r"\1<redacted>", traceback.format_exc()))
         now = dt.datetime.now(UTC)
         for ref in accounts:
             if ref.handle not in seen:

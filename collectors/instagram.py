@@ -1,0 +1,424 @@
+"""Instagram collector with instaloader: profile size and post metrics, polite and incremental.
+
+Reads counts from the raw post node (``instaloader.get_json_structure``) so that no post
+costs an extra request; knows nothing of the database or Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import instaloader
+from instaloader import Instaloader, InstaloaderContext, Post, Profile, RateController
+from instaloader.exceptions import (
+    AbortDownloadException,
+    ConnectionException,
+    InstaloaderException,
+    LoginRequiredException,
+    PrivateProfileNotFollowedException,
+    ProfileNotExistsException,
+    QueryReturnedNotFoundException,
+    TooManyRequestsException,
+)
+
+from collectors.config import Config, Settings
+from collectors.errors import (
+    AccountNotFound,
+    AccountPrivate,
+    AuthFailed,
+    CollectorError,
+    RateLimited,
+    TransientError,
+)
+from collectors.records import (
+    AccountRef,
+    AccountResult,
+    AccountSnapshot,
+    AccountState,
+    PostSnapshot,
+    hashtags_in,
+    mentions_in,
+)
+
+UTC = dt.UTC
+PLATFORM = "instagram"
+
+ProfileFetcher = Callable[[InstaloaderContext, str], Profile]
+PostSource = Callable[[Profile], Iterable[Post]]
+
+
+class CountingRateController(RateController):
+    """instaloader's own rate control (it waits before queries), counting the requests too."""
+
+    def __init__(self, context: InstaloaderContext) -> None:
+        super().__init__(context)
+        self.requests = 0
+
+    def wait_before_query(self, query_type: str) -> None:
+        self.requests += 1
+        super().wait_before_query(query_type)
+
+
+def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: None) -> Instaloader:
+    """A quiet loader that downloads nothing; logged in when INSTAGRAM_USER is set."""
+    loader = Instaloader(
+        quiet=True,
+        download_pictures=False,
+        download_videos=False,
+        download_video_thumbnails=False,
+        download_geotags=False,
+        download_comments=False,
+        save_metadata=False,
+        compress_json=False,
+        post_metadata_txt_pattern="",
+        storyitem_metadata_txt_pattern="",
+        # Logged in, iPhone support makes Post.url and video_url call the iPhone API once
+        # per post; Jejaring needs neither.
+        iphone_support=False,
+        rate_controller=CountingRateController,
+    )
+    user = settings.instagram_user
+    if user:
+        path = (
+            settings.instagram_session_file
+            or instaloader.instaloader.get_default_session_filename(user)
+        )
+        if not os.path.exists(path):
+            raise AuthFailed(
+                user,
+                f"no Instagram session file for INSTAGRAM_USER '{user}' at {path}. Create it "
+                f"with `instaloader --login {user}` (or import it from a browser, see README), "
+                "or unset INSTAGRAM_USER to collect anonymously.",
+            )
+        mode = os.stat(path).st_mode
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            warn(
+                f"the Instagram session file {path} can be read by other users of this "
+                f"machine; it is as good as a password. Fix it with: chmod 600 {path}"
+            )
+        try:
+            loader.load_session_from_file(user, path)
+        except (OSError, ValueError, EOFError) as err:
+            raise AuthFailed(
+                user,
+                f"the Instagram session file {path} cannot be read ({type(err).__name__}); "
+                f"create it again with `instaloader --login {user}`.",
+            ) from None
+    return loader
+
+
+def requests_made(loader: Instaloader) -> int:
+    controller = getattr(loader.context, "_rate_controller", None)
+    return controller.requests if isinstance(controller, CountingRateController) else 0
+
+
+# -- raw node reading -------------------------------------------------------------
+
+
+def raw_media(post: Post) -> dict[str, Any]:
+    """The post's node as Instagram sent it: the timeline's media item when logged in, the
+    (normalized, key-preserving) media of the post query when anonymous, or a legacy node."""
+    node = instaloader.get_json_structure(post)["node"]
+    return node.get("iphone_struct") or node
+
+
+def _get(data: Any, *keys: Any) -> Any:
+    for key in keys:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and len(data) > key:
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def _count(value: Any) -> int | None:
+    """A count as Instagram gives it; negative (instaloader's 'hidden') or absent is None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def post_kind(media: dict[str, Any]) -> str:
+    media_type = media.get("media_type")
+    typename = media.get("__typename")
+    if media_type == 8 or typename == "GraphSidecar":
+        return "carousel"
+    if media_type == 2 or typename == "GraphVideo" or media.get("is_video"):
+        return "reel" if media.get("product_type") == "clips" else "video"
+    return "image"
+
+
+def post_record(account: AccountRef, post: Post, captured_at: dt.datetime) -> PostSnapshot:
+    """A post as a record, read from its raw node only (no request)."""
+    media = raw_media(post)
+    polaris = "code" in media or "pk" in media  # the current API's media items
+    hidden = bool(media.get("like_and_view_counts_disabled"))
+    if polaris:
+        likes = _count(media.get("like_count"))
+        comments = _count(media.get("comment_count"))
+        views = _count(media.get("view_count"))
+        plays = _count(media.get("play_count") or media.get("ig_play_count"))
+        caption = (
+            _get(media, "caption", "text")
+            if isinstance(media.get("caption"), dict)
+            else (media.get("caption"))
+        )
+        shortcode = media["code"]
+        taken = media["taken_at"]
+        tagged = [_get(t, "user", "username") for t in _get(media, "usertags", "in") or []]
+        pinned = bool(media.get("timeline_pinned_user_ids"))
+        thumb = _get(media, "image_versions2", "candidates", 0, "url") or _get(
+            media, "carousel_media", 0, "image_versions2", "candidates", 0, "url"
+        )
+    else:  # legacy GraphQL node
+        likes = _count(_get(media, "edge_media_preview_like", "count"))
+        comments = _count(
+            _get(media, "edge_media_to_comment", "count")
+            if _get(media, "edge_media_to_comment", "count") is not None
+            else _get(media, "edge_media_to_parent_comment", "count")
+        )
+        views = _count(media.get("video_view_count"))
+        plays = _count(media.get("video_play_count"))
+        caption = _get(media, "edge_media_to_caption", "edges", 0, "node", "text")
+        shortcode = media["shortcode"]
+        taken = media.get("taken_at_timestamp", media.get("date"))
+        tagged = [
+            _get(e, "node", "user", "username")
+            for e in _get(media, "edge_media_to_tagged_user", "edges") or []
+        ]
+        pinned = bool(media.get("pinned_for_users"))
+        thumb = media.get("display_url")
+    if hidden:
+        likes = views = plays = None
+    if media.get("comments_disabled"):
+        comments = None
+    kind = post_kind(media)
+    owner = (_get(media, "user", "username") or _get(media, "owner", "username") or "").lower()
+    coauthors = [
+        str(c.get("username", "")).lower()
+        for c in media.get("coauthor_producers") or []
+        if isinstance(c, dict) and c.get("username") and str(c["username"]).lower() != owner
+    ]
+    if kind == "image":
+        views = plays = None
+    path = "reel" if kind == "reel" else "p"
+    return PostSnapshot(
+        account=account,
+        platform=PLATFORM,
+        post_id=shortcode,
+        published_at=dt.datetime.fromtimestamp(int(taken), UTC),
+        kind=kind,
+        captured_at=captured_at,
+        url=f"https://www.instagram.com/{path}/{shortcode}/",
+        caption=caption,
+        thumbnail_url=thumb,
+        duration_s=media.get("video_duration"),
+        hashtags=hashtags_in(caption),
+        mentions=mentions_in(caption),
+        tagged=tuple(t.lower() for t in tagged if t),
+        coauthors=tuple(coauthors),
+        is_pinned=pinned,
+        likes=likes,
+        comments=comments,
+        views=views,
+        plays=plays,
+    )
+
+
+def profile_record(
+    account: AccountRef, profile: Profile, captured_at: dt.datetime
+) -> AccountSnapshot:
+    return AccountSnapshot(
+        account=account,
+        captured_at=captured_at,
+        external_id=str(profile.userid),
+        title=profile.full_name or profile.username,
+        url=f"https://www.instagram.com/{profile.username}/",
+        followers=_count(profile.followers),
+        following=_count(profile.followees),
+        media_count=_count(profile.mediacount),
+    )
+
+
+# -- the walk ---------------------------------------------------------------------
+
+
+def walk(
+    account: AccountRef,
+    posts: Iterable[Post],
+    state: AccountState,
+    now: dt.datetime,
+    *,
+    recheck_days: int,
+    max_posts: int,
+    full: bool = False,
+) -> Iterator[PostSnapshot]:
+    """Posts newest first, as records, until the stop rule says enough.
+
+    Stop once a post is older than the re-check window and already stored (pinned posts,
+    which Instagram shows first and out of date order, never stop the walk), or after
+    ``max_posts`` posts. ``full`` walks every post.
+    """
+    cutoff = now - dt.timedelta(days=recheck_days)
+    for count, post in enumerate(posts, start=1):
+        record = post_record(account, post, now)
+        yield record
+        if full:
+            continue
+        if count >= max_posts:
+            return
+        if (
+            not record.is_pinned
+            and record.published_at < cutoff
+            and record.post_id in (state.known_posts)
+        ):
+            return
+
+
+def _translate(err: BaseException, handle: str, private: bool) -> CollectorError:
+    text = str(err)
+    if isinstance(err, ProfileNotExistsException | QueryReturnedNotFoundException):
+        return AccountNotFound(
+            handle, "Instagram has no profile with this username; check it in jejaring.toml."
+        )
+    if isinstance(err, PrivateProfileNotFollowedException) or (
+        isinstance(err, LoginRequiredException) and private
+    ):
+        return AccountPrivate(
+            handle,
+            "the profile is private: its posts cannot be collected. Its follower count is kept "
+            "when Instagram shows it.",
+        )
+    if isinstance(err, AbortDownloadException):
+        what = next(
+            (w for w in ("checkpoint", "challenge", "feedback_required", "login") if w in text),
+            "a check",
+        )
+        return AuthFailed(
+            handle,
+            f"Instagram stopped the session ({what}). Open Instagram in a browser with the "
+            "INSTAGRAM_USER account, complete what it asks, create the session file again, "
+            "and wait a day before the next refresh. Instagram is skipped for this run.",
+        )
+    if isinstance(err, LoginRequiredException):
+        return AuthFailed(
+            handle,
+            "Instagram requires a login for this. Set INSTAGRAM_USER and a session file of a "
+            "dedicated account (see README). Instagram is skipped for this run.",
+        )
+    if (
+        isinstance(err, TooManyRequestsException)
+        or isinstance(err.__cause__, TooManyRequestsException)
+        or re.search(r"\b429\b", text)
+    ):
+        return RateLimited(
+            handle,
+            "Instagram answered 429 Too Many Requests. Everything fetched so far is kept; "
+            "Instagram is skipped for this run. Retry in a few hours (at the next daily run).",
+        )
+    if re.search(r"\b401\b", text) or "Please wait a few minutes" in text:
+        return RateLimited(
+            handle,
+            "Instagram asked to wait (401 'Please wait a few minutes'). Everything fetched so "
+            "far is kept; Instagram is skipped for this run. Retry in a few hours.",
+        )
+    if isinstance(err, ConnectionException):
+        status = re.search(r"\b([45]\d\d)\b", text)
+        return TransientError(
+            handle,
+            "Instagram could not be reached or failed"
+            + (f" (HTTP {status.group(1)})" if status else "")
+            + "; the next refresh will try again.",
+        )
+    return CollectorError(handle, f"Instagram answered unexpectedly ({type(err).__name__}).")
+
+
+def collect_account(
+    loader: Instaloader,
+    account: AccountRef,
+    state: AccountState,
+    *,
+    recheck_days: int,
+    max_posts: int,
+    full: bool = False,
+    profiles: ProfileFetcher = Profile.from_username,
+    posts_of: PostSource = lambda profile: profile.get_posts(),
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
+) -> AccountResult:
+    """One account: its profile, then its posts by the stop rule. Whatever was fetched
+    before an error stays in the result."""
+    started = now()
+    result = AccountResult(account, started_at=started)
+    before = requests_made(loader)
+    private = False
+    try:
+        profile = profiles(loader.context, account.handle)
+        private = bool(profile.is_private)
+        result.snapshot = profile_record(account, profile, now())
+        captured = now()
+        for record in walk(
+            account,
+            posts_of(profile),
+            state,
+            captured,
+            recheck_days=recheck_days,
+            max_posts=max_posts,
+            full=full,
+        ):
+            result.posts.append(record)
+    except (InstaloaderException, AbortDownloadException) as err:
+        result.error = _translate(err, account.handle, private)
+    result.requests = requests_made(loader) - before
+    return result
+
+
+def collect_instagram(
+    accounts: list[AccountRef],
+    store: Any,
+    settings: Settings,
+    config: Config,
+    full: bool = False,
+    warn: Callable[[str], None] = lambda text: None,
+    *,
+    loader: Instaloader | None = None,
+    profiles: ProfileFetcher = Profile.from_username,
+    posts_of: PostSource = lambda profile: profile.get_posts(),
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
+) -> Iterator[AccountResult]:
+    """Collect every account in turn; a 429, a login demand or a checkpoint stops
+    Instagram for this run (the accounts not reached are reported as skipped)."""
+    try:
+        loader = loader or make_loader(settings, warn)
+    except AuthFailed as err:
+        for ref in accounts:
+            yield AccountResult(ref, started_at=now(), error=err, skipped=True)
+        return
+    options = config.instagram
+    for index, ref in enumerate(accounts):
+        result = collect_account(
+            loader,
+            ref,
+            store.account_state(ref),
+            recheck_days=options.recheck_days,
+            max_posts=options.max_posts_per_run,
+            full=full,
+            profiles=profiles,
+            posts_of=posts_of,
+            now=now,
+        )
+        yield result
+        if result.error is not None and result.error.stops_platform:
+            for rest in accounts[index + 1 :]:
+                yield AccountResult(rest, started_at=now(), error=result.error, skipped=True)
+            return

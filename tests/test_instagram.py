@@ -1,0 +1,362 @@
+"""Instagram collector: real instaloader Post/Profile objects from recorded nodes, no network.
+
+Every test runs with the ``no_network`` guard: any HTTP request through ``requests`` (what
+instaloader uses) is recorded and refused, and the test checks none was attempted.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import functools
+import io
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import requests
+from instaloader import Post, Profile
+from instaloader.exceptions import (
+    AbortDownloadException,
+    ConnectionException,
+    LoginRequiredException,
+    ProfileNotExistsException,
+    TooManyRequestsException,
+)
+
+from collectors.config import Settings, parse_config
+from collectors.errors import AccountNotFound, AccountPrivate, AuthFailed, RateLimited
+from collectors.instagram import (
+    collect_account,
+    collect_instagram,
+    make_loader,
+    post_record,
+    walk,
+)
+from collectors.records import AccountRef, AccountState
+from collectors.refresh import refresh, select_accounts
+from collectors.store import Store
+
+FIXTURES = Path(__file__).parent / "fixtures" / "instagram"
+MEDIA = json.loads((FIXTURES / "media.json").read_text())
+NOW = dt.datetime(2025, 11, 25, 12, 0, tzinfo=dt.UTC)
+UMA = AccountRef("uma", "instagram", "perpustakaan.uma")
+
+CONFIG = """
+timezone = "Asia/Jakarta"
+[instagram]
+recheck_days = 30
+max_posts_per_run = 200
+[[libraries]]
+id = "uma"
+name = "Perpustakaan UMA"
+color = "#1b7f3b"
+instagram = ["perpustakaan.uma", "perpus.tertutup"]
+[[libraries]]
+id = "unimed"
+name = "Digital Library UNIMED"
+color = "#1f5fa8"
+instagram = ["digilib.unimed", "tidak.ada"]
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Refuse (and record) every HTTP request made through requests."""
+    attempts: list[str] = []
+
+    def refuse(self, request, **kwargs):
+        attempts.append(request.url)
+        raise AssertionError(f"network request attempted in a test: {request.url}")
+
+    monkeypatch.setattr(requests.Session, "send", refuse)
+    yield attempts
+    assert attempts == [], f"requests were attempted: {attempts}"
+
+
+@pytest.fixture
+def loader():
+    return make_loader(Settings())
+
+
+def timeline_post(loader, media):
+    """As the logged-in timeline iterator wraps each node (instaloader 4.16)."""
+    return Post.from_iphone_struct(loader.context, copy.deepcopy(media))
+
+
+def anonymous_post(loader, media):
+    """As Post.from_shortcode leaves it: the node is the normalized post-query media."""
+    return Post(loader.context, Post._normalize_post_data(copy.deepcopy(media)))
+
+
+def profile_from(loader, name="profile_uma.json"):
+    user = json.loads((FIXTURES / name).read_text())
+    user.pop("_comment", None)
+    return Profile(loader.context, Profile._normalize_profile_data(dict(user, id=user["pk"])))
+
+
+@pytest.mark.parametrize("shape", [timeline_post, anonymous_post])
+def test_every_kind_becomes_the_expected_record(loader, shape):
+    records = {
+        r.post_id: r for r in (post_record(UMA, shape(loader, m), NOW) for m in MEDIA["items"])
+    }
+    pinned = records["DPinOld0001"]
+    assert pinned.is_pinned and pinned.kind == "image" and pinned.likes == 612
+    assert pinned.published_at == dt.datetime(2025, 1, 1, 3, 0, tzinfo=dt.UTC)
+    assert pinned.views is None and pinned.plays is None, "images have no views"
+
+    reel = records["DReel000002"]
+    assert reel.kind == "reel" and reel.url == "https://www.instagram.com/reel/DReel000002/"
+    assert (reel.likes, reel.comments, reel.views, reel.plays) == (245, 18, 3890, 5120)
+    assert reel.mentions == ("digilib.unimed",)
+    assert reel.hashtags == ("#bulanliterasi", "#tutorial")
+    assert reel.duration_s == 58.4
+
+    collab = records["DCollab0003"]
+    assert collab.kind == "carousel"
+    assert collab.coauthors == ("digilib.unimed",), "the owner is not its own co-author"
+    assert collab.tagged == ("digilib.unimed",)
+    assert collab.thumbnail_url.endswith("c1.jpg")
+
+    hidden = records["DHidden0004"]
+    assert hidden.likes is None, "a hidden like count (token 1) is NULL"
+    assert hidden.comments == 5
+
+    video = records["DVideo00005"]
+    assert video.kind == "video" and video.views == 1405 and video.plays is None
+    assert video.comments is None, "comments turned off: NULL"
+
+    image = records["DImage00006"]
+    assert image.caption is None and image.hashtags == ()
+
+
+def test_legacy_graphql_node(loader):
+    node = {k: v for k, v in MEDIA["legacy_node"].items() if k != "_comment"}
+    record = post_record(UMA, Post(loader.context, node), NOW)
+    assert (record.post_id, record.kind, record.likes, record.comments, record.views) == (
+        "CLegacy0009",
+        "reel",
+        80,
+        6,
+        900,
+    )
+    assert record.mentions == ("digilib.unimed",)
+
+
+def test_profile_record_reads_the_counts(loader):
+    result = collect_account(
+        loader,
+        UMA,
+        AccountState(),
+        recheck_days=30,
+        max_posts=200,
+        profiles=lambda ctx, name: profile_from(loader),
+        posts_of=lambda p: iter(()),
+        now=lambda: NOW,
+    )
+    snap = result.snapshot
+    assert (snap.followers, snap.following, snap.media_count) == (5432, 312, 418)
+    assert snap.external_id == "5512340001"
+    assert result.status == "ok"
+
+
+def synthetic(loader, n: int, shape=timeline_post, pinned_old: bool = True):
+    """n daily posts, newest first, with an old pinned post in front."""
+    template = MEDIA["items"][5]
+    posts = []
+    if pinned_old:
+        posts.append(shape(loader, MEDIA["items"][0]))
+    for i in range(n):
+        media = copy.deepcopy(template)
+        media["code"] = f"DSyn{i:07d}"
+        media["pk"] = str(3500000000000000000 + i)
+        media["taken_at"] = int((NOW - dt.timedelta(days=i, hours=2)).timestamp())
+        posts.append(shape(loader, media))
+    return posts
+
+
+@pytest.mark.parametrize("shape", [timeline_post, anonymous_post])
+def test_stop_rule_past_window_and_known_pinned_never_stops(loader, shape):
+    posts = synthetic(loader, 60, shape)
+    # first run: nothing known, every post is walked
+    assert len(list(walk(UMA, posts, AccountState(), NOW, recheck_days=30, max_posts=500))) == 61
+    # later run: all known. The old pinned post (known, outside the window) must not stop it;
+    # the walk ends at the first known post older than 30 days.
+    known = AccountState(known_posts={p.shortcode: False for p in posts})
+    walked = [r.post_id for r in walk(UMA, posts, known, NOW, recheck_days=30, max_posts=500)]
+    assert walked[0] == "DPinOld0001"
+    assert walked[-1] == "DSyn0000030"  # 30 days and 2 hours old: first one past the window
+    assert len(walked) == 1 + 31
+    # new posts at the top and a gap of unknown old posts: walk goes on past unknown ones
+    partly = AccountState(known_posts={p.shortcode: False for p in posts[40:]})
+    walked = [r.post_id for r in walk(UMA, posts, partly, NOW, recheck_days=30, max_posts=500)]
+    assert walked[-1] == posts[40].shortcode
+    # the cap
+    assert len(list(walk(UMA, posts, AccountState(), NOW, recheck_days=30, max_posts=10))) == 10
+    # --full ignores the stop rule and the cap
+    assert len(list(walk(UMA, posts, known, NOW, recheck_days=30, max_posts=10, full=True))) == 61
+
+
+def failing_after(posts, count, error):
+    """A post iterator that raises ``error`` after ``count`` posts, as a NodeIterator would."""
+
+    def generate(profile):
+        yield from posts[:count]
+        raise error
+
+    return generate
+
+
+def run_refresh(tmp_path, loader, profiles, posts_of):
+    config = parse_config(CONFIG, str(tmp_path / "jejaring.toml"))
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'ig.db'}")
+    store = Store(settings.database_url)
+    collect = functools.partial(
+        collect_instagram, loader=loader, profiles=profiles, posts_of=posts_of, now=lambda: NOW
+    )
+    out = io.StringIO()
+    summary = refresh(
+        config,
+        settings,
+        store,
+        select_accounts(config, ["instagram"]),
+        out=out,
+        collectors={"instagram": collect},
+    )
+    return store, summary, out.getvalue()
+
+
+def fake_profiles(loader, missing=("tidak.ada",)):
+    def fetch(context, name):
+        if name in missing:
+            raise ProfileNotExistsException(f"Profile {name} does not exist.")
+        if name == "perpus.tertutup":
+            return profile_from(loader, "profile_private.json")
+        user = json.loads((FIXTURES / "profile_uma.json").read_text())
+        user.update(username=name, pk=str(abs(hash(name)) % 10**9))
+        return Profile(loader.context, Profile._normalize_profile_data(dict(user, id=user["pk"])))
+
+    return fetch
+
+
+def test_refresh_writes_posts_and_survives_missing_and_private(tmp_path, loader):
+    posts = [timeline_post(loader, m) for m in MEDIA["items"]]
+
+    def posts_of(profile):
+        if profile.is_private:
+            raise LoginRequiredException(
+                f"Login required to access the posts of private profile {profile.username}."
+            )
+        return iter(posts)
+
+    store, summary, log = run_refresh(tmp_path, loader, fake_profiles(loader), posts_of)
+    status = {r.account.handle: r.status for r in summary.results}
+    assert status == {
+        "perpustakaan.uma": "ok",
+        "perpus.tertutup": "partial",
+        "digilib.unimed": "ok",
+        "tidak.ada": "failed",
+    }
+    errors = {r.account.handle: r.error for r in summary.results}
+    assert isinstance(errors["perpus.tertutup"], AccountPrivate)
+    assert isinstance(errors["tidak.ada"], AccountNotFound)
+    assert "tidak.ada (unimed) failed: tidak.ada: Instagram has no profile" in log
+    frame = store.posts()
+    assert len(frame) == 6  # the same fixture posts, listed under two accounts: last wins
+    hidden = frame.set_index("post_id").loc["DHidden0004"]
+    assert pd.isna(hidden["likes"])
+    daily = store.account_daily()
+    assert len(daily) == 3  # three profiles answered, the private one included
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "stops"),
+    [
+        (ConnectionException("JSON Query to api/graphql: HTTP error code 429."), RateLimited, True),
+        (TooManyRequestsException("429 Too Many Requests"), RateLimited, True),
+        (
+            ConnectionException(
+                'JSON Query: 401 Unauthorized - "Please wait a few minutes before you try again."'
+            ),
+            RateLimited,
+            True,
+        ),
+        (
+            AbortDownloadException('Query responded with "400 Bad Request" - checkpoint_required'),
+            AuthFailed,
+            True,
+        ),
+        (LoginRequiredException("Redirected to login page."), AuthFailed, True),
+        (
+            ConnectionException("HTTPSConnectionPool: Max retries exceeded (NameResolutionError)"),
+            Exception,
+            False,
+        ),
+    ],
+)
+def test_faults_keep_earlier_posts_and_stop_only_when_they_must(
+    tmp_path, loader, error, expected, stops
+):
+    posts = [timeline_post(loader, m) for m in MEDIA["items"]]
+    store, summary, log = run_refresh(
+        tmp_path, loader, fake_profiles(loader, missing=()), failing_after(posts, 3, error)
+    )
+    first = summary.results[0]
+    assert first.status == "partial"
+    assert isinstance(first.error, expected)
+    assert set(store.posts()["post_id"]) == {p.shortcode for p in posts[:3]}, "kept, not lost"
+    rest = [r.status for r in summary.results[1:]]
+    if stops:
+        assert rest == ["skipped"] * 3
+        assert first.error.stops_platform
+    else:
+        assert "skipped" not in rest and rest[0] == "partial"
+    items = store.run_items([summary.run_id])
+    assert len(items) == 4 and (items["status"] == "ok").sum() == 0
+    assert summary.exit_code == 1
+
+
+def test_rate_limit_message_tells_when_to_retry(loader):
+    result = collect_account(
+        loader,
+        UMA,
+        AccountState(),
+        recheck_days=30,
+        max_posts=200,
+        profiles=lambda ctx, name: profile_from(loader),
+        posts_of=failing_after([], 0, TooManyRequestsException("429")),
+        now=lambda: NOW,
+    )
+    assert "Retry in a few hours" in str(result.error)
+    assert "perpustakaan.uma" in str(result.error)
+
+
+def test_missing_session_file_fails_instagram_clearly(tmp_path):
+    settings = Settings(instagram_user="akun.khusus", instagram_session_file=str(tmp_path / "x"))
+    config = parse_config(CONFIG, "jejaring.toml")
+    results = list(
+        collect_instagram(select_accounts(config, ["instagram"]), None, settings, config)
+    )
+    assert all(r.status == "skipped" for r in results)
+    assert "instaloader --login akun.khusus" in str(results[0].error)
+
+
+def test_session_file_readable_by_others_gets_a_chmod_warning(tmp_path, loader):
+    path = tmp_path / "session-akun.khusus"
+    loader.context.username = "akun.khusus"
+    loader.save_session_to_file(str(path))
+    os.chmod(path, 0o644)
+    warnings: list[str] = []
+    logged_in = make_loader(
+        Settings(instagram_user="akun.khusus", instagram_session_file=str(path)), warnings.append
+    )
+    assert logged_in.context.is_logged_in is False or logged_in.context.username == "akun.khusus"
+    assert warnings and f"chmod 600 {path}" in warnings[0]
+    os.chmod(path, 0o600)
+    warnings.clear()
+    make_loader(
+        Settings(instagram_user="akun.khusus", instagram_session_file=str(path)), warnings.append
+    )
+    assert warnings == []
