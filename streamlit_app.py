@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import build_context
 
-st.set_page_config(page_title="Jejaring", page_icon="📚", layout="wide")
+st.set_page_config(page_title="Jejaring", page_icon=":material/local_library:", layout="wide")
 
 ctx = build_context()
 lang = ctx.lang if ctx else i18n.DEFAULT_LANGUAGE
@@ -16,15 +16,21 @@ pages = [
     st.Page(
         "dashboard/pages/overview.py",
         title=i18n.text("page_overview", lang),
-        icon="📊",
+        icon=":material/dashboard:",
         url_path="overview",
         default=True,
     ),
     st.Page(
         "dashboard/pages/compare.py",
         title=i18n.text("page_compare", lang),
-        icon="⚖️",
+        icon=":material/compare_arrows:",
         url_path="compare",
+    ),
+    st.Page(
+        "dashboard/pages/data.py",
+        title=i18n.text("page_data", lang),
+        icon=":material/database:",
+        url_path="data",
     ),
 ]
 page = st.navigation(pages)

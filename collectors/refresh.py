@@ -122,7 +122,7 @@ COLLECTORS = {"youtube": _youtube, "instagram": _instagram}
 
 
 class Reporter:
-    """Timestamped plain lines (cron) or a counter prefix on a terminal."""
+    """Timestamped plain lines for logs (cron); on a terminal, a progress bar below them."""
 
     def __init__(self, tz: str, total: int, out: TextIO = sys.stdout) -> None:
         self.tz = ZoneInfo(tz)
@@ -133,8 +133,20 @@ class Reporter:
 
     def line(self, text: str) -> None:
         stamp = dt.datetime.now(self.tz).strftime("%Y-%m-%d %H:%M:%S %Z")
-        self.out.write(f"{stamp} {text}\n")
+        clear = "\r\x1b[2K" if self.tty else ""
+        self.out.write(f"{clear}{stamp} {text}\n")
+        self.bar()
         self.out.flush()
+
+    def bar(self, width: int = 30) -> None:
+        if not self.tty or not self.total:
+            return
+        filled = width * self.done // self.total
+        self.out.write(
+            f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} accounts"
+        )
+        if self.done == self.total:
+            self.out.write("\n")
 
     def result(self, result: AccountResult, written_new: int, written_updated: int) -> None:
         self.done += 1
@@ -167,6 +179,8 @@ def refresh(
     """Collect ``accounts`` (holding the refresh lock) and write each result as it comes."""
     collectors = collectors or COLLECTORS
     with RefreshLock(lock_path(settings)):
+        # Holding the lock, any run still marked running was ended without finishing.
+        store.close_abandoned_runs()
         run_id = store.start_run(command)
         summary = Summary(run_id)
         report = Reporter(config.timezone, len(accounts), out)

@@ -566,6 +566,19 @@ class Store:
             )
             return int(result.inserted_primary_key[0])
 
+    def close_abandoned_runs(self) -> int:
+        """Mark runs left 'running' by a refresh that died as failed; call with the lock held."""
+        with self.transaction() as conn:
+            return conn.execute(
+                runs.update()
+                .where(runs.c.status == "running")
+                .values(
+                    status="failed",
+                    error="interrupted: the refresh ended before finishing (killed or crashed)",
+                    finished_at=_now(),
+                )
+            ).rowcount
+
     def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -669,7 +682,7 @@ class Store:
     def run_items(self, run_ids: Sequence[int] | None = None) -> pd.DataFrame:
         stmt = sa.select(run_items)
         if run_ids is not None:
-            stmt = stmt.where(run_items.c.run_id.in_(list(run_ids)))
+            stmt = stmt.where(run_items.c.run_id.in_([int(r) for r in run_ids]))
         return self._frame(stmt.order_by(run_items.c.run_id), list(run_items.columns))
 
     def counts(self) -> dict[str, int]:
@@ -691,6 +704,7 @@ class Store:
                         sa.select(sa.func.count()).select_from(posts).scalar_subquery(),
                         sa.select(sa.func.max(posts.c.metrics_at)).scalar_subquery(),
                         sa.select(sa.func.max(runs.c.run_id)).scalar_subquery(),
+                        sa.select(sa.func.max(runs.c.finished_at)).scalar_subquery(),
                     )
                 ).one()
             )

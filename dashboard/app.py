@@ -165,7 +165,7 @@ def build_context() -> Context | None:
     accounts, daily, posts = select(snapshot, libraries, platforms)
     ctx = Context(config, lang, period, libraries, platforms, snapshot, accounts, daily, posts)
     if snapshot.demo:
-        st.info(ctx.t("demo_notice"), icon="ℹ️")
+        st.info(ctx.t("demo_notice"), icon=":material/info:")
     else:
         unconfirmed = [lib.label for lib in config.libraries if not lib.handles_confirmed]
         if unconfirmed:

@@ -168,6 +168,57 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "vs_previous": ("vs periode sebelumnya", "vs previous period"),
     "this_period": ("dalam periode ini", "in this period"),
+    "page_data": ("Data", "Data"),
+    "data_title": ("Kesehatan data", "Data health"),
+    "data_intro": (
+        "Kapan tiap akun terakhir berhasil diambil, hasil pengambilan terakhir, dan kuota "
+        "yang terpakai. Akun ditandai basi bila data terakhirnya lebih dari 36 jam.",
+        "When each account was last captured, how its last refresh went, and the quota spent. "
+        "An account is flagged stale when its last capture is older than 36 hours.",
+    ),
+    "yt_units": ("Unit API YouTube sejak reset kuota", "YouTube API units since the quota reset"),
+    "yt_units_help": (
+        "Kuota harian YouTube (biasanya 10.000 unit) direset tengah malam waktu Pasifik, "
+        "yaitu {reset} waktu setempat.",
+        "YouTube's daily quota (usually 10,000 units) resets at midnight Pacific time, "
+        "which is {reset} local time.",
+    ),
+    "ig_requests": ("Permintaan Instagram hari ini", "Instagram requests today"),
+    "ig_requests_help": (
+        "Permintaan ke Instagram sejak pukul 00.00 waktu setempat. Instagram membatasi "
+        "permintaan; makin sedikit makin aman.",
+        "Requests to Instagram since local midnight. Instagram limits requests; fewer is safer.",
+    ),
+    "stale_accounts": ("Akun basi", "Stale accounts"),
+    "accounts_table": ("Akun", "Accounts"),
+    "runs_table": ("Pengambilan data terakhir", "Last refreshes"),
+    "no_runs": (
+        "Belum pernah ada pengambilan data. Jalankan `python -m collectors refresh`.",
+        "No refresh has run yet. Run `python -m collectors refresh`.",
+    ),
+    "col_account": ("Akun", "Account"),
+    "col_last_capture": ("Terakhir diambil", "Last capture"),
+    "col_age": ("Umur (jam)", "Age (hours)"),
+    "col_fresh": ("Kesegaran", "Freshness"),
+    "col_last_run": ("Hasil terakhir", "Last result"),
+    "col_error": ("Pesan", "Message"),
+    "col_run": ("Run", "Run"),
+    "col_started": ("Mulai", "Started"),
+    "col_duration": ("Durasi (detik)", "Duration (s)"),
+    "col_status": ("Status", "Status"),
+    "fresh": ("segar", "fresh"),
+    "stale": ("BASI", "STALE"),
+    "never": ("belum pernah", "never"),
+    "status_ok": ("berhasil", "ok"),
+    "status_partial": ("sebagian", "partial"),
+    "status_failed": ("gagal", "failed"),
+    "status_skipped": ("dilewati", "skipped"),
+    "status_running": ("berjalan", "running"),
+    "downloads": ("Unduh data (sesuai filter)", "Download data (current filters)"),
+    "dl_posts_csv": ("Unggahan (CSV)", "Posts (CSV)"),
+    "dl_posts_xlsx": ("Unggahan (Excel)", "Posts (Excel)"),
+    "dl_history_csv": ("Riwayat akun (CSV)", "Account history (CSV)"),
+    "dl_history_xlsx": ("Riwayat akun (Excel)", "Account history (Excel)"),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
 }
 
@@ -220,6 +271,12 @@ def datetime(value: dt.datetime, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def weekdays(lang: str = DEFAULT_LANGUAGE) -> list[str]:
     return list(_WEEKDAYS[lang])
+
+
+def status(value: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A run status in words; '–' when there is none."""
+    key = f"status_{value}"
+    return text(key, lang) if key in TEXT else "–"
 
 
 def kind(value: str, lang: str = DEFAULT_LANGUAGE) -> str:

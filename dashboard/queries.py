@@ -12,6 +12,8 @@ import pandas as pd
 from collectors.store import Store
 from dashboard.metrics import enrich_posts
 
+RUNS_SHOWN = 200
+
 
 @dataclass(frozen=True)
 class Snapshot:
@@ -21,6 +23,8 @@ class Snapshot:
     daily: pd.DataFrame
     posts: pd.DataFrame  # enriched: engagements, ER, local time, library_id, handle
     demo: bool  # True when the accounts shown are demo accounts
+    runs: pd.DataFrame  # the last refresh runs, newest first
+    run_items: pd.DataFrame  # their per-account items
 
 
 def shown_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
@@ -44,11 +48,14 @@ def load_snapshot(store: Store, tz: str) -> Snapshot:
         on="account_id",
         how="left",
     )
+    runs = store.runs(RUNS_SHOWN)
     return Snapshot(
         accounts=accounts,
         daily=daily,
         posts=enrich_posts(posts.reset_index(drop=True), daily, tz),
         demo=bool(len(accounts)) and bool(accounts["is_demo"].all()),
+        runs=runs,
+        run_items=store.run_items([int(r) for r in runs["run_id"]]),
     )
 
 

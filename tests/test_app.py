@@ -162,3 +162,60 @@ def test_config_error_is_shown_not_raised(tmp_path, monkeypatch, demo_url):
     assert not at.exception
     assert "bad.toml, line 5" in at.error[0].value and "color" in at.error[0].value
     assert not at.metric
+
+
+def test_data_page_shows_freshness_runs_errors_and_units(demo_url):
+    store = Store(demo_url)
+    accounts = store.accounts().set_index("handle")
+    now = dt.datetime.now(dt.UTC)
+    run = store.start_run("refresh")
+    store.record_run_item(
+        run, int(accounts.loc["@demo-uma", "id"]), started_at=now, status="ok", api_units=7
+    )
+    store.record_run_item(
+        run,
+        int(accounts.loc["demo.unimed", "id"]),
+        started_at=now,
+        status="failed",
+        error="demo.unimed: Instagram answered 429 Too Many Requests.",
+        requests=4,
+    )
+    store.finish_run(run, "partial", "1 of 2 accounts not ok")
+    store.dispose()
+    at = run_app()
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Kesehatan data"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Unit API YouTube sejak reset kuota"] == "7"
+    assert metrics["Permintaan Instagram hari ini"] == "4"
+    assert metrics["Akun basi"] == "0"
+    health = at.dataframe[0].value.set_index("Akun")
+    assert health.loc["demo.unimed", "Hasil terakhir"] == "gagal"
+    assert "429" in health.loc["demo.unimed", "Pesan"]
+    assert health.loc["@demo-uma", "Hasil terakhir"] == "berhasil"
+    assert (health["Kesegaran"] == "segar").all()
+    runs = at.dataframe[1].value
+    assert runs.iloc[0]["Status"] == "sebagian"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == [
+        "Unggahan (CSV)",
+        "Unggahan (Excel)",
+        "Riwayat akun (CSV)",
+        "Riwayat akun (Excel)",
+    ]
+
+
+def test_data_page_flags_stale_accounts(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    load_demo(store, config, dt.datetime.now(TZ).date() - dt.timedelta(days=3))
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    at = run_app()
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Akun basi"] == "4"
+    assert (at.dataframe[0].value["Kesegaran"] == "BASI").all()
+    assert "Belum pernah ada pengambilan data" in at.info[-1].value

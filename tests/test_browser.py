@@ -34,7 +34,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
-PAGES = [("", "Ringkasan per perpustakaan"), ("compare", "Perbandingan antarperpustakaan")]
+PAGES = [
+    ("", "Ringkasan per perpustakaan"),
+    ("compare", "Perbandingan antarperpustakaan"),
+    ("data", "Kesehatan data"),
+]
 
 pytestmark = pytest.mark.browser
 
@@ -146,6 +150,8 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     assert page.get_by_text("Data demo").count() >= 1, "demo notice shown"
     if name == "overview":
         assert page.locator('[data-testid="stMetric"]').count() >= 12
-    else:
+    elif name == "compare":
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+    else:
+        assert page.locator('[data-testid="stDownloadButton"]').count() == 4
     page.close()

@@ -1,0 +1,81 @@
+"""Data page: freshness and health of every account, last refreshes, quota, downloads."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from collectors.status import account_health, last_quota_reset, spent_since
+from dashboard import i18n
+from dashboard.app import context
+from dashboard.exports import csv_bytes, excel_bytes, history_export, posts_export
+from dashboard.tables import health_table, runs_table
+
+ctx = context()
+t, lang = ctx.t, ctx.lang
+snap = ctx.snapshot
+st.title(t("data_title"))
+st.caption(t("data_intro"))
+
+now = dt.datetime.now(dt.UTC)
+tz = ZoneInfo(ctx.tz)
+reset = last_quota_reset(now)
+health = account_health(snap.accounts, snap.daily, snap.run_items, now)
+youtube = spent_since(snap.run_items, snap.accounts, reset)
+today = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0), tz)
+instagram = spent_since(snap.run_items, snap.accounts, today)
+
+a, b, c = st.columns(3)
+a.metric(
+    t("yt_units"),
+    i18n.number(youtube["youtube_units"], lang),
+    help=t("yt_units_help", reset=f"{reset.astimezone(tz):%H:%M}"),
+    border=True,
+)
+b.metric(
+    t("ig_requests"),
+    i18n.number(instagram["instagram_requests"], lang),
+    help=t("ig_requests_help"),
+    border=True,
+)
+c.metric(t("stale_accounts"), i18n.number(int(health["stale"].sum()), lang), border=True)
+
+st.subheader(t("accounts_table"), anchor=False)
+st.dataframe(health_table(health, ctx.labels, lang, ctx.tz), hide_index=True)
+
+st.subheader(t("runs_table"), anchor=False)
+if snap.runs.empty:
+    st.info(t("no_runs"))
+else:
+    st.dataframe(runs_table(snap.runs.head(20), lang, ctx.tz), hide_index=True)
+
+st.subheader(t("downloads"), anchor=False)
+posts = posts_export(ctx.posts, ctx.period, ctx.labels, ctx.tz)
+history = history_export(ctx.daily, ctx.accounts, ctx.period, ctx.labels, ctx.tz)
+stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
+xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+cols = st.columns(4)
+cols[0].download_button(
+    t("dl_posts_csv"), csv_bytes(posts), f"{stem}_posts.csv", "text/csv", key="dl_posts_csv"
+)
+cols[1].download_button(
+    t("dl_posts_xlsx"),
+    excel_bytes({"posts": posts}),
+    f"{stem}_posts.xlsx",
+    xlsx,
+    key="dl_posts_xlsx",
+)
+cols[2].download_button(
+    t("dl_history_csv"),
+    csv_bytes(history),
+    f"{stem}_accounts.csv",
+    "text/csv",
+    key="dl_history_csv",
+)
+cols[3].download_button(
+    t("dl_history_xlsx"),
+    excel_bytes({"accounts": history}),
+    f"{stem}_accounts.xlsx",
+    xlsx,
+    key="dl_history_xlsx",
+)

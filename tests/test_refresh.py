@@ -1,0 +1,247 @@
+"""The refresh command as cron runs it: lock, exit codes, crash safety, readers never blocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from collectors.lock import RefreshLock, RefreshLocked
+from collectors.store import Store
+from tests.youtube_server import UNIMED_ID, FakeYouTube, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY = "AIzaSy-refresh-test-key"
+CONFIG = f"""
+timezone = "Asia/Jakarta"
+[[libraries]]
+id = "uma"
+name = "Perpustakaan UMA"
+color = "#1b7f3b"
+youtube = ["@perpustakaanuma"]
+[[libraries]]
+id = "unimed"
+name = "Digital Library UNIMED"
+color = "#1f5fa8"
+youtube = ["{UNIMED_ID}"]
+"""
+
+
+@pytest.fixture
+def api():
+    fake = FakeYouTube()
+    fake.key = KEY
+    server, url = serve(fake)
+    fake.url = url
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
+def env(tmp_path, api):
+    (tmp_path / "jejaring.toml").write_text(CONFIG)
+    return dict(
+        os.environ,
+        JEJARING_CONFIG=str(tmp_path / "jejaring.toml"),
+        JEJARING_DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'jejaring.db'}",
+        YOUTUBE_API_KEY=KEY,
+        YOUTUBE_API_URL=api.url,
+    )
+
+
+def cli(env, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "collectors", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_ok_run_exits_0_and_logs_plain_timestamped_lines(env):
+    done = cli(env, "refresh")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert all(line[:4].isdigit() and " WIB " in line for line in lines)
+    assert "\r" not in done.stdout and "[###" not in done.stdout, "no progress bar off a terminal"
+    assert lines[-1].endswith("finished: ok")
+
+
+def test_configuration_error_exits_2_and_writes_nothing(env, tmp_path):
+    Path(env["JEJARING_CONFIG"]).write_text(CONFIG.replace('color = "#1b7f3b"', 'color = "x"'))
+    done = cli(env, "refresh")
+    assert done.returncode == 2
+    assert "jejaring.toml, line 6: libraries[1] (id 'uma'): field 'color'" in done.stderr
+    assert not (tmp_path / "data" / "jejaring.db").exists()
+
+
+def test_second_refresh_exits_3_naming_the_holder(env, tmp_path):
+    with RefreshLock(tmp_path / "data" / "refresh.lock"):
+        done = cli(env, "refresh")
+    assert done.returncode == 3
+    assert f"pid {os.getpid()}" in done.stderr and "another refresh is running" in done.stderr
+
+
+def test_lock_of_a_killed_holder_is_released(tmp_path):
+    path = tmp_path / "refresh.lock"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import time
+            from collectors.lock import RefreshLock
+            RefreshLock({str(path)!r}).acquire()
+            print("held", flush=True)
+            time.sleep(60)
+        """),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(RefreshLocked, match=f"pid {holder.pid}"):
+        RefreshLock(path).acquire()
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    lock = RefreshLock(path)
+    lock.acquire()  # no stale lock left behind
+    lock.release()
+
+
+def _posts(db: Path) -> int:
+    if not db.exists():
+        return 0
+    engine = sa.create_engine(f"sqlite:///{db}")
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM posts")).scalar() or 0
+    except sa.exc.OperationalError:
+        return 0
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("kill_when", ["first request", "after first account"])
+def test_sigkill_mid_run_leaves_a_consistent_store(env, tmp_path, api, kill_when):
+    api.delay = 0.15  # the server answers slowly so the kill lands mid-run
+    db = tmp_path / "data" / "jejaring.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "collectors", "refresh"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if kill_when == "first request" and api.requests:
+            break
+        if kill_when == "after first account" and _posts(db) > 0:
+            break
+        time.sleep(0.02)
+    else:
+        proc.kill()
+        pytest.fail("the refresh never got that far")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+
+    store = Store(f"sqlite:///{db}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    written = store.counts()["posts"]
+    assert written in (0, 120), "an account is written whole or not at all"
+    assert store.runs().iloc[0]["status"] == "running"
+    store.dispose()
+
+    api.delay = 0
+    done = cli(env, "refresh")
+    assert done.returncode == 0, done.stdout + done.stderr
+    store = Store(f"sqlite:///{db}")
+    runs = store.runs().sort_values("run_id")
+    assert list(runs["status"]) == ["failed", "ok"]
+    assert "interrupted" in runs.iloc[0]["error"]
+    assert store.counts()["posts"] == len(api.videos) == 124
+    with store.engine.connect() as conn:
+        dupes = conn.execute(
+            sa.text(
+                "SELECT count(*) FROM (SELECT platform, post_id FROM posts "
+                "GROUP BY 1, 2 HAVING count(*) > 1) d"
+            )
+        ).scalar()
+    assert dupes == 0
+
+
+WRITER = """
+import datetime as dt, sys
+from collectors.records import AccountRef, AccountSnapshot, PostSnapshot
+from collectors.store import Store
+store = Store(sys.argv[1])
+ref = AccountRef("uma", "instagram", "perpustakaan.uma")
+start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+for i in range(int(sys.argv[2])):
+    at = start + dt.timedelta(minutes=i)
+    posts = [PostSnapshot(ref, "instagram", f"P{j}", start, "image", at, likes=i + j)
+             for j in range(300)]
+    store.write([AccountSnapshot(ref, at, followers=1000 + i)], posts)
+print("writer done", flush=True)
+"""
+
+READER = """
+import sys, time
+from collectors.store import Store
+from dashboard.queries import load_snapshot
+store = Store(sys.argv[1])
+reads = 0
+deadline = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < deadline:
+    snap = load_snapshot(store, "Asia/Jakarta")
+    assert len(snap.posts) in (0, 300), len(snap.posts)
+    reads += 1
+print("reads", reads, flush=True)
+"""
+
+
+def test_dashboard_reads_while_a_refresh_writes(tmp_path):
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    Store(url).dispose()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, url, "150"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, url, "6"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in [writer, *readers]]
+    for proc, (_out, err) in zip([writer, *readers], outputs, strict=True):
+        assert proc.returncode == 0, err
+        assert "locked" not in err
+    assert "writer done" in outputs[0][0]
+    for out, _ in outputs[1:]:
+        assert int(out.split()[-1]) > 3, "readers made progress during the writes"
+    store = Store(url)
+    assert store.counts()["posts"] == 300
+    assert store.account_daily().iloc[-1]["followers"] == 1149
+    assert dt.date(2026, 1, 1) == store.account_daily().iloc[-1]["day"]
