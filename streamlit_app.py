@@ -27,6 +27,18 @@ pages = [
         url_path="compare",
     ),
     st.Page(
+        "dashboard/pages/campaigns.py",
+        title=i18n.text("page_campaigns", lang),
+        icon=":material/campaign:",
+        url_path="campaigns",
+    ),
+    st.Page(
+        "dashboard/pages/posts.py",
+        title=i18n.text("page_posts", lang),
+        icon=":material/photo_library:",
+        url_path="posts",
+    ),
+    st.Page(
         "dashboard/pages/data.py",
         title=i18n.text("page_data", lang),
         icon=":material/database:",

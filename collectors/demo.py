@@ -6,7 +6,9 @@ Demo accounts are flagged ``is_demo`` in the store; this module never touches re
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
 import math
 import random
 from dataclasses import dataclass
@@ -61,6 +63,29 @@ def _profile(index: int) -> _Profile:
     if index < len(base):
         return base[index]
     return _Profile(1500 + 700 * index, 1.5, 300 + 120 * index, 0.4, 1.5, 0.04)
+
+
+_KIND_MARK = {
+    "image": "IMG",
+    "carousel": "[ ]",
+    "reel": "REEL",
+    "video": "VID",
+    "short": "SHORT",
+    "live": "LIVE",
+}
+
+
+def demo_thumbnail(library: Library, kind: str) -> str:
+    """A small inline SVG (a data: URL), so demo thumbnails load with no network."""
+    svg = (
+        "<svg xmlns='http://www.w3.org/2000/svg' width='96' height='96'>"
+        f"<rect width='96' height='96' rx='8' fill='{library.color}'/>"
+        "<text x='48' y='44' font-family='sans-serif' font-size='18' fill='white' "
+        f"text-anchor='middle'>{html.escape(library.label[:6])}</text>"
+        "<text x='48' y='70' font-family='sans-serif' font-size='14' fill='white' "
+        f"text-anchor='middle'>{_KIND_MARK.get(kind, kind)}</text></svg>"
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def demo_handle(library: Library, platform: str) -> str:
@@ -241,7 +266,7 @@ def _instagram_posts(
                     "title": None,
                     "caption": caption,
                     "url": f"https://www.instagram.com/p/{code}/",
-                    "thumbnail_url": None,
+                    "thumbnail_url": demo_thumbnail(lib, kind),
                     "duration_s": rng.randint(15, 90) if kind == "reel" else None,
                     "hashtags": hashtags_in(caption),
                     "mentions": mentions_in(caption),
@@ -313,7 +338,7 @@ def _youtube_posts(
                     "title": title,
                     "caption": caption,
                     "url": f"https://www.youtube.com/watch?v={vid}",
-                    "thumbnail_url": None,
+                    "thumbnail_url": demo_thumbnail(lib, kind),
                     "duration_s": duration,
                     "hashtags": hashtags_in(title, caption),
                     "mentions": mentions_in(caption),

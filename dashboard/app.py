@@ -54,6 +54,23 @@ class Context:
     def labels(self) -> dict[str, str]:
         return {lib.id: lib.label for lib in self.config.libraries}
 
+    @property
+    def config_handles(self) -> dict[str, list[str]]:
+        """Configured handles per library (they count as the library's even before any
+        capture)."""
+        return {lib.id: [h for _, h in lib.accounts()] for lib in self.config.libraries}
+
+    @property
+    def post_columns(self) -> dict[str, object]:
+        """Column settings for post tables: thumbnails as images, URLs as links."""
+        return {
+            self.t("col_thumb"): st.column_config.ImageColumn(self.t("col_thumb"), width="small"),
+            self.t("col_link"): st.column_config.LinkColumn(
+                self.t("col_link"), display_text=self.t("open")
+            ),
+            self.t("col_text"): st.column_config.TextColumn(self.t("col_text"), width="large"),
+        }
+
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str, timezone: str) -> Store:

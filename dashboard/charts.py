@@ -152,3 +152,98 @@ def best_time_heatmap(
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=i18n.text("axis_hour", lang), dtick=3)
     return fig
+
+
+def campaign_timeline(
+    posts: pd.DataFrame,
+    colors: Mapping[str, str],
+    labels: Mapping[str, str],
+    lang: str,
+    title: str,
+) -> go.Figure:
+    """Each campaign post as a point: local time against engagements, by library."""
+    fig = _blank(title)
+    for library_id, group in posts.groupby("library_id", sort=True):
+        fig.add_trace(
+            go.Scatter(
+                x=group["local_time"].dt.tz_localize(None),
+                y=_floats(group["engagements"]),
+                mode="markers",
+                name=labels.get(library_id, library_id),
+                marker=dict(
+                    color=colors.get(library_id, "#777777"),
+                    size=11,
+                    opacity=0.85,
+                    symbol=["circle" if p == "instagram" else "diamond" for p in group["platform"]],
+                    line=dict(width=1, color="white"),
+                ),
+                customdata=[i18n.kind(k, lang) for k in group["kind"]],
+                hovertemplate="%{x|%d %b %H:%M} · %{customdata} · %{y:,.0f}<extra></extra>",
+            )
+        )
+    fig.update_layout(hovermode="closest")
+    fig.update_yaxes(title=i18n.text("axis_engagements", lang), rangemode="tozero")
+    return fig
+
+
+def campaigns_side_by_side(
+    summary: pd.DataFrame,
+    value: str,
+    names: Mapping[str, str],
+    axis: str,
+    colors: Mapping[str, str],
+    labels: Mapping[str, str],
+    lang: str,
+) -> go.Figure:
+    """Grouped bars: campaigns on the x axis, one bar per library and one for combined."""
+    fig = _blank(axis)
+    for library_id, group in summary.groupby("library_id", sort=False):
+        fig.add_trace(
+            go.Bar(
+                x=[names.get(c, c) for c in group["campaign_id"]],
+                y=_floats(group[value]),
+                name=i18n.text("all", lang)
+                if library_id == "all"
+                else labels.get(library_id, library_id),
+                marker_color="#555555"
+                if library_id == "all"
+                else colors.get(library_id, "#777777"),
+            )
+        )
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_yaxes(title=axis, rangemode="tozero")
+    return fig
+
+
+def cross_sankey(
+    edges: pd.DataFrame,
+    colors: Mapping[str, str],
+    labels: Mapping[str, str],
+    lang: str,
+    title: str,
+) -> go.Figure:
+    """Who promotes whom: library → library, width = posts (all ways together)."""
+    any_way = edges[edges["how"] == "any"]
+    libraries = sorted(set(any_way["source"]) | set(any_way["target"]))
+    # Sources on the left, targets on the right: each library appears on both sides.
+    left = {lib: i for i, lib in enumerate(libraries)}
+    right = {lib: i + len(libraries) for i, lib in enumerate(libraries)}
+    node_labels = [labels.get(x, x) for x in libraries] * 2
+    node_colors = [colors.get(x, "#777777") for x in libraries] * 2
+    fig = go.Figure(
+        go.Sankey(
+            node=dict(label=node_labels, color=node_colors, pad=20, thickness=18),
+            link=dict(
+                source=[left[s] for s in any_way["source"]],
+                target=[right[t] for t in any_way["target"]],
+                value=_floats(any_way["posts"]),
+                color=[colors.get(s, "#777777") + "66" for s in any_way["source"]],
+                customdata=_floats(any_way["engagements"]),
+                hovertemplate="%{source.label} → %{target.label}: %{value} · "
+                + i18n.text("axis_engagements", lang)
+                + " %{customdata:,.0f}<extra></extra>",
+            ),
+        )
+    )
+    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10), height=320)
+    return fig

@@ -219,6 +219,111 @@ TEXT: dict[str, tuple[str, str]] = {
     "dl_posts_xlsx": ("Unggahan (Excel)", "Posts (Excel)"),
     "dl_history_csv": ("Riwayat akun (CSV)", "Account history (CSV)"),
     "dl_history_xlsx": ("Riwayat akun (Excel)", "Account history (Excel)"),
+    "page_campaigns": ("Kampanye", "Campaigns"),
+    "page_posts": ("Unggahan", "Posts"),
+    "campaigns_title": ("Kampanye bersama", "Joint campaigns"),
+    "campaigns_rule": (
+        "Sebuah unggahan termasuk kampanye bila terbit pada tanggal kampanye (waktu lokal, "
+        "termasuk hari terakhir) oleh akun perpustakaan peserta, dan teksnya memuat tagar "
+        "atau kata kunci kampanye, atau menyebut, menandai atau berkolaborasi dengan akun "
+        "perpustakaan mitra. Daftar URL di jejaring.toml dapat menambah atau mengecualikan "
+        "unggahan.",
+        "A post belongs to a campaign when it is published on one of the campaign's days "
+        "(local time, last day included) by an account of a member library, and its text has "
+        "one of the campaign's hashtags or keywords, or it mentions, tags or co-authors an "
+        "account of a partner library. URL lists in jejaring.toml can add or exclude posts.",
+    ),
+    "no_campaigns": (
+        "Belum ada kampanye di jejaring.toml. Tambahkan bagian [[campaigns]].",
+        "No campaign in jejaring.toml yet. Add a [[campaigns]] section.",
+    ),
+    "all_campaigns": ("Semua kampanye", "All campaigns"),
+    "campaign": ("Kampanye", "Campaign"),
+    "campaign_dates": (
+        "{start} – {end} · perpustakaan: {libraries}",
+        "{start} – {end} · libraries: {libraries}",
+    ),
+    "kpi_potential_reach": ("Jangkauan potensial", "Potential reach"),
+    "kpi_potential_reach_help": (
+        "Jumlah audiens akun pada saat tiap unggahan kampanye terbit: batas atas orang yang "
+        "bisa melihatnya. Data publik tidak punya angka jangkauan sebenarnya.",
+        "Sum of the account's audience when each campaign post was published: an upper "
+        "bound of people who could see it. Public data has no real reach figure.",
+    ),
+    "kpi_lift": ("Lift", "Lift"),
+    "kpi_lift_help": (
+        "Median ER unggahan kampanye ÷ median ER unggahan non-kampanye akun yang sama dalam "
+        "90 hari sebelum kampanye. 1,5× = 50% lebih tinggi dari biasanya; – bila tidak ada "
+        "unggahan pembanding.",
+        "Median ER of the campaign's posts ÷ median ER of the same accounts' non-campaign "
+        "posts in the 90 days before the campaign. 1.5× = 50% above usual; – without baseline "
+        "posts.",
+    ),
+    "kpi_growth_campaign": ("Audiens bertambah", "Audience gained"),
+    "kpi_growth_campaign_help": (
+        "Pengikut/pelanggan yang bertambah selama kampanye; perubahan = dibanding periode "
+        "sama panjang sebelum kampanye.",
+        "Followers/subscribers gained during the campaign; change = against the window of "
+        "equal length before it.",
+    ),
+    "vs_before": ("vs sebelum kampanye", "vs before the campaign"),
+    "chart_timeline": ("Linimasa unggahan kampanye", "Timeline of the campaign's posts"),
+    "lift_table": ("Lift per akun", "Lift per account"),
+    "col_campaign_posts": ("Unggahan kampanye", "Campaign posts"),
+    "col_campaign_er": ("Median ER kampanye", "Campaign median ER"),
+    "col_baseline_posts": ("Unggahan pembanding", "Baseline posts"),
+    "col_baseline_er": ("Median ER pembanding", "Baseline median ER"),
+    "top_posts": ("Unggahan teratas", "Top posts"),
+    "compare_campaigns": ("Bandingkan kampanye", "Compare campaigns"),
+    "compare_metric": ("Ukuran", "Measure"),
+    "cross_title": ("Promosi silang", "Cross-promotion"),
+    "cross_help": (
+        "Unggahan perpustakaan A yang menyebut (@), menandai atau berkolaborasi dengan akun "
+        "perpustakaan B, dalam periode yang dipilih.",
+        "Posts of library A that mention (@), tag or co-author an account of library B, in "
+        "the chosen period.",
+    ),
+    "no_cross": (
+        "Tidak ada promosi silang dalam periode ini.",
+        "No cross-promotion in this period.",
+    ),
+    "col_from": ("Dari", "From"),
+    "col_to": ("Ke", "To"),
+    "col_how": ("Cara", "How"),
+    "how_mention": ("sebutan", "mention"),
+    "how_tag": ("tanda", "tag"),
+    "how_coauthor": ("kolaborasi", "co-author"),
+    "how_any": ("semua cara", "any way"),
+    "posts_title": ("Jelajah unggahan", "Posts explorer"),
+    "search": ("Cari teks, tagar atau akun", "Search text, hashtag or account"),
+    "kinds": ("Jenis konten", "Content types"),
+    "sort_by": ("Urutkan menurut", "Sort by"),
+    "sort_newest": ("Terbaru", "Newest"),
+    "sort_engagements": ("Interaksi", "Engagements"),
+    "sort_er": ("ER (pengikut)", "ER (followers)"),
+    "posts_found": ("{n} unggahan", "{n} posts"),
+    "col_thumb": ("Gambar", "Image"),
+    "col_published": ("Terbit", "Published"),
+    "col_kind": ("Jenis", "Type"),
+    "col_text": ("Teks", "Text"),
+    "col_likes": ("Suka", "Likes"),
+    "col_comments": ("Komentar", "Comments"),
+    "col_views": ("Tayangan", "Views"),
+    "col_er": ("ER (%)", "ER (%)"),
+    "col_link": ("Tautan", "Link"),
+    "open": ("buka", "open"),
+    "top_by_engagements": ("Teratas menurut interaksi", "Top by engagements"),
+    "top_by_er": ("Teratas menurut ER", "Top by ER"),
+    "hashtags_title": ("Kinerja tagar", "Hashtag performance"),
+    "min_posts": ("Minimal unggahan per tagar", "Minimum posts per hashtag"),
+    "col_hashtag": ("Tagar", "Hashtag"),
+    "col_libraries": ("Dipakai oleh", "Used by"),
+    "report_button": ("Unduh laporan (HTML)", "Download report (HTML)"),
+    "report_title": ("Laporan promosi bersama", "Joint promotion report"),
+    "report_generated": ("Dibuat {when} ({tz})", "Generated {when} ({tz})"),
+    "report_campaigns": ("Kampanye dalam periode", "Campaigns in the period"),
+    "report_no_campaigns": ("Tidak ada kampanye dalam periode ini.", "No campaign in this period."),
+    "report_definitions": ("Definisi", "Definitions"),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
 }
 

@@ -87,3 +87,113 @@ def runs_table(runs: pd.DataFrame, lang: str, tz: str) -> pd.DataFrame:
             ],
         }
     )
+
+
+def _ratio(value: object, lang: str) -> str:
+    return "–" if value is None or pd.isna(value) else i18n.number(value, lang, 2) + "×"
+
+
+def campaign_table(
+    summary: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str], lang: str
+) -> pd.DataFrame:
+    """Per campaign and library (and combined): posts, engagements, views, mean ER, lift."""
+    return pd.DataFrame(
+        {
+            i18n.text("campaign", lang): [names.get(c, c) for c in summary["campaign_id"]],
+            i18n.text("col_library", lang): [
+                i18n.text("all", lang) if x == "all" else labels.get(x, x)
+                for x in summary["library_id"]
+            ],
+            i18n.text("kpi_posts", lang): [i18n.number(v, lang) for v in summary["posts"]],
+            i18n.text("kpi_engagements", lang): [
+                i18n.number(v, lang) for v in summary["engagements"]
+            ],
+            i18n.text("kpi_views", lang): [i18n.number(v, lang) for v in summary["views"]],
+            i18n.text("kpi_er", lang): [i18n.percent(v, lang, 2) for v in summary["mean_er"]],
+            i18n.text("kpi_lift", lang): [_ratio(v, lang) for v in summary["lift"]],
+        }
+    )
+
+
+def lift_table(lifts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    rows = lifts[lifts["level"] == "account"]
+    return pd.DataFrame(
+        {
+            i18n.text("col_library", lang): [labels.get(x, x) for x in rows["library_id"]],
+            i18n.text("col_account", lang): rows["handle"].to_numpy(),
+            i18n.text("col_campaign_posts", lang): [
+                i18n.number(v, lang) for v in rows["campaign_posts"]
+            ],
+            i18n.text("col_campaign_er", lang): [
+                i18n.percent(v, lang, 2) for v in rows["campaign_median_er"]
+            ],
+            i18n.text("col_baseline_posts", lang): [
+                i18n.number(v, lang) for v in rows["baseline_posts"]
+            ],
+            i18n.text("col_baseline_er", lang): [
+                i18n.percent(v, lang, 2) for v in rows["baseline_median_er"]
+            ],
+            i18n.text("kpi_lift", lang): [_ratio(v, lang) for v in rows["lift"]],
+        }
+    )
+
+
+def cross_table(edges: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            i18n.text("col_from", lang): [labels.get(x, x) for x in edges["source"]],
+            i18n.text("col_to", lang): [labels.get(x, x) for x in edges["target"]],
+            i18n.text("col_how", lang): [i18n.text(f"how_{h}", lang) for h in edges["how"]],
+            i18n.text("kpi_posts", lang): [i18n.number(v, lang) for v in edges["posts"]],
+            i18n.text("kpi_engagements", lang): [
+                i18n.number(v, lang) for v in edges["engagements"]
+            ],
+        }
+    )
+
+
+def posts_table(posts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """Posts as shown in the explorer: text stays text (never rendered as HTML/Markdown)."""
+
+    def text_of(row: object) -> str:
+        title = getattr(row, "title", None)
+        caption = getattr(row, "caption", None)
+        parts = [str(x) for x in (title, caption) if x is not None and not pd.isna(x)]
+        joined = " — ".join(parts)
+        return joined if len(joined) <= 280 else joined[:279] + "…"
+
+    return pd.DataFrame(
+        {
+            i18n.text("col_thumb", lang): posts["thumbnail_url"].to_numpy(),
+            i18n.text("col_library", lang): [labels.get(x, x) for x in posts["library_id"]],
+            i18n.text("col_account", lang): posts["handle"].to_numpy(),
+            i18n.text("col_published", lang): [
+                i18n.datetime(t.to_pydatetime(), lang) for t in posts["local_time"]
+            ],
+            i18n.text("col_kind", lang): [i18n.kind(k, lang) for k in posts["kind"]],
+            i18n.text("col_text", lang): [text_of(r) for r in posts.itertuples()],
+            i18n.text("col_likes", lang): [i18n.number(v, lang) for v in posts["likes"]],
+            i18n.text("col_comments", lang): [i18n.number(v, lang) for v in posts["comments"]],
+            i18n.text("col_views", lang): [i18n.number(v, lang) for v in posts["views"]],
+            i18n.text("kpi_engagements", lang): [
+                i18n.number(v, lang) for v in posts["engagements"]
+            ],
+            i18n.text("col_er", lang): [i18n.number(v, lang, 2) for v in posts["er_followers"]],
+            i18n.text("col_link", lang): posts["url"].to_numpy(),
+        }
+    )
+
+
+def hashtag_table(tags: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            i18n.text("col_hashtag", lang): tags["hashtag"].to_numpy(),
+            i18n.text("kpi_posts", lang): [i18n.number(v, lang) for v in tags["posts"]],
+            i18n.text("kpi_er", lang): [i18n.percent(v, lang, 2) for v in tags["mean_er"]],
+            i18n.text("kpi_engagements", lang): [i18n.number(v, lang) for v in tags["engagements"]],
+            i18n.text("col_libraries", lang): [
+                ", ".join(labels.get(x.strip(), x.strip()) for x in v.split(","))
+                for v in tags["libraries"]
+            ],
+        }
+    )

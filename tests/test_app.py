@@ -219,3 +219,169 @@ def test_data_page_flags_stale_accounts(tmp_path, monkeypatch):
     assert {m.label: m.value for m in at.metric}["Akun basi"] == "4"
     assert (at.dataframe[0].value["Kesegaran"] == "BASI").all()
     assert "Belum pernah ada pengambilan data" in at.info[-1].value
+
+
+def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
+    """Posts and engagements per library of a campaign, straight from the store's rows."""
+    import json
+
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        accounts = {
+            r.id: (r.library_id, r.handle.lower().lstrip("@"))
+            for r in conn.execute(sa.text("SELECT id, library_id, handle FROM accounts"))
+        }
+        rows = conn.execute(
+            sa.text(
+                "SELECT account_id, published_at, caption, title, hashtags, mentions, "
+                "tagged, coauthors, likes, comments FROM posts"
+            )
+        ).all()
+    engine.dispose()
+    result: dict[str, list[int]] = {}
+    for r in rows:
+        library, _ = accounts[r.account_id]
+        if library not in campaign.libraries:
+            continue
+        local = dt.datetime.fromisoformat(str(r.published_at)).replace(tzinfo=dt.UTC)
+        if not campaign.start <= local.astimezone(TZ).date() <= campaign.end:
+            continue
+        text = f"{r.caption or ''} {r.title or ''}".lower()
+        tags = set(json.loads(r.hashtags))
+        partners = {
+            h for a, (lib, h) in accounts.items() if lib != library and lib in campaign.libraries
+        }
+        named = (
+            set(json.loads(r.mentions)) | set(json.loads(r.tagged)) | set(json.loads(r.coauthors))
+        )
+        keyword = any(k.lower() in text for k in campaign.keywords)
+        if tags & set(campaign.hashtags) or keyword or named & partners:
+            acc = result.setdefault(library, [0, 0])
+            acc[0] += 1
+            if r.likes is not None:
+                acc[1] += r.likes + (r.comments or 0)
+    return {k: tuple(v) for k, v in result.items()}
+
+
+def test_campaigns_page_values_equal_the_store(demo_url):
+    config = load_config(ROOT / "jejaring.toml")
+    at = run_app()
+    at.sidebar.selectbox(key="preset").set_value("preset_365").run()  # harmless for campaigns
+    at.switch_page("dashboard/pages/campaigns.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Kampanye bersama"
+    assert "Data demo" in at.info[0].value
+    table = at.dataframe[0].value
+    campaign = config.campaigns[0]
+    want = expected_campaign(demo_url, campaign)
+    for library, label in [("uma", "UMA"), ("unimed", "UNIMED")]:
+        row = table[(table["Kampanye"] == campaign.name) & (table["Perpustakaan"] == label)].iloc[0]
+        assert parse_id(row["Unggahan"]) == want[library][0] > 0
+        assert parse_id(row["Interaksi"]) == want[library][1]
+    combined = table[table["Perpustakaan"] == "Gabungan"].iloc[0]
+    assert parse_id(combined["Unggahan"]) == want["uma"][0] + want["unimed"][0]
+    # per-library KPI columns of the chosen campaign, then combined
+    assert [c.subheader[0].value for c in at.columns[:3]] == ["UMA", "UNIMED", "Gabungan"]
+    assert len(at.get("plotly_chart")) >= 2
+    # cross-promotion of the last 12 months has edges both ways in the demo
+    cross = at.dataframe[-1].value
+    assert {"UMA", "UNIMED"} <= set(cross["Dari"])
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Joint campaigns"
+    assert "Campaign" in at.dataframe[0].value.columns
+
+
+def test_posts_page_search_and_hashtags(demo_url):
+    at = run_app()
+    at.switch_page("dashboard/pages/posts.py").run()
+    assert not at.exception
+    total = int(at.caption[0].value.split()[0])
+    at.text_input(key="search").set_value("#webinar").run()
+    assert not at.exception
+    found = int(at.caption[0].value.split()[0])
+    engine = sa.create_engine(demo_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.text("SELECT published_at, hashtags, caption, title FROM posts")
+        ).all()
+    engine.dispose()
+    end = dt.datetime.now(TZ).date()
+    start = end - dt.timedelta(days=29)
+
+    def in_period(value):
+        local = dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC).astimezone(TZ).date()
+        return start <= local <= end
+
+    expected = sum(
+        1
+        for r in rows
+        if in_period(r.published_at) and "#webinar" in f"{r.caption} {r.title} {r.hashtags}".lower()
+    )
+    assert found == expected < total
+    table = at.dataframe[0].value
+    assert list(table.columns)[:2] == ["Gambar", "Perpustakaan"]
+    assert table["Gambar"].str.startswith("data:image/svg+xml;base64,").all()
+    hashtags = at.dataframe[-1].value
+    assert (hashtags["Unggahan"].map(parse_id) >= 3).all()
+    at.number_input(key="min_posts").set_value(50).run()
+    assert at.dataframe[-1].value.empty
+
+
+def test_report_cli_contains_the_kpis(demo_url, tmp_path):
+    import subprocess
+    import sys
+
+    end = dt.datetime.now(TZ).date()
+    start = end - dt.timedelta(days=29)
+    out = tmp_path / "laporan.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.report",
+            "--from",
+            str(start),
+            "--to",
+            str(end),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    document = out.read_text()
+    expected = expected_kpis(demo_url, start, end)
+    audience = f"{expected[('uma', 'all')]['audience']:,}".replace(",", ".")
+    posts = str(expected[("unimed", "instagram")]["posts"])
+    assert f"<td>{audience}</td>" in document
+    assert f"<td>{posts}</td>" in document
+    assert "Laporan promosi bersama" in document and "Data demo" in document
+    assert document.count("<script") >= 2 and 'src="https://cdn' not in document, "offline"
+    # the campaign of the shipped config shows when the period covers it
+    out2 = tmp_path / "literasi.html"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.report",
+            "--from",
+            "2025-09-01",
+            "--to",
+            "2025-09-30",
+            "--out",
+            str(out2),
+            "--lang",
+            "en",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert (
+        "Bulan Literasi 2025" in out2.read_text() and "Joint promotion report" in out2.read_text()
+    )

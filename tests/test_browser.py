@@ -37,8 +37,12 @@ CHROMIUM_ARGS = [
 PAGES = [
     ("", "Ringkasan per perpustakaan"),
     ("compare", "Perbandingan antarperpustakaan"),
+    ("campaigns", "Kampanye bersama"),
+    ("posts", "Jelajah unggahan"),
     ("data", "Kesehatan data"),
 ]
+
+MIN_CHARTS = {"compare": 7, "campaigns": 3}
 
 pytestmark = pytest.mark.browser
 
@@ -135,10 +139,15 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
     # plotly charts render asynchronously; wait until each has drawn its SVG
+    # Done when the script has finished (no skeletons left) and every chart has drawn.
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stPlotlyChart\"]').length === 0 || "
-        "[...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
-        ".every(c => c.querySelector('svg.main-svg'))",
+        """() => {
+            const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+            return !document.querySelector('[data-testid="stSkeleton"]')
+                && charts.length >= %d
+                && charts.every(c => c.querySelector('svg.main-svg'));
+        }"""
+        % MIN_CHARTS.get(path, 0),
         timeout=45_000,
     )
     page.wait_for_timeout(1000)
@@ -152,6 +161,10 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
         assert page.locator('[data-testid="stMetric"]').count() >= 12
     elif name == "compare":
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+    elif name == "campaigns":
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+    elif name == "posts":
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 4
     else:
         assert page.locator('[data-testid="stDownloadButton"]').count() == 4
     page.close()

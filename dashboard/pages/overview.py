@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import context
 from dashboard.metrics import ALL, compare_periods, kpis
+from dashboard.report import build_report
 from dashboard.tables import kpi_table
 
 ctx = context()
@@ -20,6 +21,19 @@ st.caption(
         pstart=i18n.date(previous.start, lang),
         pend=i18n.date(previous.end, lang),
     )
+)
+
+st.download_button(
+    t("report_button"),
+    # Built only when clicked: the report embeds plotly.js and every campaign of the period.
+    data=lambda: build_report(
+        ctx.snapshot, ctx.config, ctx.period, lang, ctx.libraries, ctx.platforms
+    ),
+    file_name=f"jejaring_laporan_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/download:",
+    key="report",
 )
 
 if not ctx.libraries or not ctx.platforms:

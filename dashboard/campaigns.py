@@ -1,0 +1,334 @@
+"""Joint campaigns and cross-promotion as pure functions: DataFrames in, DataFrames out.
+
+Each docstring states its rule or formula; the Campaigns page's help texts repeat them.
+``posts`` are enriched posts (see ``metrics.enrich_posts``); no I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+import numpy as np
+import pandas as pd
+
+from collectors.config import Campaign
+from dashboard.metrics import Period, audience, in_period
+
+ALL = "all"
+BASELINE_DAYS = 90
+ATTRIBUTION_COLUMNS = ["campaign_id", "platform", "post_id", "library_id", "reason"]
+
+
+def normalize_url(url: str) -> str:
+    """A post URL without scheme, query, fragment, ``www.`` and trailing slash; the host in
+    lower case (the path is kept: Instagram shortcodes are case-sensitive)."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
+    return f"{host}{parts.path.rstrip('/')}"
+
+
+def library_handles(
+    accounts: pd.DataFrame, extra: dict[str, Iterable[str]] | None = None
+) -> dict[str, set[str]]:
+    """Handles of each library's accounts, lower-case and without '@' (YouTube handles too)."""
+    handles: dict[str, set[str]] = {}
+    for row in accounts.itertuples():
+        handles.setdefault(row.library_id, set()).add(str(row.handle).lower().lstrip("@"))
+    for library_id, names in (extra or {}).items():
+        handles.setdefault(library_id, set()).update(n.lower().lstrip("@") for n in names)
+    return handles
+
+
+def _keyword_pattern(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    words = [re.escape(k.strip().lower()) for k in keywords if k.strip()]
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)")
+
+
+def _text_hashtags(text: str) -> set[str]:
+    return {"#" + t.lower() for t in re.findall(r"(?<![\w&])#(\w+)", text)}
+
+
+def attribute(
+    posts: pd.DataFrame,
+    campaigns: Sequence[Campaign],
+    handles: dict[str, set[str]],
+) -> pd.DataFrame:
+    """Which posts belong to which campaign, and why.
+
+    A post belongs to campaign C when it is published on a day in [start, end] (local days,
+    both included) by an account of a library in C, and its caption or title contains one
+    of C's hashtags (the whole hashtag, any case: ``#bulanliterasi2025`` does not match
+    ``#bulanliterasi``) or keywords (whole words, any case), or it mentions, tags or
+    co-authors an account of another library in C. A post whose URL is in C's
+    ``include_urls`` belongs to C if its library is in C, whatever its date or text; one in
+    ``exclude_urls`` never does. A post may belong to several campaigns.
+
+    ``posts`` need local_day, library_id, platform, post_id, caption, title, hashtags,
+    mentions, tagged, coauthors and url. ``reason`` is hashtag, keyword, partner or url.
+    """
+    rows = []
+    if posts.empty:
+        return pd.DataFrame(columns=ATTRIBUTION_COLUMNS)
+    texts = posts["caption"].fillna("").astype(str) + " " + posts["title"].fillna("").astype(str)
+    texts = texts.str.lower()
+    urls = posts["url"].fillna("").map(normalize_url)
+    for campaign in campaigns:
+        tags = set(campaign.hashtags)
+        keywords = _keyword_pattern(campaign.keywords)
+        include = {normalize_url(u) for u in campaign.include_urls}
+        exclude = {normalize_url(u) for u in campaign.exclude_urls}
+        members = set(campaign.libraries)
+        for i, post in enumerate(posts.itertuples(index=False)):
+            if post.library_id not in members or urls.iloc[i] in exclude:
+                continue
+            reason = None
+            if urls.iloc[i] in include:
+                reason = "url"
+            elif campaign.start <= post.local_day <= campaign.end:
+                text = texts.iloc[i]
+                if tags & (set(post.hashtags) | _text_hashtags(text)):
+                    reason = "hashtag"
+                elif keywords is not None and keywords.search(text):
+                    reason = "keyword"
+                else:
+                    partners = set().union(
+                        *(handles.get(lib, set()) for lib in members if lib != post.library_id)
+                    )
+                    named = {
+                        h.lower().lstrip("@")
+                        for h in (*post.mentions, *post.tagged, *post.coauthors)
+                    }
+                    if partners & named:
+                        reason = "partner"
+            if reason:
+                rows.append((campaign.id, post.platform, post.post_id, post.library_id, reason))
+    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+def campaign_posts(posts: pd.DataFrame, attributed: pd.DataFrame, campaign_id: str) -> pd.DataFrame:
+    """The enriched posts of one campaign."""
+    keys = attributed.loc[attributed["campaign_id"] == campaign_id, ["platform", "post_id"]]
+    return posts.merge(keys, on=["platform", "post_id"])
+
+
+def _median(values: pd.Series) -> float:
+    known = values.dropna()
+    return float(known.median()) if len(known) else np.nan
+
+
+def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """Per account, library (all its accounts) and combined: campaign lift =
+    median ER (followers) of the campaign's posts ÷ median ER of the same accounts'
+    non-campaign posts in the 90 days before the campaign starts.
+
+    Columns: level (account/library/all), library_id, account_id, handle, campaign_posts,
+    campaign_median_er, baseline_posts, baseline_median_er, lift (NA without a baseline).
+    """
+    inside = campaign_posts(posts, attributed, campaign.id)
+    in_any = attributed[["platform", "post_id"]].drop_duplicates()
+    before = Period(
+        campaign.start - dt.timedelta(days=BASELINE_DAYS), campaign.start - dt.timedelta(days=1)
+    )
+    base = in_period(posts, before)
+    base = base.merge(in_any, on=["platform", "post_id"], how="left", indicator=True)
+    base = base[base["_merge"] == "left_only"].drop(columns="_merge")
+    rows = []
+
+    def add(
+        level: str,
+        library_id: str,
+        account_id: object,
+        handle: str,
+        c: pd.DataFrame,
+        b: pd.DataFrame,
+    ) -> None:
+        cm, bm = _median(c["er_followers"]), _median(b["er_followers"])
+        rows.append(
+            {
+                "level": level,
+                "library_id": library_id,
+                "account_id": account_id,
+                "handle": handle,
+                "campaign_posts": len(c),
+                "campaign_median_er": cm,
+                "baseline_posts": len(b),
+                "baseline_median_er": bm,
+                "lift": cm / bm if bm and not np.isnan(bm) and not np.isnan(cm) else np.nan,
+            }
+        )
+
+    accounts_in = inside[["account_id", "library_id", "handle"]].drop_duplicates()
+    for acc in accounts_in.sort_values(["library_id", "handle"]).itertuples():
+        add(
+            "account",
+            acc.library_id,
+            acc.account_id,
+            acc.handle,
+            inside[inside["account_id"] == acc.account_id],
+            base[base["account_id"] == acc.account_id],
+        )
+    ids = set(accounts_in["account_id"])
+    for library_id in sorted(set(inside["library_id"])):
+        lib_ids = set(accounts_in.loc[accounts_in["library_id"] == library_id, "account_id"])
+        add(
+            "library",
+            library_id,
+            None,
+            "",
+            inside[inside["library_id"] == library_id],
+            base[base["account_id"].isin(lib_ids)],
+        )
+    if len(inside):
+        add(ALL, ALL, None, "", inside, base[base["account_id"].isin(ids)])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "level",
+            "library_id",
+            "account_id",
+            "handle",
+            "campaign_posts",
+            "campaign_median_er",
+            "baseline_posts",
+            "baseline_median_er",
+            "lift",
+        ],
+    )
+
+
+SUMMARY_COLUMNS = [
+    "campaign_id",
+    "library_id",
+    "posts",
+    "engagements",
+    "views",
+    "mean_er",
+    "potential_reach",
+    "lift",
+    "audience_growth",
+    "audience_growth_before",
+]
+
+
+def summary(
+    posts: pd.DataFrame,
+    attributed: pd.DataFrame,
+    daily: pd.DataFrame,
+    accounts: pd.DataFrame,
+    campaigns: Sequence[Campaign],
+) -> pd.DataFrame:
+    """Per campaign and library, and combined (library ``all``):
+
+    - posts, engagements (sum), views (sum where given, NA if none), mean ER by followers
+    - potential_reach = sum of the audience at posting time of the campaign's posts (people
+      reached at most; public data has no real reach)
+    - lift: see :func:`lift`
+    - audience_growth = followers gained during the campaign (its libraries' accounts), and
+      audience_growth_before = gained in the window of equal length just before it
+    """
+    rows = []
+    for campaign in campaigns:
+        inside = campaign_posts(posts, attributed, campaign.id)
+        lifts = lift(posts, attributed, campaign).set_index(["level", "library_id"])
+        period = Period(campaign.start, campaign.end)
+        members = [lib for lib in campaign.libraries if lib in set(accounts["library_id"])]
+        aud_now = audience(daily, accounts, period)
+        aud_before = audience(daily, accounts, period.previous())
+        for library_id in [*members, ALL]:
+            chosen = members if library_id == ALL else [library_id]
+            p = inside[inside["library_id"].isin(chosen)]
+            views = p["views"].dropna()
+            level = ALL if library_id == ALL else "library"
+            lift_value = (
+                lifts.loc[(level, library_id), "lift"]
+                if (level, library_id) in lifts.index
+                else np.nan
+            )
+            rows.append(
+                {
+                    "campaign_id": campaign.id,
+                    "library_id": library_id,
+                    "posts": len(p),
+                    "engagements": float(p["engagements"].sum()),
+                    "views": float(views.sum()) if len(views) else np.nan,
+                    "mean_er": float(p["er_followers"].dropna().mean())
+                    if p["er_followers"].notna().any()
+                    else np.nan,
+                    "potential_reach": float(p["followers_at_post"].sum()),
+                    "lift": lift_value,
+                    "audience_growth": aud_now.loc[
+                        aud_now["library_id"].isin(chosen), "growth"
+                    ].sum(min_count=1),
+                    "audience_growth_before": aud_before.loc[
+                        aud_before["library_id"].isin(chosen), "growth"
+                    ].sum(min_count=1),
+                }
+            )
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+CROSS_COLUMNS = ["source", "target", "how", "posts", "engagements"]
+
+
+def cross_promotion(posts: pd.DataFrame, handles: dict[str, set[str]]) -> pd.DataFrame:
+    """Edges A → B: posts of library A that mention, tag or co-author an account of library B,
+    with their count and engagements. ``how`` is mention, tag, coauthor, or any (a post
+    counted once per pair whatever the ways)."""
+    owner = {h: lib for lib, names in handles.items() for h in names}
+    rows = []
+    for post in posts.itertuples(index=False):
+        seen: set[str] = set()
+        for how, names in (
+            ("mention", post.mentions),
+            ("tag", post.tagged),
+            ("coauthor", post.coauthors),
+        ):
+            targets = {owner.get(n.lower().lstrip("@")) for n in names} - {None, post.library_id}
+            for target in targets:
+                rows.append((post.library_id, target, how, post.engagements))
+                seen.add(target)
+        for target in seen:
+            rows.append((post.library_id, target, "any", post.engagements))
+    if not rows:
+        return pd.DataFrame(columns=CROSS_COLUMNS)
+    frame = pd.DataFrame(rows, columns=["source", "target", "how", "engagements"])
+    out = frame.groupby(["source", "target", "how"], as_index=False).agg(
+        posts=("engagements", "size"), engagements=("engagements", "sum")
+    )
+    return out[CROSS_COLUMNS]
+
+
+HASHTAG_COLUMNS = ["hashtag", "posts", "mean_er", "engagements", "libraries"]
+
+
+def hashtag_performance(posts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame:
+    """Per hashtag used in at least ``min_posts`` posts: posts, mean ER by followers,
+    total engagements and the libraries using it; best mean ER first."""
+    exploded = posts[["hashtags", "er_followers", "engagements", "library_id"]].explode("hashtags")
+    exploded = exploded.dropna(subset=["hashtags"])
+    if exploded.empty:
+        return pd.DataFrame(columns=HASHTAG_COLUMNS)
+    out = (
+        exploded.groupby("hashtags", as_index=False)
+        .agg(
+            posts=("library_id", "size"),
+            mean_er=("er_followers", "mean"),
+            engagements=("engagements", "sum"),
+            libraries=("library_id", lambda s: ", ".join(sorted(set(s)))),
+        )
+        .rename(columns={"hashtags": "hashtag"})
+    )
+    out = out[out["posts"] >= min_posts]
+    return out.sort_values(["mean_er", "posts"], ascending=[False, False], na_position="last")[
+        HASHTAG_COLUMNS
+    ].reset_index(drop=True)
+
+
+def top_posts(posts: pd.DataFrame, by: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` posts with the highest ``by`` (engagements or er_followers); unknown last."""
+    return posts.sort_values(by, ascending=False, na_position="last").head(n)

@@ -1,0 +1,225 @@
+"""Campaign attribution, lift, cross-promotion and hashtags against hand-computed values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from collectors.config import Campaign
+from dashboard import campaigns as c
+from dashboard.metrics import enrich_posts
+
+TZ = "Asia/Jakarta"
+ACCOUNTS = pd.DataFrame(
+    {
+        "id": [1, 2, 3],
+        "library_id": ["uma", "unimed", "uma"],
+        "platform": ["instagram", "instagram", "youtube"],
+        "handle": ["perpustakaan.uma", "digilib.unimed", "@perpustakaanuma"],
+    }
+)
+DAILY = pd.DataFrame(
+    {
+        "account_id": pd.array([1, 2, 3, 1, 2, 3], dtype="Int64"),
+        "day": [dt.date(2025, 5, 1)] * 3 + [dt.date(2025, 9, 15)] * 3,
+        "followers": pd.array([1000, 2000, 500, 1100, 2100, 520], dtype="Int64"),
+    }
+)
+LIT = Campaign(
+    "lit",
+    "Bulan Literasi",
+    dt.date(2025, 9, 1),
+    dt.date(2025, 9, 30),
+    ("uma", "unimed"),
+    hashtags=("#bulanliterasi",),
+    keywords=("bulan literasi",),
+    include_urls=("https://www.instagram.com/p/INCL/",),
+    exclude_urls=("https://instagram.com/p/EXCL",),
+)
+OTHER = Campaign(
+    "kolab",
+    "Kolaborasi",
+    dt.date(2025, 9, 20),
+    dt.date(2025, 10, 10),
+    ("uma", "unimed"),
+    hashtags=("#perpustakaanbersama",),
+)
+
+
+def post(
+    pid,
+    account,
+    when,
+    caption="",
+    likes=100,
+    comments=0,
+    views=None,
+    mentions=(),
+    tagged=(),
+    coauthors=(),
+    title=None,
+):
+    lib = ACCOUNTS.set_index("id").loc[account]
+    return {
+        "platform": lib["platform"],
+        "post_id": pid,
+        "account_id": account,
+        "library_id": lib["library_id"],
+        "handle": lib["handle"],
+        "published_at": pd.Timestamp(when, tz="UTC"),
+        "kind": "image",
+        "caption": caption,
+        "title": title,
+        "url": f"https://www.instagram.com/p/{pid}/",
+        "hashtags": [t.lower() for t in caption.split() if t.startswith("#")],
+        "mentions": list(mentions),
+        "tagged": list(tagged),
+        "coauthors": list(coauthors),
+        "likes": likes,
+        "comments": comments,
+        "views": views,
+    }
+
+
+def frame(rows):
+    df = pd.DataFrame(rows)
+    for col in ("likes", "comments", "views"):
+        df[col] = df[col].astype("Int64")
+    df["account_id"] = df["account_id"].astype("Int64")
+    return enrich_posts(df, DAILY, TZ)
+
+
+POSTS = frame(
+    [
+        # 30 Sep 16:30 UTC = 23:30 WIB on the last day: inside
+        post("LAST", 1, "2025-09-30 16:30", "Penutupan #BulanLiterasi"),
+        # 30 Sep 17:30 UTC = 00:30 WIB on 1 Oct: outside
+        post("AFTER", 1, "2025-09-30 17:30", "Terima kasih #bulanliterasi"),
+        # a longer hashtag containing the campaign's: no match
+        post("LONGER", 2, "2025-09-10 03:00", "Hadiah #bulanliterasi2025"),
+        # keyword, any case, whole words
+        post("KEYWORD", 2, "2025-09-11 03:00", "Ayo ikut Bulan Literasi di perpustakaan"),
+        # mention of the partner's account
+        post(
+            "MENTION",
+            1,
+            "2025-09-12 03:00",
+            "Cek layanan @digilib.unimed",
+            mentions=["digilib.unimed"],
+        ),
+        # co-author (collab post) and in the second campaign by hashtag too
+        post(
+            "COLLAB",
+            2,
+            "2025-09-21 03:00",
+            "Kolaborasi #perpustakaanbersama",
+            coauthors=["perpustakaan.uma"],
+        ),
+        # mentioning its own library's account is not a partner mention
+        post(
+            "SELF",
+            3,
+            "2025-09-13 03:00",
+            "Tonton juga @perpustakaan.uma",
+            mentions=["perpustakaan.uma"],
+        ),
+        # include and exclude lists
+        post("INCL", 1, "2025-08-01 03:00", "Pengumuman lama"),
+        post("EXCL", 1, "2025-09-14 03:00", "#bulanliterasi tapi dikecualikan"),
+        # baseline posts of UMA's Instagram in the 90 days before 1 September
+        post("B1", 1, "2025-07-01 03:00", "biasa", likes=20),
+        post("B2", 1, "2025-07-15 03:00", "biasa", likes=40),
+        post("B3", 1, "2025-08-20 03:00", "biasa", likes=60),
+        post("OLD", 1, "2025-05-01 03:00", "terlalu lama", likes=500),
+    ]
+)
+
+
+def attributed():
+    return c.attribute(POSTS, [LIT, OTHER], c.library_handles(ACCOUNTS))
+
+
+def test_attribution_rules_and_edges():
+    a = attributed()
+    lit = dict(
+        zip(
+            a.loc[a["campaign_id"] == "lit", "post_id"],
+            a.loc[a["campaign_id"] == "lit", "reason"],
+            strict=True,
+        )
+    )
+    assert lit == {
+        "LAST": "hashtag",
+        "KEYWORD": "keyword",
+        "MENTION": "partner",
+        "COLLAB": "partner",
+        "INCL": "url",
+    }
+    kolab = set(a.loc[a["campaign_id"] == "kolab", "post_id"])
+    assert kolab == {"COLLAB"}
+    # the same post in two campaigns
+    assert (a["post_id"] == "COLLAB").sum() == 2
+
+
+def test_lift_against_hand_computed_medians():
+    lifts = c.lift(POSTS, attributed(), LIT).set_index(["level", "library_id", "handle"])
+    row = lifts.loc[("account", "uma", "perpustakaan.uma")]
+    # campaign posts of UMA Instagram: LAST, MENTION, INCL. Followers at posting: LAST and
+    # MENTION 1100 (15 Sep row is after 12 Sep for MENTION -> nearest earlier is 1 May: 1000)
+    # LAST: 100/1100*100; MENTION: 100/1000*100; INCL (1 Aug): 100/1000*100
+    campaign = sorted([100 / 1100 * 100, 10.0, 10.0])
+    assert row["campaign_posts"] == 3
+    assert row["campaign_median_er"] == pytest.approx(campaign[1])
+    # baseline: B1, B2, B3 (INCL is a campaign post; OLD is older than 90 days)
+    assert row["baseline_posts"] == 3
+    assert row["baseline_median_er"] == pytest.approx(4.0)
+    assert row["lift"] == pytest.approx(10.0 / 4.0)
+    unimed = lifts.loc[("account", "unimed", "digilib.unimed")]
+    assert unimed["baseline_posts"] == 0 and np.isnan(unimed["lift"])
+
+
+def test_summary_combined_and_per_library():
+    s = c.summary(POSTS, attributed(), DAILY, ACCOUNTS, [LIT]).set_index("library_id")
+    assert s.loc["uma", "posts"] == 3 and s.loc["unimed", "posts"] == 2
+    assert s.loc["all", "posts"] == 5
+    assert s.loc["all", "engagements"] == 500
+    # potential reach: followers at posting time summed: UMA 1100 + 1000 + 1000,
+    # UNIMED KEYWORD 2000 (11 Sep), COLLAB 2100 (21 Sep)
+    assert s.loc["uma", "potential_reach"] == 3100
+    assert s.loc["all", "potential_reach"] == 3100 + 4100
+    # growth during the campaign: from the 1 May rows to the 15 Sep rows
+    assert s.loc["all", "audience_growth"] == 100 + 100 + 20
+    assert np.isnan(s.loc["uma", "views"])
+
+
+def test_cross_promotion_edges():
+    edges = c.cross_promotion(POSTS, c.library_handles(ACCOUNTS)).set_index(
+        ["source", "target", "how"]
+    )
+    assert edges.loc[("uma", "unimed", "mention"), "posts"] == 1
+    assert edges.loc[("unimed", "uma", "coauthor"), "posts"] == 1
+    assert edges.loc[("unimed", "uma", "any"), "engagements"] == 100
+    assert ("uma", "uma", "mention") not in edges.index, "self mentions are not edges"
+
+
+def test_hashtag_performance_threshold_and_order():
+    tags = c.hashtag_performance(POSTS, min_posts=2)
+    assert list(tags["hashtag"]) == ["#bulanliterasi"]
+    assert tags.iloc[0]["posts"] == 3  # LAST, AFTER, EXCL
+    assert c.hashtag_performance(POSTS, min_posts=1).iloc[0]["posts"] >= 1
+
+
+def test_top_posts():
+    top = c.top_posts(POSTS, "engagements", 2)
+    assert top.iloc[0]["post_id"] == "OLD" and len(top) == 2
+    by_er = c.top_posts(POSTS, "er_followers", 1)
+    assert by_er.iloc[0]["post_id"] == "OLD"  # 500 / 1000 followers
+
+
+def test_url_normalisation():
+    assert c.normalize_url("https://www.instagram.com/p/ABC/?igsh=x") == "instagram.com/p/ABC"
+    assert c.normalize_url("https://instagram.com/p/abc") != c.normalize_url("instagram.com/p/ABC")
+    assert c.normalize_url("http://m.youtube.com/watch") == "youtube.com/watch"
