@@ -138,16 +138,15 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
-    # plotly charts render asynchronously; wait until each has drawn its SVG
     # Done when the script has finished (no skeletons left) and every chart has drawn.
     page.wait_for_function(
-        """() => {
+        """(minimum) => {
             const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
             return !document.querySelector('[data-testid="stSkeleton"]')
-                && charts.length >= %d
+                && charts.length >= minimum
                 && charts.every(c => c.querySelector('svg.main-svg'));
-        }"""
-        % MIN_CHARTS.get(path, 0),
+        }""",
+        arg=MIN_CHARTS.get(path, 0),
         timeout=45_000,
     )
     page.wait_for_timeout(1000)
