@@ -45,7 +45,6 @@ pages = [
         url_path="data",
     ),
 ]
-page = st.navigation(pages)
 if ctx is None:
-    st.stop()
-page.run()
+    st.stop()  # configuration error, or a visitor who may not see the data
+st.navigation(pages).run()

@@ -70,12 +70,33 @@ class InstagramOptions:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Who may open the dashboard when sign-in is on (any allow-list entry turns it on)."""
+
+    allowed_emails: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    #: name of the provider section in secrets ([auth.NAME]); empty for a single [auth]
+    provider: str = ""
+
+    @property
+    def required(self) -> bool:
+        return bool(self.allowed_emails or self.allowed_domains)
+
+    def allows(self, email: str | None) -> bool:
+        if not email or "@" not in email:
+            return False
+        email = email.strip().lower()
+        return email in self.allowed_emails or email.rsplit("@", 1)[1] in self.allowed_domains
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     timezone: str = "Asia/Jakarta"
     libraries: tuple[Library, ...] = ()
     campaigns: tuple[Campaign, ...] = ()
     instagram: InstagramOptions = field(default_factory=InstagramOptions)
+    access: Access = field(default_factory=Access)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -263,7 +284,10 @@ _CAMPAIGN_KEYS = {
     "include_urls",
     "exclude_urls",
 }
-_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram"}
+_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram", "access"}
+_ACCESS_KEYS = {"allowed_emails", "allowed_domains", "provider"}
+_EMAIL_RE = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _INSTAGRAM_KEYS = {"recheck_days", "max_posts_per_run"}
 
 
@@ -466,7 +490,48 @@ def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
     campaigns = [_campaign(v, item, i, ids) for i, item in enumerate(raw_campaigns)]
     _no_duplicates(v, "campaigns", [c.id for c in campaigns])
     options = _instagram_options(v, data.get("instagram", {}))
-    return Config(path, timezone, tuple(libraries), tuple(campaigns), options)
+    access = _access(v, data.get("access", {}))
+    return Config(path, timezone, tuple(libraries), tuple(campaigns), options, access)
+
+
+def _access(v: _Validator, data: Any) -> Access:
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", key="access")
+    for key in data:
+        if key not in _ACCESS_KEYS:
+            raise ConfigError(
+                v.path,
+                f"unknown key; allowed keys are {', '.join(sorted(_ACCESS_KEYS))}",
+                entry="[access]",
+                field=key,
+            )
+    lists = {}
+    for key, pattern, example in (
+        ("allowed_emails", _EMAIL_RE, "kepala@uma.ac.id"),
+        ("allowed_domains", _DOMAIN_RE, "uma.ac.id"),
+    ):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise ConfigError(v.path, "must be a list of strings", entry="[access]", field=key)
+        cleaned = tuple(x.strip().lower().lstrip("@") for x in value if x.strip())
+        for item in cleaned:
+            if not pattern.match(item):
+                raise ConfigError(
+                    v.path,
+                    f"'{item}' is not valid; write it like '{example}'",
+                    entry="[access]",
+                    field=key,
+                )
+        lists[key] = cleaned
+    provider = data.get("provider", "")
+    if not isinstance(provider, str) or not re.fullmatch(r"[a-z0-9_]*", provider):
+        raise ConfigError(
+            v.path,
+            "must be the name of an [auth.NAME] section, e.g. 'google'",
+            entry="[access]",
+            field="provider",
+        )
+    return Access(lists["allowed_emails"], lists["allowed_domains"], provider)
 
 
 def _no_duplicates(v: _Validator, table: str, ids: list[str]) -> None:

@@ -17,6 +17,7 @@ from collectors.demo import load_demo
 from collectors.errors import ConfigError
 from collectors.store import Store
 from dashboard import i18n
+from dashboard.access import require_access
 from dashboard.metrics import Period
 from dashboard.queries import Snapshot, load_snapshot, select
 
@@ -176,6 +177,8 @@ def build_context() -> Context | None:
     except ConfigError as exc:
         st.error(f"{i18n.text('config_error')} / The configuration cannot be used:\n\n{exc}")
         return None
+    if not require_access(config.access, _secrets()):
+        return None  # nothing of the data is read before this point
     store = open_store(settings, config)
     snapshot = _snapshot(settings.database_url, config.timezone, store.fingerprint())
     lang, period, libraries, platforms = _sidebar(config, snapshot)

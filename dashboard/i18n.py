@@ -324,6 +324,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_campaigns": ("Kampanye dalam periode", "Campaigns in the period"),
     "report_no_campaigns": ("Tidak ada kampanye dalam periode ini.", "No campaign in this period."),
     "report_definitions": ("Definisi", "Definitions"),
+    "sign_in_needed": (
+        "Dasbor ini hanya untuk staf yang terdaftar. Silakan masuk dengan akun institusi Anda.",
+        "This dashboard is for listed staff only. Please sign in with your institution account.",
+    ),
+    "sign_in": ("Masuk", "Sign in"),
+    "sign_out": ("Keluar", "Sign out"),
+    "signed_in_as": ("Masuk sebagai {email}", "Signed in as {email}"),
+    "no_access": (
+        "Akun {email} tidak memiliki akses ke dasbor ini. Minta pengelola menambahkannya ke "
+        "[access] di jejaring.toml, atau keluar dan masuk dengan akun lain.",
+        "The account {email} has no access to this dashboard. Ask the administrator to add it "
+        "to [access] in jejaring.toml, or sign out and use another account.",
+    ),
+    "auth_missing": (
+        "jejaring.toml meminta login, tetapi .streamlit/secrets.toml tidak punya bagian [auth]. "
+        'Dasbor ditutup sampai login disiapkan (lihat README, "Sign-in").',
+        "jejaring.toml asks for sign-in but .streamlit/secrets.toml has no [auth] section. The "
+        'dashboard stays closed until sign-in is set up (see README, "Sign-in").',
+    ),
+    "post_detail": ("Teks lengkap unggahan", "Full text of a post"),
+    "open_post": ("Buka unggahan", "Open the post"),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
 }
 

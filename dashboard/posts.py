@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
+
+from dashboard import i18n
 
 
 def search_posts(
@@ -34,3 +36,16 @@ def search_posts(
     if order == "er":
         return found.sort_values("er_followers", ascending=False, na_position="last")
     return found.sort_values("published_at", ascending=False)
+
+
+def post_label(post: pd.Series, labels: Mapping[str, str], lang: str) -> str:
+    """A one-line name for a post: library, account, local time, kind."""
+    when = i18n.datetime(post["local_time"].to_pydatetime(), lang)
+    library = labels.get(post["library_id"], post["library_id"])
+    return f"{library} · {post['handle']} · {when} · {i18n.kind(post['kind'], lang)}"
+
+
+def post_text(post: pd.Series) -> str:
+    """Title and caption of a post, as they were posted."""
+    parts = [post.get("title"), post.get("caption")]
+    return "\n\n".join(str(p) for p in parts if p is not None and not pd.isna(p)) or "–"

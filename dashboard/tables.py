@@ -164,7 +164,9 @@ def posts_table(posts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd
 
     return pd.DataFrame(
         {
-            i18n.text("col_thumb", lang): posts["thumbnail_url"].to_numpy(),
+            i18n.text("col_thumb", lang): [
+                _safe_url(u, images=True) for u in posts["thumbnail_url"]
+            ],
             i18n.text("col_library", lang): [labels.get(x, x) for x in posts["library_id"]],
             i18n.text("col_account", lang): posts["handle"].to_numpy(),
             i18n.text("col_published", lang): [
@@ -179,9 +181,19 @@ def posts_table(posts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd
                 i18n.number(v, lang) for v in posts["engagements"]
             ],
             i18n.text("col_er", lang): [i18n.number(v, lang, 2) for v in posts["er_followers"]],
-            i18n.text("col_link", lang): posts["url"].to_numpy(),
+            i18n.text("col_link", lang): [_safe_url(u) for u in posts["url"]],
         }
     )
+
+
+def _safe_url(url: object, images: bool = False) -> str | None:
+    """Only https links (and inline images for thumbnails) reach the page: URLs come from
+    social media and could be javascript: or plain http."""
+    if not isinstance(url, str):
+        return None
+    if url.startswith("https://") or (images and url.startswith("data:image/")):
+        return url
+    return None
 
 
 def hashtag_table(tags: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:

@@ -6,6 +6,7 @@ JEJARING_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ import pytest
 
 from collectors.config import load_config
 from collectors.demo import load_demo
+from collectors.records import AccountRef, PostSnapshot
 from collectors.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +47,28 @@ PAGES = [
 MIN_CHARTS = {"compare": 7, "campaigns": 3}
 
 pytestmark = pytest.mark.browser
+
+HOSTILE = (
+    "<script>alert('xss1')</script> <img src=x onerror=alert('xss2')> "
+    "[klik](javascript:alert('xss3')) **tebal** jebakan"
+)
+
+
+def hostile_post(when: dt.datetime) -> PostSnapshot:
+    """A post whose caption tries to run script, load an image and make a link."""
+    return PostSnapshot(
+        AccountRef("uma", "instagram", "demo.uma"),
+        "instagram",
+        "HOSTILE001",
+        when,
+        "image",
+        when,
+        url="https://www.instagram.com/p/HOSTILE001/",
+        caption=HOSTILE,
+        thumbnail_url="javascript:alert('xss4')",
+        likes=5,
+        comments=1,
+    )
 
 
 def _require_browser() -> None:
@@ -76,6 +100,7 @@ def server(tmp_path_factory):
     config = load_config(ROOT / "jejaring.toml")
     store = Store(url_db, config.timezone)
     load_demo(store, config)
+    store.write([], [hostile_post(dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))], is_demo=True)
     store.dispose()
     port = _free_port()
     env = dict(
@@ -166,4 +191,26 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
         assert page.locator('[data-testid="stDataFrame"]').count() >= 4
     else:
         assert page.locator('[data-testid="stDownloadButton"]').count() == 4
+    page.close()
+
+
+def test_hostile_caption_is_shown_as_text_and_runs_nothing(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/posts")
+    page.get_by_role("heading", name="Jelajah unggahan").wait_for(timeout=45_000)
+    page.get_by_label("Cari teks, tagar atau akun").fill("jebakan")
+    page.keyboard.press("Enter")
+    page.get_by_text("1 unggahan").wait_for(timeout=30_000)
+    shown = page.locator('[data-testid="stText"]').filter(has_text="jebakan")
+    shown.wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+    assert shown.inner_text().strip() == HOSTILE, "shown literally, not as HTML or Markdown"
+    assert dialogs == [], "no script ran"
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("strong", has_text="tebal").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

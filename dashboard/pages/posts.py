@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
 from dashboard.metrics import in_period
-from dashboard.posts import search_posts
+from dashboard.posts import post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
 
 ctx = context()
@@ -33,6 +33,20 @@ st.dataframe(
     column_config=ctx.post_columns,
     row_height=60,
 )
+
+if len(found):
+    # The full text of one post, shown as plain text: captions are untrusted input.
+    shown = found.head(200)
+    chosen_post = st.selectbox(
+        t("post_detail"),
+        list(range(len(shown))),
+        key="post_detail",
+        format_func=lambda i: post_label(shown.iloc[i], ctx.labels, lang),
+    )
+    post = shown.iloc[chosen_post]
+    st.text(post_text(post))
+    if isinstance(post["url"], str) and post["url"].startswith("https://"):
+        st.link_button(t("open_post"), post["url"])
 
 left, right = st.columns(2)
 with left:
