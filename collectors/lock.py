@@ -1,6 +1,7 @@
-"""One refresh at a time: an exclusive lock on a file, released by the kernel if its holder dies.
+"""One refresh at a time: an exclusive lock on a file (SQLite) or a PostgreSQL advisory lock,
+released by the kernel or the server if its holder dies.
 
-The file also names the holder (pid, host, start time) for the message a second run prints.
+The lock names its holder (pid, host, start time) for the message a second run prints.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import os
 import socket
 from pathlib import Path
 from types import TracebackType
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
 
 from collectors.errors import JejaringError
 
@@ -63,6 +67,60 @@ class RefreshLock:
             self._fd = None
 
     def __enter__(self) -> RefreshLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+class PostgresLock:
+    """The same guarantee on PostgreSQL, for refreshes on several machines: a session-level
+    advisory lock, released by the server when the holder's connection ends."""
+
+    KEY = 0x4A454A41  # "JEJA"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def acquire(self) -> None:
+        conn = self.engine.connect()
+        who = f"jejaring-refresh pid {os.getpid()} on {socket.gethostname()}"[:63]
+        conn.execute(sa.text("SELECT set_config('application_name', :who, false)"), {"who": who})
+        got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": self.KEY}).scalar()
+        if not got:
+            holder = conn.execute(
+                sa.text(
+                    "SELECT a.application_name, a.backend_start FROM pg_locks l "
+                    "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
+                    "AND l.objid = :key AND l.granted LIMIT 1"
+                ),
+                {"key": self.KEY},
+            ).first()
+            conn.close()
+            name = holder[0] if holder and holder[0] else "holder unknown"
+            since = f", connected {holder[1]:%Y-%m-%d %H:%M:%S %Z}" if holder else ""
+            raise RefreshLocked(
+                f"another refresh is running ({name}{since}); it holds the database's refresh "
+                "lock, which is released automatically if it dies."
+            )
+        conn.commit()  # the session-level lock outlives this transaction
+        self._conn = conn
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": self.KEY})
+            self._conn.commit()
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> PostgresLock:
         self.acquire()
         return self
 

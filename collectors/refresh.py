@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from collectors.config import PLATFORMS, Config, Settings
 from collectors.errors import AuthFailed, CollectorError
-from collectors.lock import RefreshLock
+from collectors.lock import PostgresLock, RefreshLock
 from collectors.records import AccountRef, AccountResult
 from collectors.store import Store
 
@@ -66,6 +66,14 @@ def select_accounts(
                 continue
             chosen.append(AccountRef(lib.id, platform, handle))
     return chosen
+
+
+def lock_for(settings: Settings, store: Store) -> RefreshLock | PostgresLock:
+    """The refresh lock: a database lock on PostgreSQL (refreshes may run on several
+    machines), a file lock next to the database otherwise."""
+    if store.engine.dialect.name == "postgresql":
+        return PostgresLock(store.engine)
+    return RefreshLock(lock_path(settings))
 
 
 def lock_path(settings: Settings) -> Path:
@@ -178,7 +186,7 @@ def refresh(
 ) -> Summary:
     """Collect ``accounts`` (holding the refresh lock) and write each result as it comes."""
     collectors = collectors or COLLECTORS
-    with RefreshLock(lock_path(settings)):
+    with lock_for(settings, store):
         # Holding the lock, any run still marked running was ended without finishing.
         store.close_abandoned_runs()
         run_id = store.start_run(command)

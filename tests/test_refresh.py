@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from collectors.config import Settings
 from collectors.lock import RefreshLock, RefreshLocked
+from collectors.refresh import lock_for
 from collectors.store import Store
 from tests.youtube_server import UNIMED_ID, FakeYouTube, serve
 
@@ -46,15 +48,23 @@ def api():
 
 
 @pytest.fixture
-def env(tmp_path, api):
+def env(tmp_path, api, db_url):
     (tmp_path / "jejaring.toml").write_text(CONFIG)
     return dict(
         os.environ,
         JEJARING_CONFIG=str(tmp_path / "jejaring.toml"),
-        JEJARING_DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'jejaring.db'}",
+        JEJARING_DATABASE_URL=db_url,
         YOUTUBE_API_KEY=KEY,
         YOUTUBE_API_URL=api.url,
     )
+
+
+def tables(url: str) -> list[str]:
+    engine = sa.create_engine(url)
+    try:
+        return sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
 
 
 def cli(env, *args, timeout=120):
@@ -77,17 +87,19 @@ def test_ok_run_exits_0_and_logs_plain_timestamped_lines(env):
     assert lines[-1].endswith("finished: ok")
 
 
-def test_configuration_error_exits_2_and_writes_nothing(env, tmp_path):
+def test_configuration_error_exits_2_and_writes_nothing(env, tmp_path, db_url):
     Path(env["JEJARING_CONFIG"]).write_text(CONFIG.replace('color = "#1b7f3b"', 'color = "x"'))
     done = cli(env, "refresh")
     assert done.returncode == 2
     assert "jejaring.toml, line 6: libraries[1] (id 'uma'): field 'color'" in done.stderr
-    assert not (tmp_path / "data" / "jejaring.db").exists()
+    assert tables(db_url) == [], "not even the schema was created"
 
 
-def test_second_refresh_exits_3_naming_the_holder(env, tmp_path):
-    with RefreshLock(tmp_path / "data" / "refresh.lock"):
+def test_second_refresh_exits_3_naming_the_holder(env, db_url):
+    store = Store(db_url)
+    with lock_for(Settings(database_url=db_url), store):
         done = cli(env, "refresh")
+    store.dispose()
     assert done.returncode == 3
     assert f"pid {os.getpid()}" in done.stderr and "another refresh is running" in done.stderr
 
@@ -120,23 +132,20 @@ def test_lock_of_a_killed_holder_is_released(tmp_path):
     lock.release()
 
 
-def _posts(db: Path) -> int:
-    if not db.exists():
-        return 0
-    engine = sa.create_engine(f"sqlite:///{db}")
+def _posts(url: str) -> int:
+    engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
             return conn.execute(sa.text("SELECT count(*) FROM posts")).scalar() or 0
-    except sa.exc.OperationalError:
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError):  # no table yet
         return 0
     finally:
         engine.dispose()
 
 
 @pytest.mark.parametrize("kill_when", ["first request", "after first account"])
-def test_sigkill_mid_run_leaves_a_consistent_store(env, tmp_path, api, kill_when):
+def test_sigkill_mid_run_leaves_a_consistent_store(env, api, kill_when, db_url):
     api.delay = 0.15  # the server answers slowly so the kill lands mid-run
-    db = tmp_path / "data" / "jejaring.db"
     proc = subprocess.Popen(
         [sys.executable, "-m", "collectors", "refresh"],
         cwd=ROOT,
@@ -144,23 +153,25 @@ def test_sigkill_mid_run_leaves_a_consistent_store(env, tmp_path, api, kill_when
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if kill_when == "first request" and api.requests:
-            break
-        if kill_when == "after first account" and _posts(db) > 0:
-            break
-        time.sleep(0.02)
-    else:
-        proc.kill()
-        pytest.fail("the refresh never got that far")
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if kill_when == "first request" and api.requests:
+                break
+            if kill_when == "after first account" and _posts(db_url) > 0:
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the refresh never got that far")
+    finally:
+        proc.send_signal(signal.SIGKILL)  # also when the wait failed: leave no orphan
+        proc.wait()
     assert proc.returncode == -signal.SIGKILL
 
-    store = Store(f"sqlite:///{db}")
-    with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    store = Store(db_url)
+    if db_url.startswith("sqlite"):
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     written = store.counts()["posts"]
     assert written in (0, 120), "an account is written whole or not at all"
     assert store.runs().iloc[0]["status"] == "running"
@@ -169,7 +180,7 @@ def test_sigkill_mid_run_leaves_a_consistent_store(env, tmp_path, api, kill_when
     api.delay = 0
     done = cli(env, "refresh")
     assert done.returncode == 0, done.stdout + done.stderr
-    store = Store(f"sqlite:///{db}")
+    store = Store(db_url)
     runs = store.runs().sort_values("run_id")
     assert list(runs["status"]) == ["failed", "ok"]
     assert "interrupted" in runs.iloc[0]["error"]
@@ -214,8 +225,8 @@ print("reads", reads, flush=True)
 """
 
 
-def test_dashboard_reads_while_a_refresh_writes(tmp_path):
-    url = f"sqlite:///{tmp_path / 'busy.db'}"
+def test_dashboard_reads_while_a_refresh_writes(db_url):
+    url = db_url
     Store(url).dispose()
     writer = subprocess.Popen(
         [sys.executable, "-c", WRITER, url, "150"],

@@ -118,8 +118,8 @@ def test_posts_are_marked_gone_never_deleted(store):
     assert pd.isna(store.posts().set_index("post_id").loc["A2", "gone_at"])
 
 
-def test_schema_version_recorded_and_newer_database_refused(tmp_path):
-    url = f"sqlite:///{tmp_path / 'v.db'}"
+def test_schema_version_recorded_and_newer_database_refused(db_url):
+    url = db_url
     store = Store(url)
     assert store.schema_version() == SCHEMA_VERSION
     with store.engine.begin() as conn:
@@ -129,7 +129,8 @@ def test_schema_version_recorded_and_newer_database_refused(tmp_path):
         Store(url)
 
 
-def test_sqlite_uses_wal_and_busy_timeout(store, tmp_path):
+def test_sqlite_uses_wal_and_busy_timeout(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'wal.db'}")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
