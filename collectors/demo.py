@@ -7,6 +7,7 @@ Demo accounts are flagged ``is_demo`` in the store; this module never touches re
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import html
 import math
@@ -51,18 +52,24 @@ class _Profile:
     yt_growth: float
     ig_posts_per_week: float
     er: float  # typical engagements / followers of an Instagram post
+    yt_scale: float = 1.0  # multiplies the YouTube upload rates
 
 
-def _profile(index: int) -> _Profile:
+def _profile(index: int, intensity: float = 1.0) -> _Profile:
     # The first library is the more active promoter, the second the larger audience;
     # further libraries get smaller variations so N libraries still look plausible.
     base = [
         _Profile(3100, 3.2, 820, 0.9, 3.6, 0.052),
         _Profile(5400, 2.1, 1450, 0.7, 2.4, 0.034),
     ]
-    if index < len(base):
-        return base[index]
-    return _Profile(1500 + 700 * index, 1.5, 300 + 120 * index, 0.4, 1.5, 0.04)
+    prof = (
+        base[index]
+        if index < len(base)
+        else _Profile(1500 + 700 * (index % 12), 1.5, 300 + 120 * (index % 12), 0.4, 1.5, 0.04)
+    )
+    return dataclasses.replace(
+        prof, ig_posts_per_week=prof.ig_posts_per_week * intensity, yt_scale=intensity
+    )
 
 
 _KIND_MARK = {
@@ -93,17 +100,26 @@ def demo_handle(library: Library, platform: str) -> str:
 
 
 def generate(
-    config: Config, end: dt.date, *, seed: int = DEFAULT_SEED, days: int = DEFAULT_DAYS
+    config: Config,
+    end: dt.date,
+    *,
+    seed: int = DEFAULT_SEED,
+    days: int = DEFAULT_DAYS,
+    intensity: float = 1.0,
+    only: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Build demo rows for every configured library, ending on ``end`` (a local day)."""
+    """Build demo rows for every configured library (or ``only`` that one), ending on ``end``
+    (a local day). ``intensity`` multiplies how often the libraries post."""
     tz = config.tz
     start = end - dt.timedelta(days=days - 1)
     capture = dt.datetime.combine(end, dt.time(6, 0), tz).astimezone(UTC)
     out: dict[str, list[dict[str, Any]]] = {"accounts": [], "daily": [], "posts": [], "history": []}
     partners = {lib.id: [o for o in config.libraries if o.id != lib.id] for lib in config.libraries}
     for index, lib in enumerate(config.libraries):
+        if only is not None and lib.id != only:
+            continue
         rng = random.Random(f"{seed}:{lib.id}")
-        prof = _profile(index)
+        prof = _profile(index, intensity)
         for platform in ("instagram", "youtube"):
             ref = AccountRef(lib.id, platform, demo_handle(lib, platform))
             out["accounts"].append(
@@ -257,7 +273,8 @@ def _instagram_posts(
             if kind == "reel":
                 plays = int(followers * rng.uniform(0.6, 3.5) * boost)
                 views = int(plays * rng.uniform(0.7, 0.9))
-            code = f"D{lib.id[:3].upper()}{n:04d}{rng.randrange(36**3):04d}"
+            # Unique per library and post; the random tail only makes codes look less regular.
+            code = f"D{lib.id.upper()}{n:05d}{rng.randrange(36**3):05d}"
             result.append(
                 {
                     "post_id": code,
@@ -305,9 +322,9 @@ def _youtube_posts(
         kind = None
         if day == live_day:
             kind = "live"
-        elif rng.random() < (0.07 if campaign else 0.045):
+        elif rng.random() < (0.07 if campaign else 0.045) * prof.yt_scale:
             kind = "video"
-        elif rng.random() < 0.09:
+        elif rng.random() < 0.09 * prof.yt_scale:
             kind = "short"
         if kind:
             n += 1
@@ -324,7 +341,7 @@ def _youtube_posts(
                 likes = None
             if rng.random() < 0.08:
                 comments = None  # comments turned off
-            vid = f"{lib.id[:2]}{n:03d}{rng.randrange(36**5):06x}"[:11].ljust(11, "x")
+            vid = f"Y{lib.id}{n:05d}{rng.randrange(16**4):04x}"
             duration = {
                 "video": rng.randint(180, 1500),
                 "short": rng.randint(15, 59),
@@ -392,17 +409,30 @@ def load_demo(
     *,
     seed: int = DEFAULT_SEED,
     days: int = DEFAULT_DAYS,
+    intensity: float = 1.0,
 ) -> dict[str, int]:
     """Write demo data to the store; re-running with the same arguments changes nothing.
 
-    A demo made for other dates is replaced whole; real accounts are never touched.
+    A demo made for other dates is replaced whole; real accounts are never touched. One
+    library at a time, so that large demos (the benchmark's) stay small in memory.
     """
     end = end or dt.datetime.now(config.tz).date()
-    data = generate(config, end, seed=seed, days=days)
     first_day = end - dt.timedelta(days=days - 1)
     span = store.demo_span()
     if span is not None and span != (first_day, end):
         store.delete_demo()
+    counts = {"accounts": 0, "account_days": 0, "posts": 0, "post_days": 0}
+    for lib in config.libraries:
+        data = generate(config, end, seed=seed, days=days, intensity=intensity, only=lib.id)
+        _write_demo(store, data, end)
+        counts["accounts"] += len(data["accounts"])
+        counts["account_days"] += len(data["daily"])
+        counts["posts"] += len(data["posts"])
+        counts["post_days"] += len(data["history"])
+    return counts
+
+
+def _write_demo(store: Store, data: dict[str, list[dict[str, Any]]], end: dt.date) -> None:
     ids = {a["ref"]: store.ensure_account(a["ref"], is_demo=True) for a in data["accounts"]}
     store.write_account_history(
         [
@@ -411,7 +441,6 @@ def load_demo(
         ]
     )
     store.write_post_history(data["history"])
-    capture = data["posts"][0]["metrics_at"] if data["posts"] else None
     last_day = {row["ref"]: row for row in data["daily"] if row["day"] == end}
     snapshots = [
         AccountSnapshot(
@@ -434,7 +463,7 @@ def load_demo(
             p["post_id"],
             p["published_at"],
             p["kind"],
-            capture,
+            p["metrics_at"],
             url=p["url"],
             title=p["title"],
             caption=p["caption"],
@@ -453,9 +482,3 @@ def load_demo(
         for p in data["posts"]
     ]
     store.write(snapshots, post_snapshots, is_demo=True)
-    return {
-        "accounts": len(data["accounts"]),
-        "account_days": len(data["daily"]),
-        "posts": len(data["posts"]),
-        "post_days": len(data["history"]),
-    }
