@@ -633,57 +633,133 @@ class Store:
 
     # -- reads ----------------------------------------------------------------
 
-    def _frame(self, stmt: sa.Select[Any], table_cols: Sequence[sa.Column[Any]]) -> pd.DataFrame:
+    def _select(self, table: sa.Table, columns: Sequence[str] | None = None) -> sa.Select[Any]:
+        """SELECT of a table's columns. On SQLite, times and dates come back as their stored
+        text and are converted by pandas in one go (much faster than row by row)."""
+        cols = [table.c[name] for name in columns] if columns else list(table.columns)
+        if self.engine.dialect.name == "sqlite":
+            cols = [
+                sa.type_coerce(c, sa.String).label(c.name)
+                if isinstance(c.type, UTCDateTime | sa.Date)
+                else c
+                for c in cols
+            ]
+        return sa.select(*cols)
+
+    def _frame(self, stmt: sa.Select[Any], table: sa.Table) -> pd.DataFrame:
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
             frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        return _typed(frame, {c.name: c.type for c in table_cols})
+        return _typed(frame, {c.name: c.type for c in table.columns})
 
     def accounts(self) -> pd.DataFrame:
         """All accounts: id, library_id, platform, handle, external_id, title, url, is_demo."""
-        return self._frame(sa.select(accounts).order_by(accounts.c.id), list(accounts.columns))
+        return self._frame(self._select(accounts).order_by(accounts.c.id), accounts)
 
     def account_daily(
-        self, start: dt.date | None = None, end: dt.date | None = None
+        self,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        account_ids: Sequence[int] | None = None,
+        *,
+        with_previous: bool = False,
     ) -> pd.DataFrame:
-        """Daily account rows, optionally limited to days in [start, end]."""
-        stmt = sa.select(account_daily)
+        """Daily account rows with days in [start, end] (each bound optional), of the given
+        accounts. ``with_previous`` adds each account's last row before ``start``, so that
+        "the followers before the period" and "the nearest earlier capture" stay exact."""
+        stmt = self._select(account_daily)
         if start is not None:
             stmt = stmt.where(account_daily.c.day >= start)
         if end is not None:
             stmt = stmt.where(account_daily.c.day <= end)
+        if account_ids is not None:
+            stmt = stmt.where(account_daily.c.account_id.in_([int(a) for a in account_ids]))
         stmt = stmt.order_by(account_daily.c.account_id, account_daily.c.day)
-        return self._frame(stmt, list(account_daily.columns))
+        frame = self._frame(stmt, account_daily)
+        if with_previous and start is not None:
+            last = (
+                sa.select(
+                    account_daily.c.account_id, sa.func.max(account_daily.c.day).label("last")
+                )
+                .where(account_daily.c.day < start)
+                .group_by(account_daily.c.account_id)
+            )
+            if account_ids is not None:
+                last = last.where(account_daily.c.account_id.in_([int(a) for a in account_ids]))
+            last = last.subquery()
+            before = self._select(account_daily).join(
+                last,
+                sa.and_(
+                    account_daily.c.account_id == last.c.account_id,
+                    account_daily.c.day == last.c.last,
+                ),
+            )
+            earlier = self._frame(before, account_daily)
+            if len(earlier):
+                frame = pd.concat([earlier, frame], ignore_index=True)
+                frame = frame.sort_values(["account_id", "day"], kind="stable")
+                frame = frame.reset_index(drop=True)
+        return frame
+
+    def last_captures(self) -> pd.DataFrame:
+        """Per account: its last capture time (account_id, captured_at)."""
+        stmt = sa.select(
+            account_daily.c.account_id,
+            sa.func.max(account_daily.c.captured_at).label("captured_at"),
+        ).group_by(account_daily.c.account_id)
+        if self.engine.dialect.name == "sqlite":
+            stmt = sa.select(
+                account_daily.c.account_id,
+                sa.type_coerce(sa.func.max(account_daily.c.captured_at), sa.String).label(
+                    "captured_at"
+                ),
+            ).group_by(account_daily.c.account_id)
+        with self.engine.connect() as conn:
+            result = conn.execute(stmt)
+            frame = pd.DataFrame(result.fetchall(), columns=["account_id", "captured_at"])
+        frame["captured_at"] = _utc_series(frame["captured_at"])
+        frame["account_id"] = frame["account_id"].astype("Int64")
+        return frame
 
     def posts(
-        self, start: dt.datetime | None = None, end: dt.datetime | None = None
+        self,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        account_ids: Sequence[int] | None = None,
     ) -> pd.DataFrame:
-        """Posts published in [start, end) (UTC-aware bounds); list columns are Python lists."""
-        stmt = sa.select(posts)
+        """Posts published in [start, end) (UTC-aware bounds) of the given accounts; list
+        columns are Python lists."""
+        stmt = self._select(posts)
         if start is not None:
             stmt = stmt.where(posts.c.published_at >= start)
         if end is not None:
             stmt = stmt.where(posts.c.published_at < end)
-        frame = self._frame(stmt.order_by(posts.c.published_at), list(posts.columns))
+        if account_ids is not None:
+            stmt = stmt.where(posts.c.account_id.in_([int(a) for a in account_ids]))
+        frame = self._frame(
+            stmt.order_by(posts.c.published_at, posts.c.platform, posts.c.post_id), posts
+        )
         for col in _LIST_COLUMNS:
-            frame[col] = [json.loads(v) if isinstance(v, str) else [] for v in frame[col]]
+            frame[col] = [
+                [] if v == "[]" or not isinstance(v, str) else json.loads(v) for v in frame[col]
+            ]
         return frame
 
     def post_daily(self) -> pd.DataFrame:
-        stmt = sa.select(post_daily).order_by(
+        stmt = self._select(post_daily).order_by(
             post_daily.c.platform, post_daily.c.post_id, post_daily.c.day
         )
-        return self._frame(stmt, list(post_daily.columns))
+        return self._frame(stmt, post_daily)
 
     def runs(self, limit: int = 50) -> pd.DataFrame:
-        stmt = sa.select(runs).order_by(runs.c.run_id.desc()).limit(limit)
-        return self._frame(stmt, list(runs.columns))
+        stmt = self._select(runs).order_by(runs.c.run_id.desc()).limit(limit)
+        return self._frame(stmt, runs)
 
     def run_items(self, run_ids: Sequence[int] | None = None) -> pd.DataFrame:
-        stmt = sa.select(run_items)
+        stmt = self._select(run_items)
         if run_ids is not None:
             stmt = stmt.where(run_items.c.run_id.in_([int(r) for r in run_ids]))
-        return self._frame(stmt.order_by(run_items.c.run_id), list(run_items.columns))
+        return self._frame(stmt.order_by(run_items.c.run_id), run_items)
 
     def counts(self) -> dict[str, int]:
         """Row count of every table (for tests and the status command)."""
@@ -716,9 +792,11 @@ def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
         if name not in frame:
             continue
         if isinstance(type_, UTCDateTime):
-            frame[name] = pd.to_datetime(frame[name], utc=True)
+            frame[name] = _utc_series(frame[name])
         elif isinstance(type_, sa.Date):
-            frame[name] = pd.to_datetime(frame[name]).dt.date if len(frame) else frame[name]
+            frame[name] = (
+                pd.to_datetime(frame[name], format="ISO8601").dt.date if len(frame) else frame[name]
+            )
         elif isinstance(type_, (sa.BigInteger, sa.Integer)):
             frame[name] = frame[name].astype("Int64")
         elif isinstance(type_, sa.Float):
@@ -726,6 +804,13 @@ def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
         elif isinstance(type_, sa.Boolean):
             frame[name] = frame[name].astype(bool)
     return frame
+
+
+def _utc_series(values: pd.Series) -> pd.Series:
+    """Aware UTC timestamps from stored text (SQLite, UTC without offset) or datetimes."""
+    if len(values) and isinstance(values.dropna().iloc[0] if values.notna().any() else None, str):
+        return pd.to_datetime(values, format="ISO8601", utc=True)
+    return pd.to_datetime(values, utc=True)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

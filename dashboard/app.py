@@ -18,27 +18,29 @@ from collectors.errors import ConfigError
 from collectors.store import Store
 from dashboard import i18n
 from dashboard.access import require_access
+from dashboard.campaigns import library_handles
 from dashboard.metrics import Period
-from dashboard.queries import Snapshot, load_snapshot, select
+from dashboard.pagedata import Window, choose, health, load_window, shown_accounts
 
 _CONTEXT_KEY = "_jejaring_context"
+RUNS_SHOWN = 200
 PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_custom")
 DEFAULT_PRESET = "preset_30"
 
 
 @dataclass(frozen=True)
 class Context:
-    """What every page needs: settings, chosen filters and the data they select."""
+    """What every page needs: settings, chosen filters, and cached reads of the store."""
 
     config: Config
+    settings: Settings
     lang: str
     period: Period
     libraries: list[str]
     platforms: list[str]
-    snapshot: Snapshot
-    accounts: pd.DataFrame
-    daily: pd.DataFrame
-    posts: pd.DataFrame
+    all_accounts: pd.DataFrame  # every shown account (real ones, else the demo ones)
+    accounts: pd.DataFrame  # those of the chosen libraries and platforms
+    fingerprint: tuple[object, ...]
 
     def t(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
@@ -46,6 +48,10 @@ class Context:
     @property
     def tz(self) -> str:
         return self.config.timezone
+
+    @property
+    def demo(self) -> bool:
+        return bool(len(self.all_accounts)) and bool(self.all_accounts["is_demo"].all())
 
     @property
     def colors(self) -> dict[str, str]:
@@ -56,10 +62,23 @@ class Context:
         return {lib.id: lib.label for lib in self.config.libraries}
 
     @property
-    def config_handles(self) -> dict[str, list[str]]:
-        """Configured handles per library (they count as the library's even before any
-        capture)."""
-        return {lib.id: [h for _, h in lib.accounts()] for lib in self.config.libraries}
+    def handles(self) -> dict[str, set[str]]:
+        """Handles of each library: its stored accounts and its configured ones."""
+        configured = {lib.id: [h for _, h in lib.accounts()] for lib in self.config.libraries}
+        return library_handles(self.all_accounts, configured)
+
+    def load(self, start: dt.date, end: dt.date) -> Window:
+        """The chosen accounts' rows for local days [start, end], cached until the store
+        changes."""
+        ids = tuple(int(i) for i in self.accounts["id"])
+        return _window(self.settings.database_url, self.tz, self.fingerprint, ids, start, end)
+
+    def runs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The last refresh runs and their items."""
+        return _runs(self.settings.database_url, self.tz, self.fingerprint)
+
+    def health(self) -> pd.DataFrame:
+        return _health(self.settings.database_url, self.tz, self.fingerprint)
 
     @property
     def post_columns(self) -> dict[str, object]:
@@ -78,10 +97,38 @@ def _store(url: str, timezone: str) -> Store:
     return Store(url, timezone)
 
 
+# The fingerprint argument is only a cache key: it changes whenever a capture is written.
+@st.cache_data(show_spinner=False, max_entries=32)
+def _window(
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> Window:
+    store = _store(url, tz)
+    accounts = store.accounts()
+    return load_window(store, tz, accounts[accounts["id"].isin(ids)], start, end)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
-def _snapshot(url: str, timezone: str, fingerprint: tuple[object, ...]) -> Snapshot:
-    # ``fingerprint`` is only the cache key: it changes whenever a capture is written.
-    return load_snapshot(_store(url, timezone), timezone)
+def _accounts(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
+    return shown_accounts(_store(url, tz).accounts())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _runs(url: str, tz: str, fingerprint: tuple[object, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = _store(url, tz)
+    runs = store.runs(RUNS_SHOWN)
+    return runs, store.run_items([int(r) for r in runs["run_id"]])
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=300)
+def _health(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
+    store = _store(url, tz)
+    _, items = _runs(url, tz, fingerprint)
+    return health(store, _accounts(url, tz, fingerprint), items, dt.datetime.now(dt.UTC))
 
 
 def _secrets() -> object | None:
@@ -108,7 +155,9 @@ def period_from_preset(preset: str, today: dt.date) -> Period:
     return Period(today - dt.timedelta(days=days.get(preset, 30) - 1), today)
 
 
-def _sidebar(config: Config, snapshot: Snapshot) -> tuple[str, Period, list[str], list[str]]:
+def _sidebar(
+    config: Config, accounts: pd.DataFrame, last_capture: pd.Timestamp | None
+) -> tuple[str, Period, list[str], list[str]]:
     sb = st.sidebar
     lang = sb.radio(
         "Bahasa / Language",
@@ -137,7 +186,7 @@ def _sidebar(config: Config, snapshot: Snapshot) -> tuple[str, Period, list[str]
         )
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
             period = Period(chosen[0], chosen[1])
-    present = set(snapshot.accounts["library_id"])
+    present = set(accounts["library_id"])
     options = [lib.id for lib in config.libraries if lib.id in present] or [
         lib.id for lib in config.libraries
     ]
@@ -156,8 +205,8 @@ def _sidebar(config: Config, snapshot: Snapshot) -> tuple[str, Period, list[str]
         format_func=lambda x: i18n.text(x, lang),
         key="platforms",
     )
-    if len(snapshot.daily):
-        last = snapshot.daily["captured_at"].max().tz_convert(config.timezone)
+    if last_capture is not None and not pd.isna(last_capture):
+        last = last_capture.tz_convert(config.timezone)
         sb.caption(
             i18n.text(
                 "data_until",
@@ -180,11 +229,24 @@ def build_context() -> Context | None:
     if not require_access(config.access, _secrets()):
         return None  # nothing of the data is read before this point
     store = open_store(settings, config)
-    snapshot = _snapshot(settings.database_url, config.timezone, store.fingerprint())
-    lang, period, libraries, platforms = _sidebar(config, snapshot)
-    accounts, daily, posts = select(snapshot, libraries, platforms)
-    ctx = Context(config, lang, period, libraries, platforms, snapshot, accounts, daily, posts)
-    if snapshot.demo:
+    fingerprint = store.fingerprint()
+    shown = _accounts(settings.database_url, config.timezone, fingerprint)
+    last_capture = fingerprint[1]  # the newest account capture
+    lang, period, libraries, platforms = _sidebar(
+        config, shown, None if last_capture is None else pd.Timestamp(last_capture)
+    )
+    ctx = Context(
+        config,
+        settings,
+        lang,
+        period,
+        libraries,
+        platforms,
+        shown,
+        choose(shown, libraries, platforms),
+        fingerprint,
+    )
+    if ctx.demo:
         st.info(ctx.t("demo_notice"), icon=":material/info:")
     else:
         unconfirmed = [lib.label for lib in config.libraries if not lib.handles_confirmed]

@@ -237,7 +237,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Belum ada kampanye di jejaring.toml. Tambahkan bagian [[campaigns]].",
         "No campaign in jejaring.toml yet. Add a [[campaigns]] section.",
     ),
-    "all_campaigns": ("Semua kampanye", "All campaigns"),
+    "all_campaigns": ("Kampanye dalam periode", "Campaigns in the period"),
+    "no_campaigns_in_period": (
+        "Tidak ada kampanye dalam periode ini. Pilih periode yang mencakup tanggal kampanye.",
+        "No campaign in this period. Choose a period that covers a campaign's dates.",
+    ),
     "campaign": ("Kampanye", "Campaign"),
     "campaign_dates": (
         "{start} – {end} · perpustakaan: {libraries}",
@@ -384,6 +388,11 @@ def delta(
     if _is_missing(value):
         return None
     return number(value, lang, decimals, sign=True) + suffix
+
+
+def ratio(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """1,20× / 1.20×; '–' when unknown."""
+    return "–" if _is_missing(value) else number(value, lang, 2) + "×"
 
 
 def date(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -20,9 +20,17 @@ from collectors.config import Config, load_config, load_settings
 from collectors.errors import ConfigError
 from collectors.store import Store
 from dashboard import charts, i18n
-from dashboard.campaigns import attribute, campaign_posts, library_handles, summary, top_posts
-from dashboard.metrics import Period, audience_series, compare_periods, kpis, weekly
-from dashboard.queries import Snapshot, load_snapshot, select
+from dashboard.campaigns import library_handles, top_posts
+from dashboard.metrics import Period
+from dashboard.pagedata import (
+    Loader,
+    campaign_data,
+    choose,
+    compare,
+    overview,
+    shown_accounts,
+    window_loader,
+)
 from dashboard.tables import campaign_table, kpi_table
 
 _STYLE = """
@@ -61,21 +69,20 @@ class _Figures:
 
 
 def build_report(
-    snapshot: Snapshot,
+    load: Loader,
+    all_accounts: pd.DataFrame,
     config: Config,
     period: Period,
     lang: str = i18n.DEFAULT_LANGUAGE,
-    libraries: Sequence[str] | None = None,
-    platforms: Sequence[str] | None = None,
+    demo: bool = False,
 ) -> str:
-    """The report of ``period`` as one HTML document."""
+    """The report of ``period`` as one HTML document; ``load`` gives the chosen accounts'
+    windows, ``all_accounts`` every shown account (for partner handles)."""
     t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     labels = {lib.id: lib.label for lib in config.libraries}
     colors = {lib.id: lib.color for lib in config.libraries}
-    libraries = list(libraries or sorted(set(snapshot.accounts["library_id"])))
-    platforms = list(platforms or ["instagram", "youtube"])
-    accounts, daily, posts = select(snapshot, libraries, platforms)
     previous = period.previous()
+    libraries = sorted(set(load(period.end, period.end).accounts["library_id"]))
     figure = _Figures()
     now = dt.datetime.now(config.tz)
     line = t(
@@ -92,24 +99,17 @@ def build_report(
         f"<h1>{html.escape(t('report_title'))}</h1>",
         f"<p class='muted'>{html.escape(line)}<br>{html.escape(made)} · {html.escape(shown)}</p>",
     ]
-    if snapshot.demo:
+    if demo:
         parts.append(f"<p class='notice'>{html.escape(t('demo_notice'))}</p>")
-    table = compare_periods(
-        kpis(posts, daily, accounts, period), kpis(posts, daily, accounts, previous)
-    )
+    table = overview(load, period)
     parts.append(f"<section><h2>{html.escape(t('overview_title'))}</h2>")
     parts.append(_table(kpi_table(table, labels, lang)))
     parts.append("</section>")
 
     parts.append(f"<section><h2>{html.escape(t('compare_title'))}</h2>")
-    parts.append(
-        figure(
-            charts.audience_over_time(
-                audience_series(daily, accounts, period), colors, labels, lang
-            )
-        )
-    )
-    weeks = weekly(posts, period)
+    data = compare(load, period)
+    parts.append(figure(charts.audience_over_time(data.audience, colors, labels, lang)))
+    weeks = data.weekly
     parts.append(
         figure(
             charts.weekly_lines(
@@ -137,12 +137,11 @@ def build_report(
         parts.append(f"<p>{html.escape(t('report_no_campaigns'))}</p>")
     else:
         handles = library_handles(
-            snapshot.accounts, {lib.id: [h for _, h in lib.accounts()] for lib in config.libraries}
+            all_accounts, {lib.id: [h for _, h in lib.accounts()] for lib in config.libraries}
         )
-        attributed = attribute(posts, inside_period, handles)
-        camp = summary(posts, attributed, daily, accounts, inside_period)
         names = {c.id: c.name for c in inside_period}
         for campaign in inside_period:
+            chosen = campaign_data(load, campaign, handles)
             parts.append(
                 f"<h3>{html.escape(campaign.name)}</h3><p class='muted'>"
                 + html.escape(
@@ -155,9 +154,8 @@ def build_report(
                 )
                 + "</p>"
             )
-            rows = camp[camp["campaign_id"] == campaign.id]
-            parts.append(_table(campaign_table(rows, names, labels, lang)))
-            inside = campaign_posts(posts, attributed, campaign.id)
+            parts.append(_table(campaign_table(chosen.summary, names, labels, lang)))
+            inside = chosen.posts
             parts.append(
                 figure(charts.campaign_timeline(inside, colors, labels, lang, t("chart_timeline")))
             )
@@ -230,8 +228,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
     store = Store(settings.database_url, config.timezone)
-    snapshot = load_snapshot(store, config.timezone)
-    document = build_report(snapshot, config, Period(start, end), args.lang, args.library)
+    shown = shown_accounts(store.accounts())
+    chosen = choose(shown, args.library or list(shown["library_id"]), ["instagram", "youtube"])
+    document = build_report(
+        window_loader(store, config.timezone, chosen),
+        shown,
+        config,
+        Period(start, end),
+        args.lang,
+        demo=bool(len(shown)) and bool(shown["is_demo"].all()),
+    )
     Path(args.out).write_text(document, encoding="utf-8")
     print(f"Report written to {args.out} ({len(document) // 1024} KiB).")
     return 0

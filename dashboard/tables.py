@@ -89,10 +89,6 @@ def runs_table(runs: pd.DataFrame, lang: str, tz: str) -> pd.DataFrame:
     )
 
 
-def _ratio(value: object, lang: str) -> str:
-    return "–" if value is None or pd.isna(value) else i18n.number(value, lang, 2) + "×"
-
-
 def campaign_table(
     summary: pd.DataFrame, names: Mapping[str, str], labels: Mapping[str, str], lang: str
 ) -> pd.DataFrame:
@@ -110,7 +106,7 @@ def campaign_table(
             ],
             i18n.text("kpi_views", lang): [i18n.number(v, lang) for v in summary["views"]],
             i18n.text("kpi_er", lang): [i18n.percent(v, lang, 2) for v in summary["mean_er"]],
-            i18n.text("kpi_lift", lang): [_ratio(v, lang) for v in summary["lift"]],
+            i18n.text("kpi_lift", lang): [i18n.ratio(v, lang) for v in summary["lift"]],
         }
     )
 
@@ -133,7 +129,7 @@ def lift_table(lifts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.
             i18n.text("col_baseline_er", lang): [
                 i18n.percent(v, lang, 2) for v in rows["baseline_median_er"]
             ],
-            i18n.text("kpi_lift", lang): [_ratio(v, lang) for v in rows["lift"]],
+            i18n.text("kpi_lift", lang): [i18n.ratio(v, lang) for v in rows["lift"]],
         }
     )
 

@@ -266,8 +266,12 @@ def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
 def test_campaigns_page_values_equal_the_store(demo_url):
     config = load_config(ROOT / "jejaring.toml")
     at = run_app()
-    at.sidebar.selectbox(key="preset").set_value("preset_365").run()  # harmless for campaigns
     at.switch_page("dashboard/pages/campaigns.py").run()
+    assert any("Tidak ada kampanye dalam periode ini" in i.value for i in at.info)  # 30 days
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    at.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2025, 8, 1), dt.date(2025, 10, 31))
+    ).run()
     assert not at.exception
     assert at.title[0].value == "Kampanye bersama"
     assert "Data demo" in at.info[0].value

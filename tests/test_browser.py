@@ -44,7 +44,7 @@ PAGES = [
     ("data", "Kesehatan data"),
 ]
 
-MIN_CHARTS = {"compare": 7, "campaigns": 3}
+MIN_CHARTS = {"compare": 7, "campaigns": 1}  # campaigns: the cross-promotion Sankey
 
 pytestmark = pytest.mark.browser
 
@@ -186,7 +186,7 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     elif name == "compare":
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
     elif name == "campaigns":
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 3
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     elif name == "posts":
         assert page.locator('[data-testid="stDataFrame"]').count() >= 4
     else:

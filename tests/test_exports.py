@@ -11,14 +11,16 @@ import pandas as pd
 from collectors.demo import load_demo
 from dashboard.exports import csv_bytes, excel_bytes, history_export, posts_export
 from dashboard.metrics import Period
-from dashboard.queries import load_snapshot
+from dashboard.pagedata import load_window, shown_accounts
 from tests.conftest import DEMO_END
 
 
 def test_exports_hold_exactly_the_period_and_open_in_excel(store, config):
     load_demo(store, config, DEMO_END)
-    snap = load_snapshot(store, config.timezone)
     period = Period(DEMO_END - dt.timedelta(days=29), DEMO_END)
+    snap = load_window(
+        store, config.timezone, shown_accounts(store.accounts()), period.start, period.end
+    )
     labels = {"uma": "UMA", "unimed": "UNIMED"}
     posts = posts_export(snap.posts, period, labels, config.timezone)
     raw = store.posts()

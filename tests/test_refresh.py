@@ -213,13 +213,15 @@ print("writer done", flush=True)
 READER = """
 import sys, time
 from collectors.store import Store
-from dashboard.queries import load_snapshot
+import datetime as dt
+from dashboard.pagedata import load_window, shown_accounts
 store = Store(sys.argv[1])
 reads = 0
 deadline = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < deadline:
-    snap = load_snapshot(store, "Asia/Jakarta")
-    assert len(snap.posts) in (0, 300), len(snap.posts)
+    accounts = shown_accounts(store.accounts())
+    win = load_window(store, "Asia/Jakarta", accounts, dt.date(2025, 12, 1), dt.date(2026, 1, 31))
+    assert len(win.posts) in (0, 300), len(win.posts)
     reads += 1
 print("reads", reads, flush=True)
 """

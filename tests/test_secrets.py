@@ -22,7 +22,7 @@ from collectors.refresh import refresh, select_accounts
 from collectors.store import Store
 from dashboard.exports import csv_bytes, excel_bytes, history_export, posts_export
 from dashboard.metrics import Period
-from dashboard.queries import load_snapshot
+from dashboard.pagedata import load_window, shown_accounts, window_loader
 from dashboard.report import build_report
 from tests.youtube_server import UNIMED_ID, FakeYouTube, serve
 
@@ -139,14 +139,16 @@ def test_no_secret_anywhere(world, caplog):
     assert any("chmod 600" in text for text in outputs)
     assert "partial" in outputs[-1] or "failed" in outputs[-1]
 
-    snapshot = load_snapshot(store, config.timezone)
     period = Period(dt.date(2025, 11, 1), dt.date.today())
+    accounts = shown_accounts(store.accounts())
+    window = load_window(store, config.timezone, accounts, period.start, period.end)
     labels = {"uma": "UMA", "unimed": "UNIMED"}
-    posts = posts_export(snapshot.posts, period, labels, config.timezone)
-    history = history_export(snapshot.daily, snapshot.accounts, period, labels, config.timezone)
+    posts = posts_export(window.posts, period, labels, config.timezone)
+    history = history_export(window.daily, window.accounts, period, labels, config.timezone)
     assert len(posts) > 0 and len(history) > 0
     blobs = [csv_bytes(posts), csv_bytes(history), excel_bytes({"p": posts, "h": history})]
-    outputs.append(build_report(snapshot, config, period))
+    loader = window_loader(store, config.timezone, accounts)
+    outputs.append(build_report(loader, accounts, config, period))
 
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     at.sidebar.selectbox(key="preset").set_value("preset_custom").run()

@@ -1,21 +1,16 @@
-"""Campaigns page: what each joint campaign achieved per library and together, and who
-promotes whom."""
+"""Campaigns page: what each joint campaign of the period achieved per library and
+together, and who promotes whom."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import charts, i18n
 from dashboard.app import context
-from dashboard.campaigns import (
-    attribute,
-    campaign_posts,
-    cross_promotion,
-    library_handles,
-    lift,
-    summary,
-    top_posts,
-)
-from dashboard.metrics import in_period
+from dashboard.campaigns import top_posts
+from dashboard.pagedata import campaign_data, cross_promotion
 from dashboard.tables import campaign_table, cross_table, lift_table, posts_table
+
+MAX_CARDS = 6  # beyond this many libraries, the campaign's figures are a table
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -26,22 +21,26 @@ if not ctx.libraries or not ctx.platforms:
     st.warning(t("no_selection"))
     st.stop()
 
-handles = library_handles(ctx.snapshot.accounts, ctx.config_handles)
-campaigns = ctx.config.campaigns
-names = {c.id: c.name for c in campaigns}
+campaigns = [
+    c for c in ctx.config.campaigns if c.start <= ctx.period.end and c.end >= ctx.period.start
+]
+names = {c.id: c.name for c in ctx.config.campaigns}
 
-if not campaigns:
+if not ctx.config.campaigns:
     st.info(t("no_campaigns"))
+elif not campaigns:
+    st.info(t("no_campaigns_in_period"))
 else:
-    attributed = attribute(ctx.posts, campaigns, handles)
-    table = summary(ctx.posts, attributed, ctx.daily, ctx.accounts, campaigns)
+    data = {c.id: campaign_data(ctx.load, c, ctx.handles) for c in campaigns}
+    table = pd.concat([d.summary for d in data.values()], ignore_index=True)
     st.subheader(t("all_campaigns"), anchor=False, help=t("kpi_lift_help"))
     st.dataframe(campaign_table(table, names, ctx.labels, lang), hide_index=True)
 
     chosen_id = st.selectbox(
-        t("campaign"), [c.id for c in campaigns], format_func=names.__getitem__, key="campaign"
+        t("campaign"), list(data), format_func=names.__getitem__, key="campaign"
     )
-    campaign = next(c for c in campaigns if c.id == chosen_id)
+    chosen = data[chosen_id]
+    campaign = chosen.campaign
     st.header(campaign.name, anchor=False)
     st.caption(
         t(
@@ -51,106 +50,107 @@ else:
             libraries=", ".join(ctx.labels.get(x, x) for x in campaign.libraries),
         )
     )
-    rows = table[table["campaign_id"] == campaign.id].set_index("library_id")
+    rows = chosen.summary.set_index("library_id")
     vs = " " + t("vs_before")
-    for column, library_id in zip(st.columns(len(rows)), rows.index, strict=True):
-        row = rows.loc[library_id]
-        with column:
-            st.subheader(
-                t("all") if library_id == "all" else ctx.labels.get(library_id, library_id),
-                anchor=False,
-            )
-            st.metric(t("kpi_posts"), i18n.number(row["posts"], lang), border=True)
-            st.metric(
-                t("kpi_engagements"),
-                i18n.number(row["engagements"], lang),
-                help=t("kpi_engagements_help"),
-                border=True,
-            )
-            st.metric(
-                t("kpi_views"),
-                i18n.number(row["views"], lang),
-                help=t("kpi_views_help"),
-                border=True,
-            )
-            st.metric(
-                t("kpi_potential_reach"),
-                i18n.number(row["potential_reach"], lang),
-                help=t("kpi_potential_reach_help"),
-                border=True,
-            )
-            st.metric(
-                t("kpi_er"),
-                i18n.percent(row["mean_er"], lang, 2),
-                help=t("kpi_er_help"),
-                border=True,
-            )
-            st.metric(
-                t("kpi_lift"),
-                "–" if row["lift"] != row["lift"] else i18n.number(row["lift"], lang, 2) + "×",
-                help=t("kpi_lift_help"),
-                border=True,
-            )
-            st.metric(
-                t("kpi_growth_campaign"),
-                i18n.number(row["audience_growth"], lang),
-                delta=i18n.delta(
-                    row["audience_growth"] - row["audience_growth_before"], lang, suffix=vs
-                ),
-                help=t("kpi_growth_campaign_help"),
-                border=True,
-            )
+    if len(rows) > MAX_CARDS + 1:
+        st.dataframe(campaign_table(chosen.summary, names, ctx.labels, lang), hide_index=True)
+    else:
+        for column, library_id in zip(st.columns(len(rows)), rows.index, strict=True):
+            row = rows.loc[library_id]
+            with column:
+                st.subheader(
+                    t("all") if library_id == "all" else ctx.labels.get(library_id, library_id),
+                    anchor=False,
+                )
+                st.metric(t("kpi_posts"), i18n.number(row["posts"], lang), border=True)
+                st.metric(
+                    t("kpi_engagements"),
+                    i18n.number(row["engagements"], lang),
+                    help=t("kpi_engagements_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_views"),
+                    i18n.number(row["views"], lang),
+                    help=t("kpi_views_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_potential_reach"),
+                    i18n.number(row["potential_reach"], lang),
+                    help=t("kpi_potential_reach_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_er"),
+                    i18n.percent(row["mean_er"], lang, 2),
+                    help=t("kpi_er_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_lift"),
+                    i18n.ratio(row["lift"], lang),
+                    help=t("kpi_lift_help"),
+                    border=True,
+                )
+                st.metric(
+                    t("kpi_growth_campaign"),
+                    i18n.number(row["audience_growth"], lang),
+                    delta=i18n.delta(
+                        row["audience_growth"] - row["audience_growth_before"], lang, suffix=vs
+                    ),
+                    help=t("kpi_growth_campaign_help"),
+                    border=True,
+                )
 
-    inside = campaign_posts(ctx.posts, attributed, campaign.id)
     st.plotly_chart(
-        charts.campaign_timeline(inside, ctx.colors, ctx.labels, lang, t("chart_timeline")),
+        charts.campaign_timeline(chosen.posts, ctx.colors, ctx.labels, lang, t("chart_timeline")),
         key="campaign_timeline",
     )
     st.subheader(t("lift_table"), anchor=False, help=t("kpi_lift_help"))
-    st.dataframe(
-        lift_table(lift(ctx.posts, attributed, campaign), ctx.labels, lang), hide_index=True
-    )
+    st.dataframe(lift_table(chosen.lift, ctx.labels, lang), hide_index=True)
     st.subheader(t("top_posts"), anchor=False)
     st.dataframe(
-        posts_table(top_posts(inside, "engagements", 10), ctx.labels, lang),
+        posts_table(top_posts(chosen.posts, "engagements", 10), ctx.labels, lang),
         hide_index=True,
         column_config=ctx.post_columns,
     )
 
-    st.header(t("compare_campaigns"), anchor=False)
-    picked = st.multiselect(
-        t("campaign"),
-        [c.id for c in campaigns],
-        default=[c.id for c in campaigns][:3],
-        format_func=names.__getitem__,
-        key="compare_campaigns",
-    )
-    measures = {
-        "engagements": t("kpi_engagements"),
-        "posts": t("kpi_posts"),
-        "potential_reach": t("kpi_potential_reach"),
-        "mean_er": t("kpi_er"),
-        "lift": t("kpi_lift"),
-        "views": t("kpi_views"),
-    }
-    measure = st.selectbox(
-        t("compare_metric"), list(measures), format_func=measures.__getitem__, key="measure"
-    )
-    st.plotly_chart(
-        charts.campaigns_side_by_side(
-            table[table["campaign_id"].isin(picked)],
-            measure,
-            names,
-            measures[measure],
-            ctx.colors,
-            ctx.labels,
-            lang,
-        ),
-        key="campaigns_compare",
-    )
+    if len(data) > 1:
+        st.header(t("compare_campaigns"), anchor=False)
+        picked = st.multiselect(
+            t("campaign"),
+            list(data),
+            default=list(data)[:3],
+            format_func=names.__getitem__,
+            key="compare_campaigns",
+        )
+        measures = {
+            "engagements": t("kpi_engagements"),
+            "posts": t("kpi_posts"),
+            "potential_reach": t("kpi_potential_reach"),
+            "mean_er": t("kpi_er"),
+            "lift": t("kpi_lift"),
+            "views": t("kpi_views"),
+        }
+        measure = st.selectbox(
+            t("compare_metric"), list(measures), format_func=measures.__getitem__, key="measure"
+        )
+        st.plotly_chart(
+            charts.campaigns_side_by_side(
+                table[table["campaign_id"].isin(picked)],
+                measure,
+                names,
+                measures[measure],
+                ctx.colors,
+                ctx.labels,
+                lang,
+            ),
+            key="campaigns_compare",
+        )
 
 st.header(t("cross_title"), anchor=False, help=t("cross_help"))
-edges = cross_promotion(in_period(ctx.posts, ctx.period), handles)
+edges = cross_promotion(ctx.load, ctx.period, ctx.handles)
 if edges.empty:
     st.info(t("no_cross"))
 else:

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.app import context
-from dashboard.metrics import audience_series, best_time, content_mix, weekly
+from dashboard.pagedata import compare
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -17,14 +17,12 @@ if ctx.accounts.empty:
     st.info(t("no_data"))
     st.stop()
 
+data = compare(ctx.load, ctx.period)
 st.plotly_chart(
-    charts.audience_over_time(
-        audience_series(ctx.daily, ctx.accounts, ctx.period), ctx.colors, ctx.labels, lang
-    ),
-    key="audience",
+    charts.audience_over_time(data.audience, ctx.colors, ctx.labels, lang), key="audience"
 )
 
-weeks = weekly(ctx.posts, ctx.period)
+weeks = data.weekly
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
@@ -56,7 +54,7 @@ with right:
         )
     st.plotly_chart(figure, key="weekly_engagements")
 
-mix = content_mix(ctx.posts, ctx.period)
+mix = data.content
 left, right = st.columns(2)
 with left:
     st.plotly_chart(
@@ -74,7 +72,7 @@ with right:
     )
 
 st.subheader(t("chart_best_time", tz=ctx.tz), anchor=False, help=t("best_time_help"))
-slots = best_time(ctx.posts, ctx.period)
+slots = data.best_time
 zmax = float(slots["mean_er"].max()) if len(slots) and slots["mean_er"].notna().any() else None
 for column, library_id in zip(st.columns(len(ctx.libraries)), ctx.libraries, strict=True):
     with column:

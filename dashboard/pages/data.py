@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from collectors.status import account_health, last_quota_reset, spent_since
+from collectors.status import last_quota_reset, spent_since
 from dashboard import i18n
 from dashboard.app import context
 from dashboard.exports import csv_bytes, excel_bytes, history_export, posts_export
@@ -13,17 +13,17 @@ from dashboard.tables import health_table, runs_table
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
-snap = ctx.snapshot
 st.title(t("data_title"))
 st.caption(t("data_intro"))
 
 now = dt.datetime.now(dt.UTC)
 tz = ZoneInfo(ctx.tz)
 reset = last_quota_reset(now)
-health = account_health(snap.accounts, snap.daily, snap.run_items, now)
-youtube = spent_since(snap.run_items, snap.accounts, reset)
+runs, items = ctx.runs()
+health = ctx.health()
+youtube = spent_since(items, ctx.all_accounts, reset)
 today = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0), tz)
-instagram = spent_since(snap.run_items, snap.accounts, today)
+instagram = spent_since(items, ctx.all_accounts, today)
 
 a, b, c = st.columns(3)
 a.metric(
@@ -44,14 +44,15 @@ st.subheader(t("accounts_table"), anchor=False)
 st.dataframe(health_table(health, ctx.labels, lang, ctx.tz), hide_index=True)
 
 st.subheader(t("runs_table"), anchor=False)
-if snap.runs.empty:
+if runs.empty:
     st.info(t("no_runs"))
 else:
-    st.dataframe(runs_table(snap.runs.head(20), lang, ctx.tz), hide_index=True)
+    st.dataframe(runs_table(runs.head(20), lang, ctx.tz), hide_index=True)
 
 st.subheader(t("downloads"), anchor=False)
-posts = posts_export(ctx.posts, ctx.period, ctx.labels, ctx.tz)
-history = history_export(ctx.daily, ctx.accounts, ctx.period, ctx.labels, ctx.tz)
+window = ctx.load(ctx.period.start, ctx.period.end)
+posts = posts_export(window.posts, ctx.period, ctx.labels, ctx.tz)
+history = history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz)
 stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 cols = st.columns(4)
@@ -60,10 +61,11 @@ cols[0].download_button(
 )
 cols[1].download_button(
     t("dl_posts_xlsx"),
-    excel_bytes({"posts": posts}),
+    lambda: excel_bytes({"posts": posts}),
     f"{stem}_posts.xlsx",
     xlsx,
     key="dl_posts_xlsx",
+    on_click="ignore",
 )
 cols[2].download_button(
     t("dl_history_csv"),
@@ -74,8 +76,9 @@ cols[2].download_button(
 )
 cols[3].download_button(
     t("dl_history_xlsx"),
-    excel_bytes({"accounts": history}),
+    lambda: excel_bytes({"accounts": history}),
     f"{stem}_accounts.xlsx",
     xlsx,
     key="dl_history_xlsx",
+    on_click="ignore",
 )

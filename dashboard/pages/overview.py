@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.app import context
-from dashboard.metrics import ALL, compare_periods, kpis
+from dashboard.metrics import ALL
+from dashboard.pagedata import overview
 from dashboard.report import build_report
 from dashboard.tables import kpi_table
 
@@ -26,9 +27,7 @@ st.caption(
 st.download_button(
     t("report_button"),
     # Built only when clicked: the report embeds plotly.js and every campaign of the period.
-    data=lambda: build_report(
-        ctx.snapshot, ctx.config, ctx.period, lang, ctx.libraries, ctx.platforms
-    ),
+    data=lambda: build_report(ctx.load, ctx.all_accounts, ctx.config, ctx.period, lang, ctx.demo),
     file_name=f"jejaring_laporan_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.html",
     mime="text/html",
     on_click="ignore",
@@ -43,10 +42,7 @@ if ctx.accounts.empty:
     st.info(t("no_data"))
     st.stop()
 
-table = compare_periods(
-    kpis(ctx.posts, ctx.daily, ctx.accounts, ctx.period),
-    kpis(ctx.posts, ctx.daily, ctx.accounts, previous),
-).set_index(["library_id", "platform"])
+table = overview(ctx.load, ctx.period).set_index(["library_id", "platform"])
 
 vs = " " + t("vs_previous")
 views = [ALL, *[p for p in ("instagram", "youtube") if p in ctx.platforms]]

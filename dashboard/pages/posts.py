@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
-from dashboard.metrics import in_period
+from dashboard.pagedata import period_posts
 from dashboard.posts import post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
 
@@ -16,16 +16,16 @@ if not ctx.libraries or not ctx.platforms:
     st.warning(t("no_selection"))
     st.stop()
 
-period_posts = in_period(ctx.posts, ctx.period)
+in_period = period_posts(ctx.load, ctx.period)
 left, middle, right = st.columns([3, 2, 1])
 query = left.text_input(t("search"), key="search")
-kinds = sorted(set(period_posts["kind"]))
+kinds = sorted(set(in_period["kind"]))
 chosen = middle.multiselect(
     t("kinds"), kinds, default=kinds, format_func=lambda k: ctx.t(f"kind_{k}"), key="kinds"
 )
 orders = {"newest": t("sort_newest"), "engagements": t("sort_engagements"), "er": t("sort_er")}
 order = right.selectbox(t("sort_by"), list(orders), format_func=orders.__getitem__, key="order")
-found = search_posts(period_posts, query, chosen, order)
+found = search_posts(in_period, query, chosen, order)
 st.caption(t("posts_found", n=len(found)))
 st.dataframe(
     posts_table(found, ctx.labels, lang),
@@ -52,14 +52,14 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("top_by_engagements"), anchor=False)
     st.dataframe(
-        posts_table(top_posts(period_posts, "engagements", 5), ctx.labels, lang),
+        posts_table(top_posts(in_period, "engagements", 5), ctx.labels, lang),
         hide_index=True,
         column_config=ctx.post_columns,
     )
 with right:
     st.subheader(t("top_by_er"), anchor=False, help=t("kpi_er_help"))
     st.dataframe(
-        posts_table(top_posts(period_posts, "er_followers", 5), ctx.labels, lang),
+        posts_table(top_posts(in_period, "er_followers", 5), ctx.labels, lang),
         hide_index=True,
         column_config=ctx.post_columns,
     )
@@ -67,6 +67,6 @@ with right:
 st.subheader(t("hashtags_title"), anchor=False)
 minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, value=3, key="min_posts")
 st.dataframe(
-    hashtag_table(hashtag_performance(period_posts, int(minimum)), ctx.labels, lang),
+    hashtag_table(hashtag_performance(in_period, int(minimum)), ctx.labels, lang),
     hide_index=True,
 )
