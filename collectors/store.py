@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -159,6 +161,15 @@ run_items = sa.Table(
     sa.Column("requests", sa.Integer, nullable=False, default=0),
 )
 
+# Store._post_rows builds rows in this column order: keep the two in step.
+_POST_ROW_ORDER = [
+    "platform", "post_id", "account_id", "published_at", "kind", "title", "caption", "url",
+    "thumbnail_url", "duration_s", "hashtags", "mentions", "tagged", "coauthors", "is_pinned",
+    "likes", "comments", "views", "plays", "metrics_at", "first_seen_at", "gone_at",
+]  # fmt: skip
+if [c.name for c in posts.columns] != _POST_ROW_ORDER:  # pragma: no cover - a coding error
+    raise RuntimeError("posts columns changed: update Store._post_rows and _POST_ROW_ORDER")
+
 # Later schema versions add a function here: MIGRATIONS[n] upgrades version n-1 to n.
 MIGRATIONS: dict[int, Any] = {}
 
@@ -212,6 +223,9 @@ class Store:
         self.tz = ZoneInfo(timezone)
         self.engine = make_engine(url)
         self._insert = self._dialect_insert()
+        self._sqlite = self.engine.dialect.name == "sqlite"
+        self._last_capture: tuple[Any, Any, Any] = (None, None, None)
+        self._compiled: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self.create()
 
     # -- schema ---------------------------------------------------------------
@@ -315,8 +329,15 @@ class Store:
 
         for snap in snapshots:
             self._write_account_snapshot(conn, account_id(snap.account), snap)
-        rows = [self._post_row(account_id(p.account), p) for p in post_snapshots]
-        return self._write_posts(conn, rows)
+        rows, history = [], []
+        last_ref, last_id = None, 0
+        for p in post_snapshots:
+            if p.account is not last_ref:  # a batch is usually one account's posts
+                last_ref, last_id = p.account, account_id(p.account)
+            row, day_row = self._post_rows(last_id, p)
+            rows.append(row)
+            history.append(day_row)
+        return self._write_posts(conn, rows, history)
 
     def _write_account_snapshot(self, conn: Connection, aid: int, snap: AccountSnapshot) -> None:
         meta = {
@@ -348,32 +369,58 @@ class Store:
             )
         )
 
-    def _post_row(self, aid: int, p: PostSnapshot) -> dict[str, Any]:
-        return {
-            "platform": p.platform,
-            "post_id": p.post_id,
-            "account_id": aid,
-            "published_at": _utc(p.published_at),
-            "kind": p.kind,
-            "title": p.title,
-            "caption": p.caption,
-            "url": p.url,
-            "thumbnail_url": p.thumbnail_url,
-            "duration_s": p.duration_s,
-            "hashtags": json.dumps(list(p.hashtags)),
-            "mentions": json.dumps(list(p.mentions)),
-            "tagged": json.dumps(list(p.tagged)),
-            "coauthors": json.dumps(list(p.coauthors)),
-            "is_pinned": p.is_pinned,
-            "likes": p.likes,
-            "comments": p.comments,
-            "views": p.views,
-            "plays": p.plays,
-            "metrics_at": _utc(p.captured_at),
-            "first_seen_at": _utc(p.captured_at),
-            "gone_at": None,
-            "day": self.day_of(p.captured_at),
-        }
+    def _post_rows(self, aid: int, p: PostSnapshot) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """A post record as a posts row and a post_daily row (column order, the driver's
+        values; see :meth:`_db_time`)."""
+        # A batch shares one capture time: convert it once.
+        if self._last_capture[0] != p.captured_at:
+            moment = p.captured_at
+            self._last_capture = (moment, self._db_time(moment), self._db_day(self.day_of(moment)))
+        _, metrics_at, day = self._last_capture
+        return (
+            p.platform, p.post_id, aid, self._db_time(p.published_at), p.kind, p.title,
+            p.caption, p.url, p.thumbnail_url, p.duration_s, _json_text(p.hashtags),
+            _json_text(p.mentions), _json_text(p.tagged), _json_text(p.coauthors), p.is_pinned,
+            p.likes, p.comments, p.views, p.plays, metrics_at, metrics_at, None,
+        ), (
+            p.platform, p.post_id, day, p.likes, p.comments, p.views, p.plays, metrics_at,
+        )  # fmt: skip
+
+    def _db_time(self, moment: dt.datetime) -> Any:
+        """An aware time in the form the driver stores, as SQLAlchemy would write it: naive
+        UTC text with microseconds on SQLite (text order is time order), aware on PostgreSQL."""
+        if moment.tzinfo is not UTC:
+            moment = moment.astimezone(UTC)
+        if self._sqlite:
+            # "YYYY-MM-DD HH:MM:SS.ffffff" without the "+00:00"
+            return moment.isoformat(" ", "microseconds")[:26]
+        return moment
+
+    def _db_day(self, day: dt.date) -> Any:
+        return day.isoformat() if self._sqlite else day
+
+    def _driver_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A row of plain values with its times and days in the driver's form."""
+        out = dict(row)
+        for key, value in row.items():
+            if isinstance(value, dt.datetime):
+                out[key] = self._db_time(value)
+            elif isinstance(value, dt.date):
+                out[key] = self._db_day(value)
+        return out
+
+    def _bulk(self, conn: Connection, stmt: Any, rows: list[dict[str, Any]]) -> None:
+        """executemany of ``stmt`` with rows already in the driver's form: the same SQL that
+        SQLAlchemy would send, without its per-value processing (the bulk write's cost)."""
+        if not rows:
+            return
+        compiled = stmt.compile(dialect=self.engine.dialect, column_keys=list(rows[0]))
+        if compiled.positional:
+            pick = operator.itemgetter(*compiled.positiontup)
+            params: Any = [pick(row) for row in rows]
+        else:
+            params = rows
+        conn.exec_driver_sql(str(compiled), params)
 
     def account_state(self, ref: AccountRef) -> AccountState:
         """What is stored of an account: its external id, known posts, last full walk."""
@@ -434,26 +481,14 @@ class Store:
                 )
             return written
 
-    def write_post_rows(self, rows: Sequence[dict[str, Any]]) -> WriteResult:
-        """Merge already-built post rows (the demo and benchmarks use this bulk path)."""
-        with self.transaction() as conn:
-            return self._write_posts(conn, list(rows))
-
-    def _write_posts(self, conn: Connection, rows: list[dict[str, Any]]) -> WriteResult:
+    def _write_posts(
+        self, conn: Connection, rows: list[tuple[Any, ...]], history: list[tuple[Any, ...]]
+    ) -> WriteResult:
+        """Merge rows made by :meth:`_post_rows` into posts (newer captures win) and into
+        the day's history rows."""
         if not rows:
             return WriteResult()
-        existing: set[tuple[str, str]] = set()
-        for chunk in _chunks(rows, 500):
-            platform_ids: dict[str, list[str]] = {}
-            for r in chunk:
-                platform_ids.setdefault(r["platform"], []).append(r["post_id"])
-            for platform, pids in platform_ids.items():
-                found = conn.execute(
-                    sa.select(posts.c.post_id).where(
-                        posts.c.platform == platform, posts.c.post_id.in_(pids)
-                    )
-                ).scalars()
-                existing.update((platform, pid) for pid in found)
+        before = self._post_total(conn)
         post_cols = [c.name for c in posts.columns]
         stmt = self._insert(posts)
         updated_cols = [c for c in post_cols if c not in ("platform", "post_id", "first_seen_at")]
@@ -462,32 +497,40 @@ class Store:
             set_={c: stmt.excluded[c] for c in updated_cols},
             where=posts.c.metrics_at <= stmt.excluded.metrics_at,
         )
-        history = self._insert(post_daily)
-        history = history.on_conflict_do_update(
+        daily = self._insert(post_daily)
+        daily = daily.on_conflict_do_update(
             index_elements=["platform", "post_id", "day"],
-            set_={c: history.excluded[c] for c in (*_POST_METRICS, "captured_at")},
-            where=post_daily.c.captured_at <= history.excluded.captured_at,
+            set_={c: daily.excluded[c] for c in (*_POST_METRICS, "captured_at")},
+            where=post_daily.c.captured_at <= daily.excluded.captured_at,
         )
-        for chunk in _chunks(rows, 2000):
-            conn.execute(stmt, [{c: r[c] for c in post_cols} for r in chunk])
-            conn.execute(
-                history,
-                [
-                    {
-                        "platform": r["platform"],
-                        "post_id": r["post_id"],
-                        "day": r["day"],
-                        "likes": r["likes"],
-                        "comments": r["comments"],
-                        "views": r["views"],
-                        "plays": r["plays"],
-                        "captured_at": r["metrics_at"],
-                    }
-                    for r in chunk
-                ],
-            )
-        keys = {(r["platform"], r["post_id"]) for r in rows}
-        return WriteResult(len(keys - existing), len(keys & existing))
+        self._bulk_rows(conn, stmt, post_cols, rows)
+        self._bulk_rows(conn, daily, [c.name for c in post_daily.columns], history)
+        new = self._post_total(conn) - before
+        keys = {(r[0], r[1]) for r in rows}
+        return WriteResult(new, len(keys) - new)
+
+    def _post_total(self, conn: Connection) -> int:
+        """A number that grows by one with each post inserted (and not with an update): the
+        largest rowid on SQLite (each insert takes the next one; a lookup, not a count), the
+        row count on PostgreSQL (no post is deleted while a refresh writes)."""
+        if self._sqlite:
+            return int(conn.exec_driver_sql("SELECT max(rowid) FROM posts").scalar() or 0)
+        return int(conn.execute(sa.select(sa.func.count()).select_from(posts)).scalar())
+
+    def _bulk_rows(
+        self, conn: Connection, stmt: Any, columns: list[str], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """executemany of ``stmt`` with rows given as tuples in ``columns`` order."""
+        key = (str(stmt.table.name), tuple(columns))
+        if key not in self._compiled:  # the same two statements serve every write
+            compiled = stmt.compile(dialect=self.engine.dialect, column_keys=columns)
+            same = compiled.positional and list(compiled.positiontup) == columns
+            self._compiled[key] = str(compiled) if same else None
+        sql = self._compiled[key]
+        if sql is not None:
+            conn.exec_driver_sql(sql, rows)
+        else:
+            self._bulk(conn, stmt, [dict(zip(columns, r, strict=True)) for r in rows])
 
     def write_post_history(self, rows: Sequence[dict[str, Any]]) -> None:
         """Merge past daily metric rows (platform, post_id, day, likes, comments, views,
@@ -499,8 +542,7 @@ class Store:
             where=post_daily.c.captured_at <= stmt.excluded.captured_at,
         )
         with self.transaction() as conn:
-            for chunk in _chunks(list(rows), 5000):
-                conn.execute(stmt, chunk)
+            self._bulk(conn, stmt, [self._driver_row(r) for r in rows])
 
     def mark_gone(
         self, conn: Connection, platform: str, post_ids: Iterable[str], at: dt.datetime
@@ -554,8 +596,7 @@ class Store:
             where=account_daily.c.captured_at <= stmt.excluded.captured_at,
         )
         with self.transaction() as conn:
-            for chunk in _chunks(list(rows), 5000):
-                conn.execute(stmt, chunk)
+            self._bulk(conn, stmt, [self._driver_row(r) for r in rows])
 
     # -- runs -----------------------------------------------------------------
 
@@ -649,7 +690,10 @@ class Store:
     def _frame(self, stmt: sa.Select[Any], table: sa.Table) -> pd.DataFrame:
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
-            frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+            # Plain DBAPI tuples: pandas builds frames from them far faster than from Row
+            # objects, and _typed() does the conversions for a whole column at once.
+            rows = result.cursor.fetchall()
+            frame = pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=False)
         return _typed(frame, {c.name: c.type for c in table.columns})
 
     def accounts(self) -> pd.DataFrame:
@@ -663,11 +707,15 @@ class Store:
         account_ids: Sequence[int] | None = None,
         *,
         with_previous: bool = False,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Daily account rows with days in [start, end] (each bound optional), of the given
         accounts. ``with_previous`` adds each account's last row before ``start``, so that
-        "the followers before the period" and "the nearest earlier capture" stay exact."""
-        stmt = self._select(account_daily)
+        "the followers before the period" and "the nearest earlier capture" stay exact.
+        ``columns`` narrows the columns read (account_id and day are always read)."""
+        if columns is not None:
+            columns = list(dict.fromkeys(["account_id", "day", *columns]))
+        stmt = self._select(account_daily, columns)
         if start is not None:
             stmt = stmt.where(account_daily.c.day >= start)
         if end is not None:
@@ -677,46 +725,61 @@ class Store:
         stmt = stmt.order_by(account_daily.c.account_id, account_daily.c.day)
         frame = self._frame(stmt, account_daily)
         if with_previous and start is not None:
-            last = (
-                sa.select(
-                    account_daily.c.account_id, sa.func.max(account_daily.c.day).label("last")
+            ids = (
+                [int(a) for a in account_ids]
+                if account_ids is not None
+                else [int(a) for a in self.accounts()["id"]]
+            )
+            # Most accounts are captured daily: the day before start is enough for them.
+            eve = start - dt.timedelta(days=1)
+            # (account_id IN …, day = …) is one primary-key lookup per account.
+            eve_stmt = self._select(account_daily, columns).where(
+                account_daily.c.account_id.in_(ids), account_daily.c.day == eve
+            )
+            eve_rows = self._frame(eve_stmt, account_daily)
+            if len(eve_rows):
+                frame = pd.concat([eve_rows, frame], ignore_index=True)
+            ids = sorted(set(ids) - {int(a) for a in eve_rows["account_id"]})
+            # One indexed lookup per account (its last day before start), not a scan.
+            frames = []
+            earlier = account_daily.alias("earlier")
+            for chunk in _chunks(ids, 500):
+                last_day = (
+                    sa.select(sa.func.max(earlier.c.day))
+                    .where(earlier.c.account_id == accounts.c.id, earlier.c.day < start)
+                    .correlate(accounts)
+                    .scalar_subquery()
                 )
-                .where(account_daily.c.day < start)
-                .group_by(account_daily.c.account_id)
-            )
-            if account_ids is not None:
-                last = last.where(account_daily.c.account_id.in_([int(a) for a in account_ids]))
-            last = last.subquery()
-            before = self._select(account_daily).join(
-                last,
-                sa.and_(
-                    account_daily.c.account_id == last.c.account_id,
-                    account_daily.c.day == last.c.last,
-                ),
-            )
-            earlier = self._frame(before, account_daily)
-            if len(earlier):
-                frame = pd.concat([earlier, frame], ignore_index=True)
-                frame = frame.sort_values(["account_id", "day"], kind="stable")
-                frame = frame.reset_index(drop=True)
+                before = (
+                    self._select(account_daily, columns)
+                    .join(accounts, accounts.c.id == account_daily.c.account_id)
+                    .where(accounts.c.id.in_(chunk), account_daily.c.day == last_day)
+                )
+                frames.append(self._frame(before, account_daily))
+            if frames:
+                frame = pd.concat([*frames, frame], ignore_index=True)
+            frame = frame.sort_values(["account_id", "day"], kind="stable").reset_index(drop=True)
         return frame
 
     def last_captures(self) -> pd.DataFrame:
         """Per account: its last capture time (account_id, captured_at)."""
-        stmt = sa.select(
-            account_daily.c.account_id,
-            sa.func.max(account_daily.c.captured_at).label("captured_at"),
-        ).group_by(account_daily.c.account_id)
-        if self.engine.dialect.name == "sqlite":
-            stmt = sa.select(
-                account_daily.c.account_id,
-                sa.type_coerce(sa.func.max(account_daily.c.captured_at), sa.String).label(
-                    "captured_at"
-                ),
-            ).group_by(account_daily.c.account_id)
+        newest = (
+            sa.select(account_daily.c.captured_at)
+            .where(account_daily.c.account_id == accounts.c.id)
+            .order_by(account_daily.c.day.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        if self._sqlite:
+            newest = sa.type_coerce(newest, sa.String)
+        # One indexed lookup per account (its newest day), not a scan of every day.
+        stmt = sa.select(accounts.c.id.label("account_id"), newest.label("captured_at"))
         with self.engine.connect() as conn:
             result = conn.execute(stmt)
-            frame = pd.DataFrame(result.fetchall(), columns=["account_id", "captured_at"])
+            frame = pd.DataFrame.from_records(
+                result.cursor.fetchall(), columns=["account_id", "captured_at"]
+            )
+        frame = frame.dropna(subset=["captured_at"]).reset_index(drop=True)
         frame["captured_at"] = _utc_series(frame["captured_at"])
         frame["account_id"] = frame["account_id"].astype("Int64")
         return frame
@@ -726,10 +789,11 @@ class Store:
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         account_ids: Sequence[int] | None = None,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Posts published in [start, end) (UTC-aware bounds) of the given accounts; list
-        columns are Python lists."""
-        stmt = self._select(posts)
+        """Posts published in [start, end) (UTC-aware bounds) of the given accounts, with
+        all columns or just ``columns``; list columns are Python lists."""
+        stmt = self._select(posts, columns)
         if start is not None:
             stmt = stmt.where(posts.c.published_at >= start)
         if end is not None:
@@ -739,10 +803,16 @@ class Store:
         frame = self._frame(
             stmt.order_by(posts.c.published_at, posts.c.platform, posts.c.post_id), posts
         )
-        for col in _LIST_COLUMNS:
-            frame[col] = [
-                [] if v == "[]" or not isinstance(v, str) else json.loads(v) for v in frame[col]
-            ]
+        for col in [c for c in _LIST_COLUMNS if c in frame]:
+            # Many posts carry the same list (often none): parse each distinct text once.
+            # The lists are shared between rows, so readers must not change them in place.
+            parsed: dict[object, list[str]] = {}
+            values = frame[col].to_numpy(dtype=object)
+            frame[col] = pd.Series(
+                [parsed[v] if v in parsed else parsed.setdefault(v, _json_list(v)) for v in values],
+                index=frame.index,
+                dtype=object,
+            )
         return frame
 
     def post_daily(self) -> pd.DataFrame:
@@ -794,9 +864,10 @@ def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
         if isinstance(type_, UTCDateTime):
             frame[name] = _utc_series(frame[name])
         elif isinstance(type_, sa.Date):
-            frame[name] = (
-                pd.to_datetime(frame[name], format="ISO8601").dt.date if len(frame) else frame[name]
-            )
+            if len(frame) and isinstance(frame[name].iloc[0], str):
+                frame[name] = pd.to_datetime(frame[name], format="ISO8601").dt.date
+            elif len(frame):
+                frame[name] = pd.to_datetime(frame[name]).dt.date
         elif isinstance(type_, (sa.BigInteger, sa.Integer)):
             frame[name] = frame[name].astype("Int64")
         elif isinstance(type_, sa.Float):
@@ -804,6 +875,30 @@ def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
         elif isinstance(type_, sa.Boolean):
             frame[name] = frame[name].astype(bool)
     return frame
+
+
+# Printable ASCII other than the quote and the backslash: json.dumps leaves it as it is.
+_PLAIN_TEXT = re.compile(r"[ !#-\[\]-~]*")
+
+
+def _json_text(values: Sequence[str]) -> str:
+    """JSON text of a list of strings; plain ones are joined directly (what json.dumps
+    writes for them), anything that needs escaping goes through json.dumps."""
+    if not values:
+        return "[]"
+    if _PLAIN_TEXT.fullmatch("".join(values)):  # every character of every value is plain
+        return '["' + '", "'.join(values) + '"]'
+    return json.dumps(list(values))
+
+
+def _json_list(value: object) -> list[str]:
+    """A stored JSON list of strings. Most are empty or plain ASCII without escapes, which a
+    split reads several times faster than json.loads (same result)."""
+    if not isinstance(value, str) or value == "[]":
+        return []
+    if "\\" not in value and value.startswith('["') and value.endswith('"]'):
+        return value[2:-2].split('", "')
+    return json.loads(value)
 
 
 def _utc_series(values: pd.Series) -> pd.Series:

@@ -24,6 +24,7 @@ from dashboard.pagedata import Window, choose, health, load_window, shown_accoun
 
 _CONTEXT_KEY = "_jejaring_context"
 RUNS_SHOWN = 200
+MAX_CARDS = 6  # beyond this many libraries, pages show tables instead of side-by-side cards
 PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_custom")
 DEFAULT_PRESET = "preset_30"
 
@@ -67,11 +68,13 @@ class Context:
         configured = {lib.id: [h for _, h in lib.accounts()] for lib in self.config.libraries}
         return library_handles(self.all_accounts, configured)
 
-    def load(self, start: dt.date, end: dt.date) -> Window:
+    def load(self, start: dt.date, end: dt.date, detail: str = "metrics") -> Window:
         """The chosen accounts' rows for local days [start, end], cached until the store
-        changes."""
+        changes (see ``pagedata.load_window``)."""
         ids = tuple(int(i) for i in self.accounts["id"])
-        return _window(self.settings.database_url, self.tz, self.fingerprint, ids, start, end)
+        return _window(
+            self.settings.database_url, self.tz, self.fingerprint, ids, start, end, detail
+        )
 
     def runs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The last refresh runs and their items."""
@@ -106,10 +109,12 @@ def _window(
     ids: tuple[int, ...],
     start: dt.date,
     end: dt.date,
+    detail: str,
 ) -> Window:
     store = _store(url, tz)
-    accounts = store.accounts()
-    return load_window(store, tz, accounts[accounts["id"].isin(ids)], start, end)
+    accounts = _accounts(url, tz, fingerprint)
+    chosen = accounts[accounts["id"].isin(ids)].reset_index(drop=True)
+    return load_window(store, tz, chosen, start, end, detail)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

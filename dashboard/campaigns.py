@@ -74,39 +74,74 @@ def attribute(
     rows = []
     if posts.empty:
         return pd.DataFrame(columns=ATTRIBUTION_COLUMNS)
-    texts = posts["caption"].fillna("").astype(str) + " " + posts["title"].fillna("").astype(str)
-    texts = texts.str.lower()
-    urls = posts["url"].fillna("").map(normalize_url)
     for campaign in campaigns:
-        tags = set(campaign.hashtags)
-        keywords = _keyword_pattern(campaign.keywords)
+        members = set(campaign.libraries)
         include = {normalize_url(u) for u in campaign.include_urls}
         exclude = {normalize_url(u) for u in campaign.exclude_urls}
-        members = set(campaign.libraries)
-        for i, post in enumerate(posts.itertuples(index=False)):
-            if post.library_id not in members or urls.iloc[i] in exclude:
+        mask = posts["library_id"].isin(members)
+        if not include:  # only listed URLs may lie outside the campaign's days
+            mask &= (posts["local_day"] >= campaign.start) & (posts["local_day"] <= campaign.end)
+        chosen = posts[mask]
+        if chosen.empty:
+            continue
+        tags = set(campaign.hashtags)
+        keywords = _keyword_pattern(campaign.keywords)
+        partners = {
+            lib: set().union(*(handles.get(o, set()) for o in members if o != lib))
+            for lib in members
+        }
+        texts = (
+            (
+                chosen["caption"].fillna("").astype(str)
+                + " "
+                + chosen["title"].fillna("").astype(str)
+            )
+            .str.lower()
+            .to_numpy(dtype=object)
+        )
+        urls = chosen["url"].fillna("").to_numpy(dtype=object)
+        columns = zip(
+            chosen["library_id"].to_numpy(dtype=object),
+            chosen["platform"].to_numpy(dtype=object),
+            chosen["post_id"].to_numpy(dtype=object),
+            chosen["local_day"].to_numpy(dtype=object),
+            chosen["hashtags"].to_numpy(dtype=object),
+            chosen["mentions"].to_numpy(dtype=object),
+            chosen["tagged"].to_numpy(dtype=object),
+            chosen["coauthors"].to_numpy(dtype=object),
+            texts,
+            urls,
+            strict=True,
+        )
+        for (
+            library,
+            platform,
+            post_id,
+            day,
+            hashtags,
+            mentions,
+            tagged,
+            coauthors,
+            text,
+            url,
+        ) in columns:
+            normalized = normalize_url(url) if include or exclude else ""
+            if normalized in exclude:
                 continue
             reason = None
-            if urls.iloc[i] in include:
+            if normalized and normalized in include:
                 reason = "url"
-            elif campaign.start <= post.local_day <= campaign.end:
-                text = texts.iloc[i]
-                if tags & (set(post.hashtags) | _text_hashtags(text)):
+            elif campaign.start <= day <= campaign.end:
+                if tags & (set(hashtags) | _text_hashtags(text)):
                     reason = "hashtag"
                 elif keywords is not None and keywords.search(text):
                     reason = "keyword"
                 else:
-                    partners = set().union(
-                        *(handles.get(lib, set()) for lib in members if lib != post.library_id)
-                    )
-                    named = {
-                        h.lower().lstrip("@")
-                        for h in (*post.mentions, *post.tagged, *post.coauthors)
-                    }
-                    if partners & named:
+                    named = {h.lower().lstrip("@") for h in (*mentions, *tagged, *coauthors)}
+                    if partners[library] & named:
                         reason = "partner"
             if reason:
-                rows.append((campaign.id, post.platform, post.post_id, post.library_id, reason))
+                rows.append((campaign.id, platform, post_id, library, reason))
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
 
 
@@ -121,6 +156,14 @@ def _median(values: pd.Series) -> float:
     return float(known.median()) if len(known) else np.nan
 
 
+# The columns the campaign figures use: filtering only these is much cheaper than filtering
+# posts with their texts.
+_FIGURE_COLUMNS = [
+    "platform", "post_id", "account_id", "library_id", "handle", "local_day", "engagements",
+    "er_followers", "views", "followers_at_post",
+]  # fmt: skip
+
+
 def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     """Per account, library (all its accounts) and combined: campaign lift =
     median ER (followers) of the campaign's posts ÷ median ER of the same accounts'
@@ -129,6 +172,7 @@ def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> p
     Columns: level (account/library/all), library_id, account_id, handle, campaign_posts,
     campaign_median_er, baseline_posts, baseline_median_er, lift (NA without a baseline).
     """
+    posts = posts[[c for c in _FIGURE_COLUMNS if c in posts]]  # cheaper filters below
     inside = campaign_posts(posts, attributed, campaign.id)
     in_any = attributed[["platform", "post_id"]].drop_duplicates()
     before = Period(
@@ -221,20 +265,24 @@ def summary(
     daily: pd.DataFrame,
     accounts: pd.DataFrame,
     campaigns: Sequence[Campaign],
+    precomputed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per campaign and library, and combined (library ``all``):
 
     - posts, engagements (sum), views (sum where given, NA if none), mean ER by followers
     - potential_reach = sum of the audience at posting time of the campaign's posts (people
       reached at most; public data has no real reach)
-    - lift: see :func:`lift`
+    - lift: see :func:`lift` (``precomputed``: its result, for a single campaign)
     - audience_growth = followers gained during the campaign (its libraries' accounts), and
       audience_growth_before = gained in the window of equal length just before it
     """
     rows = []
+    posts = posts[[c for c in _FIGURE_COLUMNS if c in posts]]
     for campaign in campaigns:
         inside = campaign_posts(posts, attributed, campaign.id)
-        lifts = lift(posts, attributed, campaign).set_index(["level", "library_id"])
+        lifts = (
+            lift(posts, attributed, campaign) if precomputed is None else precomputed
+        ).set_index(["level", "library_id"])
         period = Period(campaign.start, campaign.end)
         members = [lib for lib in campaign.libraries if lib in set(accounts["library_id"])]
         aud_now = audience(daily, accounts, period)
@@ -281,19 +329,25 @@ def cross_promotion(posts: pd.DataFrame, handles: dict[str, set[str]]) -> pd.Dat
     counted once per pair whatever the ways)."""
     owner = {h: lib for lib, names in handles.items() for h in names}
     rows = []
-    for post in posts.itertuples(index=False):
+    named = posts[
+        (posts["mentions"].map(len) + posts["tagged"].map(len) + posts["coauthors"].map(len)) > 0
+    ]
+    for library, engagements, mentions, tagged, coauthors in zip(
+        named["library_id"].to_numpy(dtype=object),
+        named["engagements"].astype("float64").to_numpy(),
+        named["mentions"].to_numpy(dtype=object),
+        named["tagged"].to_numpy(dtype=object),
+        named["coauthors"].to_numpy(dtype=object),
+        strict=True,
+    ):
         seen: set[str] = set()
-        for how, names in (
-            ("mention", post.mentions),
-            ("tag", post.tagged),
-            ("coauthor", post.coauthors),
-        ):
-            targets = {owner.get(n.lower().lstrip("@")) for n in names} - {None, post.library_id}
+        for how, names in (("mention", mentions), ("tag", tagged), ("coauthor", coauthors)):
+            targets = {owner.get(n.lower().lstrip("@")) for n in names} - {None, library}
             for target in targets:
-                rows.append((post.library_id, target, how, post.engagements))
+                rows.append((library, target, how, engagements))
                 seen.add(target)
         for target in seen:
-            rows.append((post.library_id, target, "any", post.engagements))
+            rows.append((library, target, "any", engagements))
     if not rows:
         return pd.DataFrame(columns=CROSS_COLUMNS)
     frame = pd.DataFrame(rows, columns=["source", "target", "how", "engagements"])

@@ -349,6 +349,18 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "post_detail": ("Teks lengkap unggahan", "Full text of a post"),
     "open_post": ("Buka unggahan", "Open the post"),
+    "many_libraries": (
+        "{n} perpustakaan dipilih: ditampilkan sebagai tabel. Pilih paling banyak {max} di "
+        "panel samping untuk melihat kartu berdampingan.",
+        "{n} libraries chosen: shown as a table. Choose at most {max} in the sidebar to see "
+        "cards side by side.",
+    ),
+    "many_libraries_heatmap": (
+        "{n} perpustakaan dipilih: satu peta untuk semuanya. Pilih paling banyak {max} untuk "
+        "peta per perpustakaan.",
+        "{n} libraries chosen: one grid for all of them. Choose at most {max} for a grid per "
+        "library.",
+    ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
 }
 

@@ -122,21 +122,22 @@ def audience(daily: pd.DataFrame, accounts: pd.DataFrame, period: Period) -> pd.
       captured day in the period
     - growth = audience − audience_start; growth_pct = growth ÷ audience_start × 100
     """
-    rows = []
-    known = daily.dropna(subset=["followers"])
-    for account_id, group in known.groupby("account_id"):
-        upto = group[group["day"] <= period.end]
-        if upto.empty:
-            continue
-        before = group[group["day"] < period.start]
-        within = upto[upto["day"] >= period.start]
-        start_row = before.iloc[-1] if len(before) else (within.iloc[0] if len(within) else None)
-        end_value = float(upto.iloc[-1]["followers"])
-        start_value = float(start_row["followers"]) if start_row is not None else np.nan
-        rows.append(
-            {"account_id": int(account_id), "audience": end_value, "audience_start": start_value}
-        )
-    frame = pd.DataFrame(rows, columns=["account_id", "audience", "audience_start"])
+    known = daily.dropna(subset=["followers"]).sort_values(["account_id", "day"], kind="stable")
+    upto = known[known["day"] <= period.end]
+    end_rows = upto.groupby("account_id").tail(1).set_index("account_id")["followers"]
+    before = upto[upto["day"] < period.start].groupby("account_id").tail(1)
+    first_in = upto[upto["day"] >= period.start].groupby("account_id").head(1)
+    start_rows = first_in.set_index("account_id")["followers"]
+    start_rows.update(before.set_index("account_id")["followers"])
+    frame = pd.DataFrame(
+        {
+            "account_id": end_rows.index.astype("int64"),
+            "audience": end_rows.astype("float64").to_numpy(),
+        }
+    )
+    frame["audience_start"] = (
+        frame["account_id"].map(start_rows.astype("float64")).astype("float64").to_numpy()
+    )
     frame = frame.merge(
         accounts[["id", "library_id", "platform"]].rename(columns={"id": "account_id"}),
         on="account_id",
@@ -182,31 +183,46 @@ def kpis(
     """
     aud = audience(daily, accounts, period)
     current = in_period(posts, period)
-    libraries = sorted(set(accounts["library_id"]))
-    rows = []
-    for library_id in libraries:
-        platforms = sorted(set(accounts.loc[accounts["library_id"] == library_id, "platform"]))
-        for platform in [*platforms, ALL]:
-            a = _pick(aud, library_id, platform)
-            p = _pick(current, library_id, platform)
-            views = p["views"].dropna()
-            rows.append(
-                {
-                    "library_id": library_id,
-                    "platform": platform,
-                    "audience": a["audience"].sum() if len(a) else np.nan,
-                    "audience_start": a["audience_start"].sum(min_count=1) if len(a) else np.nan,
-                    "posts": len(p),
-                    "engagements": float(p["engagements"].sum()),
-                    "mean_er": _mean(p["er_followers"]),
-                    "mean_per_1k": _mean(p["per_1k"]),
-                    "views": float(views.sum()) if len(views) else np.nan,
-                }
-            )
-    frame = pd.DataFrame(rows, columns=[c for c in KPI_COLUMNS if not c.startswith("growth")])
+    pairs = accounts[["library_id", "platform"]].drop_duplicates()
+    index = pd.MultiIndex.from_frame(
+        pd.concat([pairs, pairs[["library_id"]].drop_duplicates().assign(platform=ALL)])
+    )
+    numeric = current.assign(
+        engagements=current["engagements"].astype("float64"),
+        er_followers=current["er_followers"].astype("float64"),
+        per_1k=current["per_1k"].astype("float64"),
+        views=current["views"].astype("float64"),
+    )
+    parts = []
+    for keys in (["library_id", "platform"], ["library_id"]):
+        a = aud.groupby(keys).agg(
+            audience=("audience", "sum"), audience_start=("audience_start", _sum_known)
+        )
+        p = numeric.groupby(keys).agg(
+            posts=("post_id", "size"),
+            engagements=("engagements", "sum"),
+            mean_er=("er_followers", "mean"),
+            mean_per_1k=("per_1k", "mean"),
+            views=("views", _sum_known),
+        )
+        both = a.join(p, how="outer")
+        if keys == ["library_id"]:
+            both = both.assign(platform=ALL).set_index("platform", append=True)
+        parts.append(both)
+    frame = pd.concat(parts).reindex(index)
+    frame["posts"] = frame["posts"].fillna(0).astype("int64")
+    frame["engagements"] = frame["engagements"].fillna(0.0)
+    frame = frame.sort_index(
+        key=lambda idx: idx if idx.name == "library_id" else idx.map(lambda v: (v == ALL, v))
+    ).reset_index()
     frame["growth"] = frame["audience"] - frame["audience_start"]
     frame["growth_pct"] = _pct(frame["growth"], frame["audience_start"])
     return frame[KPI_COLUMNS]
+
+
+def _sum_known(values: pd.Series) -> float:
+    """Sum of the known values; NaN when none is known."""
+    return values.sum(min_count=1)
 
 
 def _pick(frame: pd.DataFrame, library_id: str, platform: str) -> pd.DataFrame:

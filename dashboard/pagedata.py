@@ -19,6 +19,7 @@ from collectors.status import account_health
 from collectors.store import Store
 from dashboard import campaigns as camp
 from dashboard.metrics import (
+    ALL,
     Period,
     audience_series,
     best_time,
@@ -52,7 +53,31 @@ class Window:
     posts: pd.DataFrame  # published in [start, end], enriched (engagements, ER, local time)
 
 
-Loader = Callable[[dt.date, dt.date], Window]
+# Which columns of posts a window reads: the metrics' own, plus the lists of hashtags and
+# accounts named (cross-promotion), or everything (texts and links too).
+_METRICS = ["platform", "post_id", "account_id", "published_at", "kind", "likes", "comments",
+            "views", "plays", "is_pinned"]  # fmt: skip
+POST_COLUMNS: dict[str, list[str] | None] = {
+    "metrics": _METRICS,
+    "lists": [*_METRICS, "hashtags", "mentions", "tagged", "coauthors"],
+    "all": [
+        *_METRICS,
+        "hashtags",
+        "mentions",
+        "tagged",
+        "coauthors",
+        "title",
+        "caption",
+        "url",
+        "thumbnail_url",
+        "duration_s",
+        "gone_at",
+    ],  # fmt: skip
+}
+
+POST_COLUMNS["history"] = POST_COLUMNS["all"]  # with every daily column too
+
+Loader = Callable[..., Window]  # (start, end, detail="metrics") -> Window
 
 
 def shown_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
@@ -75,23 +100,27 @@ def _local_midnight(day: dt.date, tz: str) -> dt.datetime:
 
 
 def load_window(
-    store: Store, tz: str, accounts: pd.DataFrame, start: dt.date, end: dt.date
+    store: Store,
+    tz: str,
+    accounts: pd.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    detail: str = "metrics",
 ) -> Window:
-    """Read the window's rows (and nothing more) and compute the per-post metrics."""
+    """Read the window's rows (and nothing more) and compute the per-post metrics; posts
+    carry the columns of ``detail`` (see :data:`POST_COLUMNS`); daily rows carry the
+    followers only, unless ``detail`` is "history" (every column, for downloads)."""
+    columns = POST_COLUMNS[detail]
+    daily_columns = None if detail == "history" else ["followers"]
     ids = [int(i) for i in accounts["id"]]
     if not ids:
-        empty_posts = store.posts(_local_midnight(end, tz), _local_midnight(end, tz), [])
+        empty_posts = store.posts(_local_midnight(end, tz), _local_midnight(end, tz), [], columns)
         empty_posts = empty_posts.assign(library_id=[], handle=[])
-        return Window(
-            start,
-            end,
-            accounts,
-            store.account_daily(end, start, []),
-            enrich_posts(empty_posts, store.account_daily(end, start, []), tz),
-        )
-    daily = store.account_daily(start, end, ids, with_previous=True)
+        empty_daily = store.account_daily(end, start, [], columns=daily_columns)
+        return Window(start, end, accounts, empty_daily, enrich_posts(empty_posts, empty_daily, tz))
+    daily = store.account_daily(start, end, ids, with_previous=True, columns=daily_columns)
     posts = store.posts(
-        _local_midnight(start, tz), _local_midnight(end + dt.timedelta(days=1), tz), ids
+        _local_midnight(start, tz), _local_midnight(end + dt.timedelta(days=1), tz), ids, columns
     )
     info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
     posts = posts.merge(info, on="account_id", how="left")
@@ -100,7 +129,7 @@ def load_window(
 
 def window_loader(store: Store, tz: str, accounts: pd.DataFrame) -> Loader:
     """A loader of windows for these accounts, without caching (the dashboard caches)."""
-    return lambda start, end: load_window(store, tz, accounts, start, end)
+    return lambda start, end, detail="metrics": load_window(store, tz, accounts, start, end, detail)
 
 
 # -- pages ----------------------------------------------------------------------------
@@ -124,13 +153,16 @@ class CompareData:
     best_time: pd.DataFrame
 
 
-def compare(load: Loader, period: Period) -> CompareData:
+def compare(load: Loader, period: Period, combined_best_time: bool = False) -> CompareData:
+    """Audience series, weekly figures, content mix and best time to post; with
+    ``combined_best_time`` one best-time grid for all the libraries together."""
     win = load(period.start, period.end)
+    posts = win.posts.assign(library_id=ALL) if combined_best_time else win.posts
     return CompareData(
         audience_series(win.daily, win.accounts, period),
         weekly(win.posts, period),
         content_mix(win.posts, period),
-        best_time(win.posts, period),
+        best_time(posts, period),
     )
 
 
@@ -151,23 +183,24 @@ def campaign_window(campaign: Campaign) -> tuple[dt.date, dt.date]:
 
 def campaign_data(load: Loader, campaign: Campaign, handles: dict[str, set[str]]) -> CampaignData:
     start, end = campaign_window(campaign)
-    win = load(start, end)
+    win = load(start, end, detail="all")
     attributed = camp.attribute(win.posts, [campaign], handles)
+    lifts = camp.lift(win.posts, attributed, campaign)
     return CampaignData(
         campaign,
-        camp.summary(win.posts, attributed, win.daily, win.accounts, [campaign]),
-        camp.lift(win.posts, attributed, campaign),
+        camp.summary(win.posts, attributed, win.daily, win.accounts, [campaign], lifts),
+        lifts,
         camp.campaign_posts(win.posts, attributed, campaign.id),
     )
 
 
 def cross_promotion(load: Loader, period: Period, handles: dict[str, set[str]]) -> pd.DataFrame:
-    win = load(period.start, period.end)
+    win = load(period.start, period.end, detail="lists")
     return camp.cross_promotion(in_period(win.posts, period), handles)
 
 
 def period_posts(load: Loader, period: Period) -> pd.DataFrame:
-    win = load(period.start, period.end)
+    win = load(period.start, period.end, detail="all")
     return in_period(win.posts, period)
 
 

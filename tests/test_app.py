@@ -389,3 +389,26 @@ def test_report_cli_contains_the_kpis(demo_url, tmp_path):
     assert (
         "Bulan Literasi 2025" in out2.read_text() and "Joint promotion report" in out2.read_text()
     )
+
+
+def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
+    from benchmarks.consortium import config_toml, consortium_config
+
+    config = consortium_config(8, 60)
+    path = tmp_path / "many.toml"
+    path.write_text(config_toml(config))
+    url = f"sqlite:///{tmp_path / 'many.db'}"
+    store = Store(url, config.timezone)
+    load_demo(store, config, dt.datetime.now(TZ).date(), days=60)
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(path))
+    at = run_app()
+    assert "8 perpustakaan dipilih" in at.caption[1].value
+    assert not at.metric, "no wall of cards"
+    assert len(at.dataframe) == 4  # one table per tab, and the table of all figures
+    shown = at.dataframe[0].value
+    assert len(shown) == 8 and list(shown["Perpustakaan"])[:2] == ["P01", "P02"]
+    at.switch_page("dashboard/pages/compare.py").run()
+    assert not at.exception
+    assert len(at.get("plotly_chart")) == 6  # one best-time grid for all eight

@@ -19,7 +19,12 @@ def test_exports_hold_exactly_the_period_and_open_in_excel(store, config):
     load_demo(store, config, DEMO_END)
     period = Period(DEMO_END - dt.timedelta(days=29), DEMO_END)
     snap = load_window(
-        store, config.timezone, shown_accounts(store.accounts()), period.start, period.end
+        store,
+        config.timezone,
+        shown_accounts(store.accounts()),
+        period.start,
+        period.end,
+        detail="history",
     )
     labels = {"uma": "UMA", "unimed": "UNIMED"}
     posts = posts_export(snap.posts, period, labels, config.timezone)

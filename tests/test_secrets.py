@@ -141,7 +141,7 @@ def test_no_secret_anywhere(world, caplog):
 
     period = Period(dt.date(2025, 11, 1), dt.date.today())
     accounts = shown_accounts(store.accounts())
-    window = load_window(store, config.timezone, accounts, period.start, period.end)
+    window = load_window(store, config.timezone, accounts, period.start, period.end, "history")
     labels = {"uma": "UMA", "unimed": "UNIMED"}
     posts = posts_export(window.posts, period, labels, config.timezone)
     history = history_export(window.daily, window.accounts, period, labels, config.timezone)

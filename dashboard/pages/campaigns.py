@@ -5,12 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, i18n
-from dashboard.app import context
+from dashboard.app import MAX_CARDS, context
 from dashboard.campaigns import top_posts
 from dashboard.pagedata import campaign_data, cross_promotion
 from dashboard.tables import campaign_table, cross_table, lift_table, posts_table
-
-MAX_CARDS = 6  # beyond this many libraries, the campaign's figures are a table
 
 ctx = context()
 t, lang = ctx.t, ctx.lang

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import charts
-from dashboard.app import context
+from dashboard.app import MAX_CARDS, context
+from dashboard.metrics import ALL
 from dashboard.pagedata import compare
 
 ctx = context()
@@ -17,7 +18,7 @@ if ctx.accounts.empty:
     st.info(t("no_data"))
     st.stop()
 
-data = compare(ctx.load, ctx.period)
+data = compare(ctx.load, ctx.period, combined_best_time=len(ctx.libraries) > MAX_CARDS)
 st.plotly_chart(
     charts.audience_over_time(data.audience, ctx.colors, ctx.labels, lang), key="audience"
 )
@@ -74,13 +75,16 @@ with right:
 st.subheader(t("chart_best_time", tz=ctx.tz), anchor=False, help=t("best_time_help"))
 slots = data.best_time
 zmax = float(slots["mean_er"].max()) if len(slots) and slots["mean_er"].notna().any() else None
-for column, library_id in zip(st.columns(len(ctx.libraries)), ctx.libraries, strict=True):
+shown = sorted(set(slots["library_id"])) if len(ctx.libraries) > MAX_CARDS else ctx.libraries
+if len(ctx.libraries) > MAX_CARDS:
+    st.caption(t("many_libraries_heatmap", n=len(ctx.libraries), max=MAX_CARDS))
+for column, library_id in zip(st.columns(min(len(shown), 3) or 1), shown, strict=False):
     with column:
         st.plotly_chart(
             charts.best_time_heatmap(
                 slots[slots["library_id"] == library_id],
-                ctx.colors.get(library_id, "#777777"),
-                ctx.labels.get(library_id, library_id),
+                ctx.colors.get(library_id, "#555555"),
+                t("all") if library_id == ALL else ctx.labels.get(library_id, library_id),
                 lang,
                 zmax,
             ),

@@ -50,7 +50,7 @@ else:
     st.dataframe(runs_table(runs.head(20), lang, ctx.tz), hide_index=True)
 
 st.subheader(t("downloads"), anchor=False)
-window = ctx.load(ctx.period.start, ctx.period.end)
+window = ctx.load(ctx.period.start, ctx.period.end, detail="history")
 posts = posts_export(window.posts, ctx.period, ctx.labels, ctx.tz)
 history = history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz)
 stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"

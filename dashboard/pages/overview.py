@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.app import context
+from dashboard.app import MAX_CARDS, context
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
 from dashboard.report import build_report
@@ -51,6 +51,12 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
         libraries = [lib for lib in ctx.libraries if (lib, platform) in table.index]
         if not libraries:
             st.info(t("no_data"))
+            continue
+        if len(libraries) > MAX_CARDS:
+            # Cards for dozens of libraries would be unreadable: one row each instead.
+            st.caption(t("many_libraries", n=len(libraries), max=MAX_CARDS))
+            rows = table.loc[[(lib, platform) for lib in libraries]].reset_index()
+            st.dataframe(kpi_table(rows, ctx.labels, lang), hide_index=True)
             continue
         for column, library_id in zip(st.columns(len(libraries)), libraries, strict=True):
             row = table.loc[(library_id, platform)]
