@@ -144,7 +144,7 @@ def shown_windows(
 # -- AppTest and memory ---------------------------------------------------------------
 
 APPTEST = """
-import json, resource, statistics, sys, time
+import json, statistics, sys, time
 from streamlit.testing.v1 import AppTest
 page, repeat = sys.argv[1], int(sys.argv[2])
 times = []
@@ -157,7 +157,9 @@ for _ in range(repeat):
     took = time.perf_counter() - started
     assert not at.exception, at.exception
     times.append(took)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process's own peak (ru_maxrss would include the parent's size at fork).
+status = open("/proc/self/status").read()
+peak = int(status.split("VmHWM:")[1].split()[0]) / 1024
 rest = times[1:] or times
 print(json.dumps({"first": times[0], "median": statistics.median(rest), "peak_mb": peak}))
 """

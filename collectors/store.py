@@ -170,6 +170,9 @@ _POST_ROW_ORDER = [
 if [c.name for c in posts.columns] != _POST_ROW_ORDER:  # pragma: no cover - a coding error
     raise RuntimeError("posts columns changed: update Store._post_rows and _POST_ROW_ORDER")
 
+# SQL text of the bulk upserts, compiled once per process and dialect (see Store._bulk_rows).
+_COMPILED: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+
 # Later schema versions add a function here: MIGRATIONS[n] upgrades version n-1 to n.
 MIGRATIONS: dict[int, Any] = {}
 
@@ -225,7 +228,6 @@ class Store:
         self._insert = self._dialect_insert()
         self._sqlite = self.engine.dialect.name == "sqlite"
         self._last_capture: tuple[Any, Any, Any] = (None, None, None)
-        self._compiled: dict[tuple[str, tuple[str, ...]], str | None] = {}
         self.create()
 
     # -- schema ---------------------------------------------------------------
@@ -521,12 +523,12 @@ class Store:
         self, conn: Connection, stmt: Any, columns: list[str], rows: list[tuple[Any, ...]]
     ) -> None:
         """executemany of ``stmt`` with rows given as tuples in ``columns`` order."""
-        key = (str(stmt.table.name), tuple(columns))
-        if key not in self._compiled:  # the same two statements serve every write
+        key = (self.engine.dialect.name, str(stmt.table.name), tuple(columns))
+        if key not in _COMPILED:  # the same two statements serve every write
             compiled = stmt.compile(dialect=self.engine.dialect, column_keys=columns)
             same = compiled.positional and list(compiled.positiontup) == columns
-            self._compiled[key] = str(compiled) if same else None
-        sql = self._compiled[key]
+            _COMPILED[key] = str(compiled) if same else None
+        sql = _COMPILED[key]
         if sql is not None:
             conn.exec_driver_sql(sql, rows)
         else:
