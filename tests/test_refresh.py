@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import signal
 import subprocess
@@ -258,3 +259,26 @@ def test_dashboard_reads_while_a_refresh_writes(db_url):
     assert store.counts()["posts"] == 300
     assert store.account_daily().iloc[-1]["followers"] == 1149
     assert dt.date(2026, 1, 1) == store.account_daily().iloc[-1]["day"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_lines_otherwise():
+    from collectors.records import AccountRef, AccountResult
+    from collectors.refresh import Reporter
+
+    ref = AccountRef("uma", "youtube", "@perpustakaanuma")
+    now = dt.datetime.now(dt.UTC)
+    terminal = _Terminal()
+    report = Reporter("Asia/Jakarta", 2, terminal)
+    report.result(AccountResult(ref, started_at=now), 3, 4)
+    assert "[###############...............] 1/2 accounts" in terminal.getvalue()
+    report.result(AccountResult(ref, started_at=now), 0, 0)
+    assert terminal.getvalue().rstrip().endswith("2/2 accounts")
+    plain = io.StringIO()
+    Reporter("Asia/Jakarta", 2, plain).result(AccountResult(ref, started_at=now), 3, 4)
+    assert "accounts" not in plain.getvalue() and "\x1b" not in plain.getvalue()
+    assert "youtube @perpustakaanuma (uma) ok: 3 new, 4 updated posts" in plain.getvalue()
