@@ -22,24 +22,10 @@ from collectors.instagram import make_loader, walk
 from collectors.records import AccountRef, AccountState
 from collectors.refresh import refresh, select_accounts
 from collectors.store import Store
-from tests.youtube_server import UNIMED_ID, FakeYouTube, serve
+from tests.youtube_server import FakeYouTube, serve, youtube_config
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE_IG = 12  # posts per timeline page, logged in (instaloader 4.16)
-
-YT_CONFIG = f"""
-timezone = "Asia/Jakarta"
-[[libraries]]
-id = "uma"
-name = "UMA"
-color = "#1b7f3b"
-youtube = ["@perpustakaanuma"]
-[[libraries]]
-id = "unimed"
-name = "UNIMED"
-color = "#1f5fa8"
-youtube = ["{UNIMED_ID}"]
-"""
 
 
 def youtube_units(uploads: int = 120, days: int = 7) -> list[tuple[str, int, int]]:
@@ -48,7 +34,7 @@ def youtube_units(uploads: int = 120, days: int = 7) -> list[tuple[str, int, int
     server, url = serve(api)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        config = parse_config(YT_CONFIG, f"{tmp}/j.toml")
+        config = parse_config(youtube_config(), f"{tmp}/j.toml")
         settings = Settings(
             database_url=f"sqlite:///{tmp}/b.db", youtube_api_key=api.key, youtube_api_url=url
         )

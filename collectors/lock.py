@@ -24,7 +24,31 @@ class RefreshLocked(JejaringError):
     """Another refresh holds the lock."""
 
 
-class RefreshLock:
+class _Held:
+    """``with lock:`` acquires and releases."""
+
+    def acquire(self) -> None:
+        raise NotImplementedError
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> _Held:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+
+class RefreshLock(_Held):
+    """A file lock next to the database (SQLite)."""
+
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._fd: int | None = None
@@ -66,20 +90,8 @@ class RefreshLock:
             os.close(self._fd)
             self._fd = None
 
-    def __enter__(self) -> RefreshLock:
-        self.acquire()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()
-
-
-class PostgresLock:
+class PostgresLock(_Held):
     """The same guarantee on PostgreSQL, for refreshes on several machines: a session-level
     advisory lock, released by the server when the holder's connection ends."""
 
@@ -119,15 +131,3 @@ class PostgresLock:
             self._conn.commit()
             self._conn.close()
             self._conn = None
-
-    def __enter__(self) -> PostgresLock:
-        self.acquire()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.release()

@@ -45,6 +45,19 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def api(request):
+    """The loopback YouTube server; its key is the test module's ``KEY``."""
+    from tests.youtube_server import FakeYouTube, serve
+
+    fake = FakeYouTube()
+    fake.key = getattr(request.module, "KEY", "test-key")
+    server, url = serve(fake)
+    fake.url = url
+    yield fake
+    server.shutdown()
+
+
+@pytest.fixture
 def config() -> Config:
     return load_config(ROOT / "jejaring.toml")
 

@@ -19,33 +19,11 @@ from collectors.config import Settings
 from collectors.lock import RefreshLock, RefreshLocked
 from collectors.refresh import lock_for
 from collectors.store import Store
-from tests.youtube_server import UNIMED_ID, FakeYouTube, serve
+from tests.youtube_server import youtube_config
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "AIzaSy-refresh-test-key"
-CONFIG = f"""
-timezone = "Asia/Jakarta"
-[[libraries]]
-id = "uma"
-name = "Perpustakaan UMA"
-color = "#1b7f3b"
-youtube = ["@perpustakaanuma"]
-[[libraries]]
-id = "unimed"
-name = "Digital Library UNIMED"
-color = "#1f5fa8"
-youtube = ["{UNIMED_ID}"]
-"""
-
-
-@pytest.fixture
-def api():
-    fake = FakeYouTube()
-    fake.key = KEY
-    server, url = serve(fake)
-    fake.url = url
-    yield fake
-    server.shutdown()
+CONFIG = youtube_config(with_unknown=False)
 
 
 @pytest.fixture

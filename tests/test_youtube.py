@@ -27,39 +27,12 @@ from collectors.youtube import (
     parse_duration,
     video_kind,
 )
-from tests.youtube_server import UMA_ID, UNIMED_ID, FakeYouTube, serve, uma_video_id
+from tests.youtube_server import UMA_ID, UNIMED_ID, uma_video_id, youtube_config
 
 ROOT = Path(__file__).resolve().parent.parent
-SENTINEL_KEY = "AIzaSy-SENTINEL-do-not-leak-4242"
+SENTINEL_KEY = KEY = "AIzaSy-SENTINEL-do-not-leak-4242"
 
-CONFIG = f"""
-timezone = "Asia/Jakarta"
-[[libraries]]
-id = "uma"
-name = "Perpustakaan UMA"
-color = "#1b7f3b"
-youtube = ["@perpustakaanuma"]
-[[libraries]]
-id = "unimed"
-name = "Digital Library UNIMED"
-color = "#1f5fa8"
-youtube = ["{UNIMED_ID}"]
-[[libraries]]
-id = "usu"
-name = "Perpustakaan lain"
-color = "#aa3300"
-youtube = ["@tidakada"]
-"""
-
-
-@pytest.fixture
-def api():
-    fake = FakeYouTube()
-    fake.key = SENTINEL_KEY
-    server, url = serve(fake)
-    fake.url = url
-    yield fake
-    server.shutdown()
+CONFIG = youtube_config(with_unknown=True)
 
 
 @pytest.fixture

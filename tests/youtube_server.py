@@ -73,6 +73,31 @@ BACKEND = {
 }
 
 
+def youtube_config(with_unknown: bool = False) -> str:
+    """jejaring.toml text for the two channels the server plays (UMA by @handle, UNIMED by
+    channel id), and optionally a library whose @handle YouTube does not know."""
+    text = f"""
+timezone = "Asia/Jakarta"
+[[libraries]]
+id = "uma"
+name = "Perpustakaan UMA"
+color = "#1b7f3b"
+youtube = ["@perpustakaanuma"]
+[[libraries]]
+id = "unimed"
+name = "Digital Library UNIMED"
+color = "#1f5fa8"
+youtube = ["{UNIMED_ID}"]
+"""
+    unknown = """[[libraries]]
+id = "usu"
+name = "Perpustakaan lain"
+color = "#aa3300"
+youtube = ["@tidakada"]
+"""
+    return text + (unknown if with_unknown else "")
+
+
 def uma_video_id(n: int) -> str:
     return f"umaVid{n:05d}"
 

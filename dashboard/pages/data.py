@@ -55,30 +55,11 @@ posts = posts_export(window.posts, ctx.period, ctx.labels, ctx.tz)
 history = history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz)
 stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-cols = st.columns(4)
-cols[0].download_button(
-    t("dl_posts_csv"), csv_bytes(posts), f"{stem}_posts.csv", "text/csv", key="dl_posts_csv"
-)
-cols[1].download_button(
-    t("dl_posts_xlsx"),
-    lambda: excel_bytes({"posts": posts}),
-    f"{stem}_posts.xlsx",
-    xlsx,
-    key="dl_posts_xlsx",
-    on_click="ignore",
-)
-cols[2].download_button(
-    t("dl_history_csv"),
-    csv_bytes(history),
-    f"{stem}_accounts.csv",
-    "text/csv",
-    key="dl_history_csv",
-)
-cols[3].download_button(
-    t("dl_history_xlsx"),
-    lambda: excel_bytes({"accounts": history}),
-    f"{stem}_accounts.xlsx",
-    xlsx,
-    key="dl_history_xlsx",
-    on_click="ignore",
-)
+downloads = [  # (label key, data, file name, MIME type); Excel is built only when clicked
+    ("dl_posts_csv", csv_bytes(posts), f"{stem}_posts.csv", "text/csv"),
+    ("dl_posts_xlsx", lambda: excel_bytes({"posts": posts}), f"{stem}_posts.xlsx", xlsx),
+    ("dl_history_csv", csv_bytes(history), f"{stem}_accounts.csv", "text/csv"),
+    ("dl_history_xlsx", lambda: excel_bytes({"accounts": history}), f"{stem}_accounts.xlsx", xlsx),
+]
+for column, (key, data, name, mime) in zip(st.columns(4), downloads, strict=True):
+    column.download_button(t(key), data, name, mime, key=key, on_click="ignore")
