@@ -147,7 +147,7 @@ def open_store(settings: Settings, config: Config) -> Store:
     """The shared store; filled with demo data when nothing has been collected yet."""
     store = _store(settings.database_url, config.timezone)
     if store.counts()["accounts"] == 0:
-        with st.spinner("Demo…"):
+        with st.spinner(i18n.text("demo_loading")):
             load_demo(store, config)
     return store
 

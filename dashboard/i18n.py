@@ -361,6 +361,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{n} libraries chosen: one grid for all of them. Choose at most {max} for a grid per "
         "library.",
     ),
+    "demo_loading": (
+        "Menyiapkan data demo (belum ada data yang diambil)…",
+        "Preparing demo data (nothing has been collected yet)…",
+    ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
 }
 
