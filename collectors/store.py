@@ -391,6 +391,8 @@ class Store:
     def _db_time(self, moment: dt.datetime) -> Any:
         """An aware time in the form the driver stores, as SQLAlchemy would write it: naive
         UTC text with microseconds on SQLite (text order is time order), aware on PostgreSQL."""
+        if moment.tzinfo is None:
+            raise ValueError(f"naive datetime {moment!r}: Jejaring stores only aware times")
         if moment.tzinfo is not UTC:
             moment = moment.astimezone(UTC)
         if self._sqlite:

@@ -179,3 +179,22 @@ def test_load_twice_row_counts_equal_distinct_keys(store, config):
                 sa.text(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {table}) d")
             ).scalar()
             assert total == distinct > 0, table
+
+
+def test_bulk_history_refuses_naive_times(store):
+    aid = store.ensure_account(REF)
+    with pytest.raises(ValueError, match="naive datetime"):
+        store.write_account_history(
+            [
+                {
+                    "account_id": aid,
+                    "day": dt.date(2025, 9, 1),
+                    "followers": 1,
+                    "following": None,
+                    "media_count": None,
+                    "total_views": None,
+                    "captured_at": dt.datetime(2025, 9, 1, 6),
+                }
+            ]
+        )
+    assert store.counts()["account_daily"] == 0, "nothing half-written"
