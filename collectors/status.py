@@ -111,7 +111,7 @@ def status_report(store: Store, config: Config, limit: int = 5) -> str:
         f"Instagram requests: {spent['instagram_requests']}"
     )
     lines.append("Accounts:")
-    health = account_health(store.accounts(), store.account_daily(), store.run_items(), now)
+    health = account_health(store.accounts(), store.last_captures(), store.run_items(), now)
     for row in health.itertuples():
         when = (
             "never captured"
