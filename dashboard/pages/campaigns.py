@@ -60,46 +60,28 @@ else:
                     t("all") if library_id == "all" else ctx.labels.get(library_id, library_id),
                     anchor=False,
                 )
-                st.metric(t("kpi_posts"), i18n.number(row["posts"], lang), border=True)
-                st.metric(
-                    t("kpi_engagements"),
-                    i18n.number(row["engagements"], lang),
-                    help=t("kpi_engagements_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_views"),
-                    i18n.number(row["views"], lang),
-                    help=t("kpi_views_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_potential_reach"),
-                    i18n.number(row["potential_reach"], lang),
-                    help=t("kpi_potential_reach_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_er"),
-                    i18n.percent(row["mean_er"], lang, 2),
-                    help=t("kpi_er_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_lift"),
-                    i18n.ratio(row["lift"], lang),
-                    help=t("kpi_lift_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_growth_campaign"),
-                    i18n.number(row["audience_growth"], lang),
-                    delta=i18n.delta(
-                        row["audience_growth"] - row["audience_growth_before"], lang, suffix=vs
-                    ),
-                    help=t("kpi_growth_campaign_help"),
-                    border=True,
-                )
+                # (label key, value shown, change shown, help key)
+                cards = [
+                    ("kpi_posts", i18n.number(row["posts"], lang), None, None),
+                    ("kpi_engagements", i18n.number(row["engagements"], lang), None,
+                     "kpi_engagements_help"),
+                    ("kpi_views", i18n.number(row["views"], lang), None, "kpi_views_help"),
+                    ("kpi_potential_reach", i18n.number(row["potential_reach"], lang), None,
+                     "kpi_potential_reach_help"),
+                    ("kpi_er", i18n.percent(row["mean_er"], lang, 2), None, "kpi_er_help"),
+                    ("kpi_lift", i18n.ratio(row["lift"], lang), None, "kpi_lift_help"),
+                    ("kpi_growth_campaign", i18n.number(row["audience_growth"], lang),
+                     i18n.delta(row["audience_growth"] - row["audience_growth_before"], lang,
+                                suffix=vs), "kpi_growth_campaign_help"),
+                ]  # fmt: skip
+                for key, value, change, help_key in cards:
+                    st.metric(
+                        t(key),
+                        value,
+                        delta=change,
+                        border=True,
+                        help=t(help_key) if help_key else None,
+                    )
 
     st.plotly_chart(
         charts.campaign_timeline(chosen.posts, ctx.colors, ctx.labels, lang, t("chart_timeline")),

@@ -67,48 +67,23 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
                     unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
                 )
                 st.subheader(ctx.labels.get(library_id, library_id), anchor=False)
-                st.metric(
-                    t("kpi_audience"),
-                    i18n.number(row["audience"], lang),
-                    delta=i18n.delta(row["growth"], lang, suffix=" " + t("this_period")),
-                    help=t("kpi_audience_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_growth"),
-                    i18n.percent(row["growth_pct"], lang, 2, sign=True),
-                    delta=i18n.delta(row["growth_change"], lang, suffix=vs),
-                    help=t("kpi_growth_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_posts"),
-                    i18n.number(row["posts"], lang),
-                    delta=i18n.delta(row["posts_change"], lang, suffix=vs),
-                    help=t("kpi_posts_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_engagements"),
-                    i18n.number(row["engagements"], lang),
-                    delta=i18n.delta(row["engagements_change"], lang, suffix=vs),
-                    help=t("kpi_engagements_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_er"),
-                    i18n.percent(row["mean_er"], lang, 2),
-                    delta=i18n.delta(row["mean_er_change"], lang, 2, " pp " + vs),
-                    help=t("kpi_er_help"),
-                    border=True,
-                )
-                st.metric(
-                    t("kpi_views"),
-                    i18n.number(row["views"], lang),
-                    delta=i18n.delta(row["views_change"], lang, suffix=vs),
-                    help=t("kpi_views_help"),
-                    border=True,
-                )
+                # (label and help key, value shown, change shown)
+                cards = [
+                    ("kpi_audience", i18n.number(row["audience"], lang),
+                     i18n.delta(row["growth"], lang, suffix=" " + t("this_period"))),
+                    ("kpi_growth", i18n.percent(row["growth_pct"], lang, 2, sign=True),
+                     i18n.delta(row["growth_change"], lang, suffix=vs)),
+                    ("kpi_posts", i18n.number(row["posts"], lang),
+                     i18n.delta(row["posts_change"], lang, suffix=vs)),
+                    ("kpi_engagements", i18n.number(row["engagements"], lang),
+                     i18n.delta(row["engagements_change"], lang, suffix=vs)),
+                    ("kpi_er", i18n.percent(row["mean_er"], lang, 2),
+                     i18n.delta(row["mean_er_change"], lang, 2, " pp " + vs)),
+                    ("kpi_views", i18n.number(row["views"], lang),
+                     i18n.delta(row["views_change"], lang, suffix=vs)),
+                ]  # fmt: skip
+                for key, value, change in cards:
+                    st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
 
 st.subheader(t("kpi_table"), anchor=False)
 st.dataframe(kpi_table(table.reset_index(), ctx.labels, lang), hide_index=True)
