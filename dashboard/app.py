@@ -18,9 +18,15 @@ from collectors.errors import ConfigError
 from collectors.store import Store
 from dashboard import i18n
 from dashboard.access import require_access
-from dashboard.campaigns import library_handles
 from dashboard.metrics import Period
-from dashboard.pagedata import Window, choose, health, load_window, shown_accounts
+from dashboard.pagedata import (
+    Window,
+    choose,
+    health,
+    load_window,
+    partner_handles,
+    shown_accounts,
+)
 
 _CONTEXT_KEY = "_jejaring_context"
 RUNS_SHOWN = 200
@@ -65,8 +71,7 @@ class Context:
     @property
     def handles(self) -> dict[str, set[str]]:
         """Handles of each library: its stored accounts and its configured ones."""
-        configured = {lib.id: [h for _, h in lib.accounts()] for lib in self.config.libraries}
-        return library_handles(self.all_accounts, configured)
+        return partner_handles(self.all_accounts, self.config)
 
     def load(self, start: dt.date, end: dt.date, detail: str = "metrics") -> Window:
         """The chosen accounts' rows for local days [start, end], cached until the store
@@ -146,7 +151,7 @@ def _secrets() -> object | None:
 def open_store(settings: Settings, config: Config) -> Store:
     """The shared store; filled with demo data when nothing has been collected yet."""
     store = _store(settings.database_url, config.timezone)
-    if store.counts()["accounts"] == 0:
+    if not store.fingerprint()[0]:  # no account at all (a cheap query, unlike counts())
         with st.spinner(i18n.text("demo_loading")):
             load_demo(store, config)
     return store

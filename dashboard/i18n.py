@@ -24,11 +24,6 @@ _WEEKDAYS = {
 
 # key: (Bahasa Indonesia, English)
 TEXT: dict[str, tuple[str, str]] = {
-    "app_title": (
-        "Jejaring — analitik promosi perpustakaan",
-        "Jejaring — library promotion analytics",
-    ),
-    "language": ("Bahasa", "Language"),
     "filters": ("Filter", "Filters"),
     "period": ("Periode", "Period"),
     "preset_7": ("7 hari terakhir", "Last 7 days"),
@@ -147,14 +142,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Colour = mean ER (followers) of posts made at that weekday and hour (local time); "
         "empty = no posts yet.",
     ),
-    "axis_week": ("Minggu", "Week"),
-    "axis_day": ("Tanggal", "Date"),
     "axis_followers": ("Pengikut / pelanggan", "Followers / subscribers"),
     "axis_posts": ("Unggahan", "Posts"),
     "axis_engagements": ("Interaksi", "Engagements"),
     "axis_er": ("ER (%)", "ER (%)"),
     "axis_hour": ("Jam", "Hour"),
-    "axis_kind": ("Jenis", "Type"),
     "axis_per_1k": ("Per 1.000 pengikut", "Per 1,000 followers"),
     "kind_image": ("Foto", "Image"),
     "kind_carousel": ("Carousel", "Carousel"),

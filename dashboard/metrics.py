@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 ALL = "all"
@@ -223,18 +222,6 @@ def kpis(
 def _sum_known(values: pd.Series) -> float:
     """Sum of the known values; NaN when none is known."""
     return values.sum(min_count=1)
-
-
-def _pick(frame: pd.DataFrame, library_id: str, platform: str) -> pd.DataFrame:
-    mask = frame["library_id"] == library_id
-    if platform != ALL:
-        mask &= frame["platform"] == platform
-    return frame[mask]
-
-
-def _mean(values: pd.Series) -> float:
-    known = values.dropna()
-    return float(known.mean()) if len(known) else np.nan
 
 
 def compare_periods(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:

@@ -87,6 +87,13 @@ def shown_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
     return (real if len(real) else accounts).reset_index(drop=True)
 
 
+def partner_handles(accounts: pd.DataFrame, config: Config) -> dict[str, set[str]]:
+    """Handles of each library: its stored accounts and its configured ones (they count as
+    the library's even before any capture)."""
+    configured = {lib.id: [h for _, h in lib.accounts()] for lib in config.libraries}
+    return camp.library_handles(accounts, configured)
+
+
 def choose(
     accounts: pd.DataFrame, libraries: Sequence[str], platforms: Sequence[str]
 ) -> pd.DataFrame:
@@ -218,7 +225,7 @@ def prepare(store: Store, config: Config, page: str, start: dt.date, end: dt.dat
     accounts = shown_accounts(store.accounts())
     load = window_loader(store, config.timezone, accounts)
     period = Period(start, end)
-    handles = camp.library_handles(accounts)
+    handles = partner_handles(accounts, config)
     if page == "overview":
         return overview(load, period)
     if page == "compare":

@@ -20,7 +20,7 @@ from collectors.config import Config, load_config, load_settings
 from collectors.errors import ConfigError
 from collectors.store import Store
 from dashboard import charts, i18n
-from dashboard.campaigns import library_handles, top_posts
+from dashboard.campaigns import top_posts
 from dashboard.metrics import Period
 from dashboard.pagedata import (
     Loader,
@@ -28,6 +28,7 @@ from dashboard.pagedata import (
     choose,
     compare,
     overview,
+    partner_handles,
     shown_accounts,
     window_loader,
 )
@@ -136,9 +137,7 @@ def build_report(
     if not inside_period:
         parts.append(f"<p>{html.escape(t('report_no_campaigns'))}</p>")
     else:
-        handles = library_handles(
-            all_accounts, {lib.id: [h for _, h in lib.accounts()] for lib in config.libraries}
-        )
+        handles = partner_handles(all_accounts, config)
         names = {c.id: c.name for c in inside_period}
         for campaign in inside_period:
             chosen = campaign_data(load, campaign, handles)

@@ -23,13 +23,14 @@ campaigns = [
     c for c in ctx.config.campaigns if c.start <= ctx.period.end and c.end >= ctx.period.start
 ]
 names = {c.id: c.name for c in ctx.config.campaigns}
+handles = ctx.handles
 
 if not ctx.config.campaigns:
     st.info(t("no_campaigns"))
 elif not campaigns:
     st.info(t("no_campaigns_in_period"))
 else:
-    data = {c.id: campaign_data(ctx.load, c, ctx.handles) for c in campaigns}
+    data = {c.id: campaign_data(ctx.load, c, handles) for c in campaigns}
     table = pd.concat([d.summary for d in data.values()], ignore_index=True)
     st.subheader(t("all_campaigns"), anchor=False, help=t("kpi_lift_help"))
     st.dataframe(campaign_table(table, names, ctx.labels, lang), hide_index=True)
@@ -130,7 +131,7 @@ else:
         )
 
 st.header(t("cross_title"), anchor=False, help=t("cross_help"))
-edges = cross_promotion(ctx.load, ctx.period, ctx.handles)
+edges = cross_promotion(ctx.load, ctx.period, handles)
 if edges.empty:
     st.info(t("no_cross"))
 else:
