@@ -139,7 +139,8 @@ def test_no_secret_anywhere(world, caplog):
     assert any("chmod 600" in text for text in outputs)
     assert "partial" in outputs[-1] or "failed" in outputs[-1]
 
-    period = Period(dt.date(2025, 11, 1), dt.date.today())
+    # Captures are filed under their WIB day, which runs ahead of UTC from 17:00 UTC.
+    period = Period(dt.date(2025, 11, 1), dt.datetime.now(config.tz).date())
     accounts = shown_accounts(store.accounts())
     window = load_window(store, config.timezone, accounts, period.start, period.end, "history")
     labels = {"uma": "UMA", "unimed": "UNIMED"}
