@@ -1,6 +1,7 @@
 """Argument parsing and printing for ``python -m collectors``.
 
-Exit codes: 0 ok, 1 some accounts failed, 2 configuration error, 3 another refresh runs.
+Exit codes: 0 ok, 1 some accounts failed, 2 configuration error, 3 another refresh runs,
+4 the database cannot be used (unreachable, damaged, newer than this Jejaring, full).
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from collectors.config import Config, Settings, load_config, load_settings
-from collectors.errors import ConfigError, JejaringError
-from collectors.store import Store
+from collectors.errors import ConfigError, JejaringError, StoreError
+from collectors.store import HEAD, Store
 
-EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_LOCKED = 0, 1, 2, 3
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
 
 
 def open_store(settings: Settings, config: Config) -> Store:
@@ -74,6 +75,17 @@ def _cmd_status(args: argparse.Namespace, settings: Settings, config: Config) ->
     return EXIT_OK
 
 
+def _cmd_migrate(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    messages: list[str] = []
+    store = Store(settings.database_url, config.timezone, notice=messages.append)
+    for text in messages:
+        print(text)
+    print(f"The store in {store.where} is at schema {HEAD}" + (": up to date." if not messages
+          else "."))  # fmt: skip
+    store.dispose()
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m collectors", description="Collect and store partner libraries' metrics."
@@ -94,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.set_defaults(func=_cmd_refresh)
     status = sub.add_parser("status", help="print the last runs and each account's freshness")
     status.set_defaults(func=_cmd_status)
+    migrate = sub.add_parser(
+        "migrate",
+        help="bring the database to this version's schema (also done on open; SQLite: a "
+        "copy of the old file is kept)",
+    )
+    migrate.set_defaults(func=_cmd_migrate)
     return parser
 
 
@@ -107,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     try:
         return int(args.func(args, settings, config))
+    except StoreError as exc:
+        print(f"Database error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     except JejaringError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_PARTIAL

@@ -37,6 +37,11 @@ class ConfigError(JejaringError):
         super().__init__(": ".join(parts) + ": " + message)
 
 
+class StoreError(JejaringError):
+    """The database cannot be used as it is (unreachable, damaged, newer, full, read-only);
+    the message names the database and says what to do."""
+
+
 class CollectorError(JejaringError):
     """A collector could not finish an account; carries the account and advice."""
 

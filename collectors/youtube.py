@@ -28,6 +28,14 @@ from collectors.errors import (
     QuotaExceeded,
     TransientError,
 )
+from collectors.http import (
+    DEFAULT_BUDGET,
+    DEFAULT_DEADLINE,
+    Budget,
+    BudgetExhausted,
+    DeadlineExceeded,
+    DeadlineHttp,
+)
 from collectors.records import (
     AccountRef,
     AccountResult,
@@ -212,11 +220,15 @@ class YouTubeClient:
         api_url: str | None = None,
         *,
         num_retries: int = 4,
-        timeout: float = 30,
+        timeout: float = DEFAULT_DEADLINE,
+        budget: float = DEFAULT_BUDGET,
         sleep: Callable[[float], None] = time.sleep,
         tz: str = "Asia/Jakarta",
     ) -> None:
         self.num_retries = num_retries
+        # Each request ends within ``timeout`` seconds; each call, retries included, within
+        # ``budget`` seconds.
+        self.http = DeadlineHttp(deadline=timeout, budget=Budget(budget))
         self.tz = tz
         options = {"api_endpoint": api_url.rstrip("/") + "/"} if api_url else None
 
@@ -232,7 +244,7 @@ class YouTubeClient:
             static_discovery=True,
             cache_discovery=False,
             client_options=options,
-            http=httplib2.Http(timeout=timeout),
+            http=self.http,
             requestBuilder=request_builder,
         )
 
@@ -241,10 +253,16 @@ class YouTubeClient:
         request = getattr(getattr(self.service, resource)(), verb)(**params)
         meter.units += UNIT_COST[method]
         meter.requests += 1
+        self.http.budget.start()
         try:
             return request.execute(num_retries=self.num_retries)
         except HttpError as err:
             raise self._translate(err, account) from None
+        except (DeadlineExceeded, BudgetExhausted) as err:
+            raise TransientError(
+                account,
+                f"YouTube did not answer in time ({err}); the next refresh will try again.",
+            ) from None
         except (OSError, httplib2.HttpLib2Error) as err:
             raise TransientError(
                 account,
@@ -354,7 +372,7 @@ class YouTubeCollector:
             if handle in results:  # failed to resolve, or the platform stopped
                 yield results[handle]
                 continue
-            result = AccountResult(plan.account, started_at=self.now())
+            result = AccountResult(plan.account, started_at=self.now(), path="data_api")
             meter = Meter()
             item = channels[handle]
             result.snapshot = channel_record(plan.account, item, self.now())

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from collectors.records import AccountRef, AccountSnapshot, PostSnapshot
-from collectors.store import SCHEMA_VERSION, Store, StoreError, schema_version
+from collectors.store import SCHEMA_VERSION, Store, StoreError
 
 UTC = dt.UTC
 REF = AccountRef("uma", "instagram", "perpustakaan.uma")
@@ -123,7 +123,7 @@ def test_schema_version_recorded_and_newer_database_refused(db_url):
     store = Store(url)
     assert store.schema_version() == SCHEMA_VERSION
     with store.engine.begin() as conn:
-        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION + 1, applied_at=T0))
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     store.dispose()
     with pytest.raises(StoreError, match="newer than this Jejaring"):
         Store(url)
@@ -198,3 +198,57 @@ def test_bulk_history_refuses_naive_times(store):
             ]
         )
     assert store.counts()["account_daily"] == 0, "nothing half-written"
+
+
+@pytest.mark.parametrize("bad", ["-5", 2**63, "12.5", {}, "lots", float("nan")], ids=repr)
+def test_an_invalid_count_never_replaces_a_good_stored_one(store, bad, caplog):
+    store.write(
+        [AccountSnapshot(REF, T0, followers=1000, media_count=5)], [post("A1", T0, likes=10)]
+    )
+    later = T0 + dt.timedelta(hours=2)  # same local day: the day's history row is merged
+    with caplog.at_level("WARNING", logger="jejaring.records"):
+        snap = AccountSnapshot(REF, later, followers=bad, media_count=6)
+        fresh = post("A1", later, likes=bad, comments=3)
+    assert snap.followers is None and snap.invalid == {"followers"}
+    assert fresh.likes is None and fresh.invalid == {"likes"}
+    assert "post A1: likes" in caplog.text and "perpustakaan.uma: followers" in caplog.text
+    store.write([snap], [fresh])
+    row = store.posts().iloc[0]
+    assert row["likes"] == 10 and row["comments"] == 3, "good value kept, valid one updated"
+    assert store.post_daily().iloc[0]["likes"] == 10
+    daily = store.account_daily().iloc[0]
+    assert daily["followers"] == 1000 and daily["media_count"] == 6
+    # a new post whose count is invalid is stored with that count unknown
+    store.write([], [post("A2", later, likes=bad)])
+    assert pd.isna(store.posts().set_index("post_id").loc["A2", "likes"])
+
+
+def test_counts_as_platforms_send_them_are_read_as_whole_numbers(store):
+    store.write([], [post("A1", T0, likes="554", comments=12.0, views=" 7 ")])
+    row = store.posts().iloc[0]
+    assert (row["likes"], row["comments"], row["views"]) == (554, 12, 7)
+
+
+def test_owner_figures_merge_by_key_and_keep_their_source(store):
+    from collectors.records import AccountMetric, PostMetric
+
+    store.write([], [post("A1", T0)])
+    day = dt.date(2025, 9, 1)
+    figures = [
+        AccountMetric(REF, day, "reach", 812, "owner_insights", T0, "graph v24.0"),
+        AccountMetric(REF, day, "reach", 800, "file_import", T0, "export.csv"),
+        AccountMetric(REF, day, "profile_views", None, "owner_insights", T0),
+    ]
+    per_post = [PostMetric(REF, "instagram", "A1", "saved", 4, "owner_insights", T0)]
+    store.write_figures(figures, per_post)
+    store.write_figures(figures, per_post)  # the same capture twice changes nothing
+    later = T0 + dt.timedelta(hours=1)
+    store.write_figures([AccountMetric(REF, day, "reach", 830, "owner_insights", later)])
+    store.write_figures([AccountMetric(REF, day, "reach", 1, "owner_insights", T0)])  # replay
+    rows = store.account_metrics().set_index(["metric", "source"])
+    assert len(rows) == 3
+    assert rows.loc[("reach", "owner_insights"), "value"] == 830
+    assert rows.loc[("reach", "file_import"), "value"] == 800
+    assert pd.isna(rows.loc[("profile_views", "owner_insights"), "value"]), "NULL, never 0"
+    saved = store.post_metrics([("instagram", "A1")])
+    assert list(saved["value"]) == [4] and saved.iloc[0]["day"] == dt.date(2025, 9, 2)
