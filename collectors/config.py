@@ -19,6 +19,9 @@ from collectors.errors import ConfigError
 
 DEFAULT_CONFIG = "jejaring.toml"
 DEFAULT_DATABASE_URL = "sqlite:///data/jejaring.db"
+DEFAULT_TOKEN_DIR = "data/tokens"  # noqa: S105 - a folder, not a secret
+# Official-API tokens per library: INSTAGRAM_TOKEN_UMA, YOUTUBE_TOKEN_UMA, ... (collectors.tokens)
+_TOKEN_NAME_RE = re.compile(r"^(INSTAGRAM|YOUTUBE)_TOKEN_[A-Z0-9_]+$")
 PLATFORMS = ("instagram", "youtube")
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -119,6 +122,9 @@ class Settings:
     youtube_api_url: str | None = None
     instagram_user: str | None = None
     instagram_session_file: str | None = None
+    token_dir: str = DEFAULT_TOKEN_DIR
+    #: official-API tokens by variable name: (the secret, "env" or "secrets")
+    tokens: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
 
 
 SETTING_NAMES = {
@@ -128,6 +134,7 @@ SETTING_NAMES = {
     "youtube_api_url": "YOUTUBE_API_URL",
     "instagram_user": "INSTAGRAM_USER",
     "instagram_session_file": "INSTAGRAM_SESSION_FILE",
+    "token_dir": "JEJARING_TOKEN_DIR",
 }
 
 
@@ -146,7 +153,31 @@ def load_settings(
                 value = None
         if value:
             values[attr] = str(value)
-    return Settings(**values)
+    tokens: dict[str, tuple[str, str]] = {}
+    for name in _secret_names(secrets):
+        value = _secret(secrets, name)
+        if _TOKEN_NAME_RE.match(name) and isinstance(value, str) and value:
+            tokens[name] = (value, "secrets")
+    for name, value in environ.items():
+        if _TOKEN_NAME_RE.match(name) and value:
+            tokens[name] = (value, "env")  # the environment wins over secrets
+    return Settings(**values, tokens=tokens)
+
+
+def _secret_names(secrets: Mapping[str, Any] | None) -> list[str]:
+    if secrets is None:
+        return []
+    try:
+        return [str(k) for k in secrets]
+    except Exception:  # st.secrets raises when no secrets file exists
+        return []
+
+
+def _secret(secrets: Mapping[str, Any] | None, name: str) -> Any:
+    try:
+        return secrets.get(name) if secrets is not None else None
+    except Exception:  # st.secrets raises when no secrets file exists
+        return None
 
 
 # ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ result in its own transaction, recording the run. No platform code here, no Stre
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import sys
 import traceback
@@ -193,6 +194,10 @@ def refresh(
         summary = Summary(run_id)
         report = Reporter(config.timezone, len(accounts), out)
         report.line(f"refresh run {run_id}: {len(accounts)} accounts")
+        # Warnings of the record boundary and collectors (e.g. an invalid count) go into
+        # the refresh's own log lines.
+        relay = _Relay(report)
+        logging.getLogger("jejaring").addHandler(relay)
         try:
             for platform in PLATFORMS:
                 chosen = [a for a in accounts if a.platform == platform]
@@ -217,6 +222,8 @@ def refresh(
         except BaseException as err:
             store.finish_run(run_id, "failed", f"interrupted: {type(err).__name__}")
             raise
+        finally:
+            logging.getLogger("jejaring").removeHandler(relay)
         failed = [r for r in summary.results if r.status != "ok"]
         store.finish_run(
             run_id,
@@ -225,6 +232,20 @@ def refresh(
         )
         report.line(f"refresh run {run_id} finished: {summary.status}")
     return summary
+
+
+class _Relay(logging.Handler):
+    """Passes Jejaring's warnings to the refresh's log lines."""
+
+    def __init__(self, report: Reporter) -> None:
+        super().__init__(logging.WARNING)
+        self.report = report
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.report.line(f"warning: {record.getMessage()}")
+        except Exception:  # a log line must never stop a refresh
+            self.handleError(record)
 
 
 def _warner(report: Reporter, platform: str) -> Callable[[str], None]:
