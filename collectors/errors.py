@@ -43,15 +43,34 @@ class StoreError(JejaringError):
 
 
 class CollectorError(JejaringError):
-    """A collector could not finish an account; carries the account and advice."""
+    """A collector could not finish an account; carries the account and advice.
+
+    Give either an English ``message`` or a ``key`` of :data:`collectors.messages.MESSAGES`
+    with its parameters: with a key the dashboard shows the message in the reader's language
+    (``str()`` is always English, for the CLI and logs).
+    """
 
     #: When true, the rest of the platform is skipped for this run (quota, bad key, 429).
     stops_platform: bool = False
 
-    def __init__(self, account: str, message: str) -> None:
+    def __init__(
+        self, account: str, message: str | None = None, *, key: str | None = None, **params: object
+    ) -> None:
+        from collectors.messages import render
+
         self.account = account
-        self.detail = message
-        super().__init__(f"{account}: {message}")
+        self.key = key
+        self.params = {k: str(v) for k, v in params.items()}
+        self.detail = message if message is not None else render(key or "", "en", **self.params)
+        super().__init__(f"{account}: {self.detail}")
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``, with the account first."""
+        from collectors.messages import render
+
+        if self.key is None:
+            return str(self)
+        return f"{self.account}: {render(self.key, lang, **self.params)}"
 
 
 class AccountNotFound(CollectorError):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from collectors.config import PLATFORMS, Config, Settings
 from collectors.errors import AuthFailed, CollectorError
 from collectors.lock import PostgresLock, RefreshLock
+from collectors.messages import render
 from collectors.records import AccountRef, AccountResult
 from collectors.store import Store
 
@@ -102,11 +103,7 @@ def _youtube(
                 ref,
                 started_at=now,
                 skipped=True,
-                error=AuthFailed(
-                    ref.handle,
-                    "YOUTUBE_API_KEY is not set: set it in the environment (or Streamlit "
-                    "secrets) to collect YouTube.",
-                ),
+                error=AuthFailed(ref.handle, key="youtube_key_missing"),
             )
         return
     client = YouTubeClient(settings.youtube_api_key, settings.youtube_api_url, tz=config.timezone)
@@ -211,24 +208,31 @@ def refresh(
                         written = store.write_result(run_id, result)
                     except sa.exc.SQLAlchemyError as err:
                         result.error = CollectorError(
-                            result.account.handle,
-                            f"could not be written to the database ({type(err).__name__}); "
-                            "nothing of this account was changed",
+                            result.account.handle, key="write_failed", error=type(err).__name__
                         )
                         result.posts, result.snapshot = [], None
                         written = store.write_result(run_id, result)
                     summary.results.append(result)
                     report.result(result, written.new_posts, written.updated_posts)
         except BaseException as err:
-            store.finish_run(run_id, "failed", f"interrupted: {type(err).__name__}")
+            store.finish_run(
+                run_id,
+                "failed",
+                f"interrupted: {type(err).__name__}",
+                "run_interrupted",
+                {},
+            )
             raise
         finally:
             logging.getLogger("jejaring").removeHandler(relay)
         failed = [r for r in summary.results if r.status != "ok"]
+        counts = {"n": str(len(failed)), "total": str(len(summary.results))}
         store.finish_run(
             run_id,
             summary.status,
-            None if not failed else f"{len(failed)} of {len(summary.results)} accounts not ok",
+            render("run_not_ok", **counts) if failed else None,
+            "run_not_ok" if failed else None,
+            counts if failed else None,
         )
         report.line(f"refresh run {run_id} finished: {summary.status}")
     return summary
@@ -279,6 +283,8 @@ def _guarded(
                     started_at=now,
                     error=CollectorError(
                         ref.handle,
-                        f"unexpected error in the {ref.platform} collector: {type(err).__name__}",
+                        key="collector_bug",
+                        platform=ref.platform,
+                        error=type(err).__name__,
                     ),
                 )

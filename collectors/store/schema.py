@@ -132,7 +132,11 @@ runs = sa.Table(
     sa.Column("started_at", UTCDateTime, nullable=False),
     sa.Column("finished_at", UTCDateTime),
     sa.Column("status", sa.String(16), nullable=False, default="running"),
-    sa.Column("error", sa.Text),
+    sa.Column("error", sa.Text),  # in English (CLI, logs)
+    # The error as a key of collectors.messages and its parameters (JSON), so that pages
+    # show it in the reader's language; NULL for errors written before 0002.
+    sa.Column("error_key", sa.String(64)),
+    sa.Column("error_params", sa.Text),
 )
 
 run_items = sa.Table(
@@ -150,6 +154,8 @@ run_items = sa.Table(
     sa.Column("requests", sa.Integer, nullable=False, default=0),
     # How the account was collected in this run (see collectors.records.PATHS); NULL before 0002.
     sa.Column("path", sa.String(32)),
+    sa.Column("error_key", sa.String(64)),  # as in runs
+    sa.Column("error_params", sa.Text),
 )
 
 # -- owner-level metrics (official APIs, export files), long form -------------------------

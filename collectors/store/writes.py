@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from collectors.messages import render
 from collectors.records import (
     AccountMetric,
     AccountRef,
@@ -307,12 +308,15 @@ class Writes:
                     .values(last_full_walk_at=_utc(result.full_walk_at))
                 )
             if run_id is not None:
+                error = result.error
                 self.record_run_item(
                     run_id,
                     account_id,
                     started_at=result.started_at,
                     status=result.status,
-                    error=None if result.error is None else str(result.error),
+                    error=None if error is None else str(error),
+                    error_key=getattr(error, "key", None),
+                    error_params=getattr(error, "params", None),
                     new_posts=written.new_posts,
                     updated_posts=written.updated_posts,
                     api_units=result.api_units,
@@ -694,17 +698,34 @@ class Writes:
                 .where(runs.c.status == "running")
                 .values(
                     status="failed",
-                    error="interrupted: the refresh ended before finishing (killed or crashed)",
+                    error=render("run_interrupted"),
+                    error_key="run_interrupted",
+                    error_params="{}",
                     finished_at=_now(),
                 )
             ).rowcount
 
-    def finish_run(self, run_id: int, status: str, error: str | None = None) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        error: str | None = None,
+        error_key: str | None = None,
+        error_params: dict[str, str] | None = None,
+    ) -> None:
+        """Close a run; ``error_key`` and ``error_params`` (collectors.messages) let pages
+        show ``error`` in the reader's language."""
         with self.transaction() as conn:
             conn.execute(
                 runs.update()
                 .where(runs.c.run_id == run_id)
-                .values(status=status, error=error, finished_at=_now())
+                .values(
+                    status=status,
+                    error=error,
+                    error_key=error_key,
+                    error_params=None if error_params is None else json.dumps(error_params),
+                    finished_at=_now(),
+                )
             )
 
     def record_run_item(
@@ -720,6 +741,8 @@ class Writes:
         api_units: int = 0,
         requests: int = 0,
         path: str | None = None,
+        error_key: str | None = None,
+        error_params: dict[str, str] | None = None,
         conn: Connection | None = None,
     ) -> None:
         if conn is None:
@@ -735,6 +758,8 @@ class Writes:
                     api_units=api_units,
                     requests=requests,
                     path=path,
+                    error_key=error_key,
+                    error_params=error_params,
                     conn=own,
                 )
         values = dict(
@@ -747,6 +772,8 @@ class Writes:
             api_units=api_units,
             requests=requests,
             path=path,
+            error_key=error_key,
+            error_params=None if error_params is None else json.dumps(error_params),
         )
         stmt = self._insert(run_items).values(run_id=run_id, account_id=account_id, **values)
         conn.execute(

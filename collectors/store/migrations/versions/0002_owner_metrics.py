@@ -1,5 +1,6 @@
 """Owner-level metrics in long form, official-API connections, services without an API,
-imported files, staff categories; how a post's kind and a run item's data were obtained.
+imported files, staff categories; how a post's kind and a run item's data were obtained;
+errors of runs as message keys (shown in the reader's language).
 
 Revision ID: 0002
 Revises: 0001
@@ -26,6 +27,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("kind_source", sa.String(16)))
     with op.batch_alter_table("run_items") as batch:
         batch.add_column(sa.Column("path", sa.String(32)))
+        batch.add_column(sa.Column("error_key", sa.String(64)))
+        batch.add_column(sa.Column("error_params", sa.Text))
+    with op.batch_alter_table("runs") as batch:
+        batch.add_column(sa.Column("error_key", sa.String(64)))
+        batch.add_column(sa.Column("error_params", sa.Text))
     op.create_table(
         "account_metrics",
         sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
