@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httplib2
+from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
@@ -219,7 +220,7 @@ class YouTubeClient:
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None,
         api_url: str | None = None,
         *,
         num_retries: int = 4,
@@ -227,6 +228,7 @@ class YouTubeClient:
         budget: float = DEFAULT_BUDGET,
         sleep: Callable[[float], None] = time.sleep,
         tz: str = "Asia/Jakarta",
+        credentials: Any = None,
     ) -> None:
         self.num_retries = num_retries
         # Each request ends within ``timeout`` seconds; each call, retries included, within
@@ -247,7 +249,9 @@ class YouTubeClient:
             static_discovery=True,
             cache_discovery=False,
             client_options=options,
-            http=self.http,
+            # A library's OAuth credentials (google-auth) instead of a key: the token
+            # refresh goes through the same deadline-bound http.
+            http=self.http if credentials is None else AuthorizedHttp(credentials, self.http),
             requestBuilder=request_builder,
         )
 
