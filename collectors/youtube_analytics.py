@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -640,6 +641,9 @@ def connect(
     installed = dict(client["installed"])
     if settings.youtube_oauth_token_url:
         installed["token_uri"] = settings.youtube_oauth_token_url
+    # Google lets a person untick a permission: oauthlib would then stop with a bare
+    # "Scope has changed" warning; relaxed, the check below names what is missing.
+    os.environ.setdefault("OAUTHLIB_RELAX_TOKEN_SCOPE", "1")
     flow = InstalledAppFlow.from_client_config({"installed": installed}, scopes=list(SCOPES))
     _bound(flow.oauth2session)
     try:

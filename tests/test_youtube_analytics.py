@@ -331,7 +331,7 @@ def test_a_token_file_others_can_read_is_warned_about(api, google, tmp_path, yt_
     assert "chmod 600" in log and REFRESH not in log
 
 
-def consent(api, google, tmp_path, channel: str) -> tuple[int, str, str]:
+def consent(api, google, tmp_path, channel: str, scopes=None) -> tuple[int, str, str]:
     """Run ``python -m collectors connect youtube --library uma`` and play the browser: open
     the printed address's redirect with a code for ``channel``. Returns (exit code, stdout,
     stderr)."""
@@ -366,7 +366,7 @@ def consent(api, google, tmp_path, channel: str) -> tuple[int, str, str]:
         redirect = query["redirect_uri"]
         assert re.fullmatch(r"http://localhost:\d+/", redirect)
         # The staff member allowed access: the browser comes back with a code.
-        google.add_code("4/0code-SENTINEL", channel, query["code_challenge"])
+        google.add_code("4/0code-SENTINEL", channel, query["code_challenge"], scopes)
         back = f"{redirect}?" + urlencode(
             {"state": query["state"], "code": "4/0code-SENTINEL", "scope": query["scope"]}
         )
@@ -405,3 +405,44 @@ def test_connect_refuses_a_channel_that_is_not_the_librarys(api, google, tmp_pat
     assert "not one of library 'uma'" in err and "Nothing was saved" in err
     assert not token_path(tmp_path / "tokens", "youtube", "uma").exists()
     assert "1//0refresh-SENTINEL" not in out + err
+
+
+def test_connect_names_a_permission_left_unticked(api, google, tmp_path):
+    readonly_only = ("https://www.googleapis.com/auth/youtube.readonly",)
+    code, out, err = consent(api, google, tmp_path, UMA_ID, scopes=readonly_only)
+    assert code != 0 and "missing: yt-analytics.readonly" in err and "tick both" in err
+    assert not token_path(tmp_path / "tokens", "youtube", "uma").exists()
+
+
+def test_a_token_from_the_environment_learns_the_channel_s_first_day(
+    api, google, tmp_path, yt_config
+):
+    """YOUTUBE_TOKEN_UMA holds only the refresh token: the client comes from
+    YOUTUBE_OAUTH_CLIENT_FILE and the first day from one channels.list (1 unit)."""
+    authorise_uma(google, tmp_path)
+    token_path(tmp_path / "tokens", "youtube", "uma").unlink()
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'env.db'}",
+        youtube_api_key=KEY,
+        youtube_api_url=api.url,
+        youtube_analytics_api_url=google.url,
+        youtube_oauth_client_file=str(google.client_file(tmp_path / "client.json")),
+        token_dir=str(tmp_path / "tokens"),
+        tokens={"YOUTUBE_TOKEN_UMA": (REFRESH, "env")},
+    )
+    store = Store(settings.database_url, yt_config.timezone)
+    owners = OwnerCollector(settings, sleep=lambda s: None)
+    summary = refresh(
+        yt_config,
+        settings,
+        store,
+        select_accounts(yt_config, ["youtube"]),
+        out=io.StringIO(),
+        collectors={"youtube": lambda *args: _youtube(*args, owners=owners)},
+    )
+    uma = next(r for r in summary.results if r.account.handle == "@perpustakaanuma")
+    assert uma.status == "ok", uma.error
+    mine = [p for _, p in api.requests if "key" not in p]  # the authorised Data API call
+    assert [p["id"] for p in mine] == [[UMA_ID]] and mine[0]["part"] == ["snippet"]
+    assert google.day_queries()[0]["startDate"] == UMA_FIRST_PACIFIC.isoformat()
+    assert store.connections().iloc[0]["token_source"] == "env"
