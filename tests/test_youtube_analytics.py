@@ -446,3 +446,27 @@ def test_a_token_from_the_environment_learns_the_channel_s_first_day(
     assert [p["id"] for p in mine] == [[UMA_ID]] and mine[0]["part"] == ["snippet"]
     assert google.day_queries()[0]["startDate"] == UMA_FIRST_PACIFIC.isoformat()
     assert store.connections().iloc[0]["token_source"] == "env"
+
+
+def test_once_the_analytics_quota_is_spent_other_channels_wait_without_asking(
+    api, google, tmp_path, yt_config
+):
+    authorise_uma(google, tmp_path)
+    google.authorise("1//0unimed-refresh-SENTINEL", UNIMED_ID)
+    google.channels[UNIMED_ID] = Channel(DATA_FROM, LAST)
+    unimed = {
+        "token": "1//0unimed-refresh-SENTINEL",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "token_uri": f"{google.url}token",
+        "channel_id": UNIMED_ID,
+        "channel_published_at": "2020-08-20T07:00:00Z",
+    }
+    save_token(tmp_path / "tokens", "youtube", "unimed", unimed)
+    google.quota_after = 1
+    store, results, *_ = run(api, google, tmp_path, yt_config)
+    for handle in ("@perpustakaanuma", UNIMED_ID):
+        assert results[handle].error.key == "youtube_analytics_quota"
+        assert results[handle].status == "partial"  # public figures kept
+    assert not any(r["ids"] == f"channel=={UNIMED_ID}" for r in google.reports)
+    assert {c["library_id"] for c in store.connections().to_dict("records")} == {"uma", "unimed"}
