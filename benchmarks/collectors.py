@@ -55,11 +55,14 @@ def youtube_units(uploads: int = 120, days: int = 7) -> list[tuple[str, int, int
             uma = len(api.playlists["UUumaPERPUSTAKAAN0000001"])
             if day == 0:
                 # 1 channels.list by id (UNIMED) + 1 forHandle (UMA); every playlist page;
-                # statistics for every listed id
+                # statistics for every listed id; UNIMED's Shorts playlist once for its
+                # videos of at most 180 s (UMA's are all longer: its playlist is not needed)
                 minimum = 1 + 1 + math.ceil(uma / 50) + math.ceil(unimed_listed / 50)
                 minimum += math.ceil(uma / 50) + math.ceil(unimed_listed / 50)
+                minimum += math.ceil(len(api.playlists["UUSHunimedDIGILIB000000002"]) / 50)
             else:
-                # one channels.list for both; one playlist page each; statistics for all
+                # one channels.list for both; one playlist page each; statistics for all;
+                # no Shorts playlist: every video of at most 180 s is decided already
                 minimum = 1 + 2 + math.ceil(uma / 50) + math.ceil(unimed_listed / 50)
             rows.append(("first run" if day == 0 else f"daily run {day}", spent, minimum))
     server.shutdown()
@@ -130,7 +133,8 @@ def main() -> None:
             f"Measured {dt.date.today()} on {platform.machine()} ({platform.python_version()}), "
             "command: `.venv/bin/python -m benchmarks.collectors --write`.",
             table(
-                "YouTube quota units per refresh (2 channels: 120 and 4+2 listed uploads)",
+                "YouTube quota units per refresh (2 channels: 120 and 4+2 listed uploads; "
+                "Shorts decided by the Shorts playlist)",
                 ("run", "units spent", "minimum"),
                 yt,
             ),

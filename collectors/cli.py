@@ -86,6 +86,30 @@ def _cmd_migrate(args: argparse.Namespace, settings: Settings, config: Config) -
     return EXIT_OK
 
 
+def _cmd_connect(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    from collectors.youtube_analytics import connect
+
+    if args.library not in {lib.id for lib in config.libraries}:
+        print(f"Unknown library '{args.library}' (see {config.path}).", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        connect(
+            args.library,
+            config,
+            settings,
+            args.client_file,
+            port=args.port,
+            open_browser=not args.no_browser,
+        )
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except JejaringError as exc:
+        print(f"Not connected: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m collectors", description="Collect and store partner libraries' metrics."
@@ -104,6 +128,25 @@ def build_parser() -> argparse.ArgumentParser:
         "--full", action="store_true", help="walk every post, not only the new ones"
     )
     refresh.set_defaults(func=_cmd_refresh)
+    connect = sub.add_parser(
+        "connect",
+        help="let a library authorise Jejaring on its own YouTube channel (YouTube Analytics); "
+        "run it on a computer with a browser",
+    )
+    connect.add_argument("platform", choices=["youtube"])
+    connect.add_argument("--library", required=True, help="the library id in jejaring.toml")
+    connect.add_argument(
+        "--client-file",
+        help="the 'Desktop app' OAuth client JSON from Google Cloud (default: "
+        "YOUTUBE_OAUTH_CLIENT_FILE)",
+    )
+    connect.add_argument(
+        "--port", type=int, default=0, help="loopback port for Google's answer (default: any)"
+    )
+    connect.add_argument(
+        "--no-browser", action="store_true", help="print the sign-in address, open no browser"
+    )
+    connect.set_defaults(func=_cmd_connect)
     status = sub.add_parser("status", help="print the last runs and each account's freshness")
     status.set_defaults(func=_cmd_status)
     migrate = sub.add_parser(

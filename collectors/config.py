@@ -120,6 +120,11 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     youtube_api_key: str | None = field(default=None, repr=False)
     youtube_api_url: str | None = None
+    #: YouTube Analytics API root and OAuth token endpoint (proxies, the local test server)
+    youtube_analytics_api_url: str | None = None
+    youtube_oauth_token_url: str | None = None
+    #: the "Desktop app" OAuth client downloaded from Google Cloud (client id and secret)
+    youtube_oauth_client_file: str | None = None
     instagram_user: str | None = None
     instagram_session_file: str | None = None
     token_dir: str = DEFAULT_TOKEN_DIR
@@ -132,6 +137,9 @@ SETTING_NAMES = {
     "database_url": "JEJARING_DATABASE_URL",
     "youtube_api_key": "YOUTUBE_API_KEY",
     "youtube_api_url": "YOUTUBE_API_URL",
+    "youtube_analytics_api_url": "YOUTUBE_ANALYTICS_API_URL",
+    "youtube_oauth_token_url": "YOUTUBE_OAUTH_TOKEN_URL",
+    "youtube_oauth_client_file": "YOUTUBE_OAUTH_CLIENT_FILE",
     "instagram_user": "INSTAGRAM_USER",
     "instagram_session_file": "INSTAGRAM_SESSION_FILE",
     "token_dir": "JEJARING_TOKEN_DIR",

@@ -294,6 +294,11 @@ class AccountState:
     known_posts: dict[str, bool] = field(default_factory=dict)
     newest_published_at: dt.datetime | None = None
     last_full_walk_at: dt.datetime | None = None
+    #: post id -> kind, for the posts whose kind was decided by a platform playlist (YouTube
+    #: Shorts): they need not be classified again
+    playlist_kinds: dict[str, str] = field(default_factory=dict)
+    #: the last day with owner-level account figures (official APIs), None before any
+    last_owner_day: dt.date | None = None
 
 
 @dataclass

@@ -12,7 +12,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -93,22 +93,52 @@ def _youtube(
     config: Config,
     full: bool,
     warn: Callable[[str], None],
+    owners: Any = None,
 ) -> Iterator[AccountResult]:
+    """Public figures with the API key (or, without one, with a library's own
+    authorisation), then the owner figures of channels whose library authorised Jejaring,
+    added to the same result (path ``data_api_oauth``) and the connection's facts recorded."""
     from collectors.youtube import Planned, YouTubeClient, YouTubeCollector
+    from collectors.youtube_analytics import OwnerCollector
 
-    if not settings.youtube_api_key:
-        now = dt.datetime.now(UTC)
-        for ref in accounts:
-            yield AccountResult(
-                ref,
-                started_at=now,
-                skipped=True,
-                error=AuthFailed(ref.handle, key="youtube_key_missing"),
-            )
-        return
-    client = YouTubeClient(settings.youtube_api_key, settings.youtube_api_url, tz=config.timezone)
+    owners = owners or OwnerCollector(settings)
+    auths = owners.authorisations([ref.library_id for ref in accounts], warn)
     planned = [Planned(ref, store.account_state(ref)) for ref in accounts]
-    yield from YouTubeCollector(client, full=full).collect(planned)
+    states = {p.account: p.state for p in planned}
+    if settings.youtube_api_key:
+        client = YouTubeClient(
+            settings.youtube_api_key, settings.youtube_api_url, tz=config.timezone
+        )
+        results: Iterable[AccountResult] = YouTubeCollector(client, full=full).collect(planned)
+    else:
+        results = _youtube_without_key(planned, auths, owners, full, config.timezone)
+    for result in results:
+        connection = owners.add(
+            result, states[result.account], auths.get(result.account.library_id)
+        )
+        if connection is not None:
+            store.set_connection(connection)
+        yield result
+
+
+def _youtube_without_key(
+    planned: list[Any], auths: dict[str, Any], owners: Any, full: bool, tz: str
+) -> Iterator[AccountResult]:
+    """Without YOUTUBE_API_KEY, a channel whose library authorised Jejaring is collected with
+    that authorisation (its own quota); the others are skipped with a clear message."""
+    from collectors.youtube_analytics import Authorisation
+
+    for plan in planned:
+        auth = auths.get(plan.account.library_id)
+        if isinstance(auth, Authorisation) and auth.covers(plan.state.external_id):
+            yield owners.public_with_oauth(plan, auth, full, tz)
+        else:
+            yield AccountResult(
+                plan.account,
+                started_at=dt.datetime.now(UTC),
+                skipped=True,
+                error=AuthFailed(plan.account.handle, key="youtube_key_missing"),
+            )
 
 
 def _instagram(

@@ -31,8 +31,9 @@ class Token:
     value: str = field(repr=False)
     source: str  # env, secrets or file
     where: str  # the variable's name or the file's path: never the secret
-    #: the non-secret fields of a token file (expires_at, connected_since, scopes, …)
-    facts: Mapping[str, Any] = field(default_factory=dict)
+    #: the other fields of a token file (expires_at, connected_since, scopes, …); kept out
+    #: of repr, as a YouTube file also holds its OAuth client's secret
+    facts: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def expires_at(self) -> dt.datetime | None:

@@ -12,11 +12,12 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httplib2
+from google_auth_httplib2 import AuthorizedHttp
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import HttpRequest
@@ -53,6 +54,9 @@ FULL_WALK_EVERY = dt.timedelta(days=7)
 # Since October 2024 a Short may last up to three minutes; the API has no Shorts flag.
 SHORT_MAX_SECONDS = 180
 SHORT_SURE_SECONDS = 60
+# The Shorts playlist is walked a little past the oldest video it must decide: its order
+# follows upload time, which may differ slightly from the published time.
+SHORTS_WALK_MARGIN = dt.timedelta(days=7)
 UNIT_COST = {"channels.list": 1, "playlistItems.list": 1, "videos.list": 1}
 
 _KEY_RE = re.compile(r"(key=)[^&\s'\"]+")
@@ -216,7 +220,7 @@ class YouTubeClient:
 
     def __init__(
         self,
-        api_key: str,
+        api_key: str | None,
         api_url: str | None = None,
         *,
         num_retries: int = 4,
@@ -224,6 +228,7 @@ class YouTubeClient:
         budget: float = DEFAULT_BUDGET,
         sleep: Callable[[float], None] = time.sleep,
         tz: str = "Asia/Jakarta",
+        credentials: Any = None,
     ) -> None:
         self.num_retries = num_retries
         # Each request ends within ``timeout`` seconds; each call, retries included, within
@@ -244,7 +249,9 @@ class YouTubeClient:
             static_discovery=True,
             cache_discovery=False,
             client_options=options,
-            http=self.http,
+            # A library's OAuth credentials (google-auth) instead of a key: the token
+            # refresh goes through the same deadline-bound http.
+            http=self.http if credentials is None else AuthorizedHttp(credentials, self.http),
             requestBuilder=request_builder,
         )
 
@@ -541,7 +548,108 @@ class YouTubeCollector:
             for item in answer.get("items", []):
                 returned.add(item["id"])
                 result.posts.append(video_record(plan.account, item, captured))
+        self._classify_shorts(plan, channel, result, meter)
         # Deleted or private videos are no longer returned: mark the known ones gone.
         result.gone = [v for v in known if v not in returned and not known[v]]
         if walked_all:
             result.full_walk_at = captured
+
+    # -- Shorts by playlist (new; kept apart from the walk above) --------------------------
+
+    def _classify_shorts(
+        self, plan: Planned, channel: dict[str, Any], result: AccountResult, meter: Meter
+    ) -> None:
+        """Decide Short or video by membership of the channel's Shorts playlist, for the
+        videos no playlist has decided yet; keep how each kind was decided in
+        ``kind_source`` (platform: lives; playlist; duration: the fallback rule).
+
+        Only videos that could be Shorts (at most 180 s, not lives) and are not decided yet
+        make the Shorts playlist be listed (1 unit per 50 items), newest first, until the
+        oldest of them is passed. Without the playlist (none, or not accessible) the
+        duration rule of :func:`video_kind` stays, and the next refresh tries again.
+        """
+        decided = plan.state.playlist_kinds
+        pending = {
+            p.post_id: p
+            for p in result.posts
+            if p.kind != "live"
+            and p.post_id not in decided
+            and (p.duration_s is None or p.duration_s <= SHORT_MAX_SECONDS)
+        }
+        shorts: set[str] | None = None
+        stopped: CollectorError | None = None
+        if pending:
+            try:
+                shorts = self._list_shorts(
+                    channel["id"], list(pending.values()), meter, plan.account.handle
+                )
+            except CollectorError as err:  # not answering: fall back for this run
+                if err.stops_platform:
+                    stopped = err  # e.g. the quota: relabel what is known, then stop
+        for i, post in enumerate(result.posts):
+            if post.kind == "live":
+                kind, source = "live", "platform"
+            elif post.post_id in decided:
+                kind, source = decided[post.post_id], "playlist"
+            elif post.post_id in pending and shorts is not None:
+                kind, source = ("short" if post.post_id in shorts else "video"), "playlist"
+            else:
+                kind, source = post.kind, "duration"
+            result.posts[i] = replace(
+                post, kind=kind, kind_source=source, url=video_url(post.post_id, kind)
+            )
+        if stopped is not None:
+            raise stopped
+
+    def _list_shorts(
+        self, channel_id: str, pending: list[PostSnapshot], meter: Meter, account: str
+    ) -> set[str] | None:
+        """Ids listed in the channel's Shorts playlist down to the oldest pending video;
+        None when the channel has no Shorts playlist or it cannot be read."""
+        playlist = shorts_playlist_id(channel_id)
+        if playlist is None:
+            return None
+        wanted = {p.post_id for p in pending}
+        oldest = min(p.published_at for p in pending) - SHORTS_WALK_MARGIN
+        listed: set[str] = set()
+
+        def passed(items: list[dict[str, Any]]) -> bool:
+            if wanted <= listed:
+                return True
+            times = [
+                _time(i["contentDetails"]["videoPublishedAt"])
+                for i in items
+                if i.get("contentDetails", {}).get("videoPublishedAt")
+            ]
+            return bool(times) and min(times) < oldest
+
+        try:
+            for item in paginate(
+                self.client,
+                "playlistItems.list",
+                meter,
+                account,
+                stop_when=passed,
+                part="contentDetails",
+                playlistId=playlist,
+                maxResults=PAGE,
+            ):
+                listed.add(item["contentDetails"]["videoId"])
+        except AuthFailed:
+            # 403 playlistItemsNotAccessible: the duration rule decides (a 404
+            # playlistNotFound, a channel without Shorts, falls back in the caller).
+            return None
+        return listed
+
+
+def shorts_playlist_id(channel_id: str) -> str | None:
+    """The channel's Shorts-only system playlist: ``UUSH`` + the id without ``UC``
+    (undocumented by Google, widely used; uploads are ``UU…``, long videos ``UULF…``)."""
+    return f"UUSH{channel_id[2:]}" if channel_id.startswith("UC") else None
+
+
+def video_url(video_id: str, kind: str) -> str:
+    """The watch address of a video; Shorts open in the Shorts player."""
+    if kind == "short":
+        return f"https://www.youtube.com/shorts/{video_id}"
+    return f"https://www.youtube.com/watch?v={video_id}"

@@ -107,7 +107,8 @@ def test_first_run_stores_exactly_the_fixture_with_nulls_and_minimum_units(
     assert pd.isna(daily.loc[UNIMED_ID, "followers"]), "hidden subscriber count is NULL"
     assert daily.loc[UNIMED_ID, "total_views"] == 40211
 
-    # units: 1 channels.list by id (UNIMED) + 2 forHandle; playlist pages 3 + 1; videos 3 + 1
+    # units: 1 channels.list by id (UNIMED) + 2 forHandle; playlist pages 3 + 1; videos 3 + 1;
+    # UNIMED's Shorts playlist, 1 page for its two videos of at most 180 s (UMA has none)
     minimum = (
         math.ceil(1 / 50)
         + 2
@@ -115,13 +116,14 @@ def test_first_run_stores_exactly_the_fixture_with_nulls_and_minimum_units(
         + math.ceil(6 / 50)
         + math.ceil(120 / 50)
         + math.ceil(6 / 50)
+        + 1
     )
     units = sum(r.api_units for r in summary.results)
-    assert units == minimum == calls == 11
+    assert units == minimum == calls == 12
     assert api.calls("search") == 0
     items = store.run_items([summary.run_id])
-    assert items["api_units"].sum() == 11
-    assert "11 API units" not in log  # units are per account in the log
+    assert items["api_units"].sum() == 12
+    assert "12 API units" not in log  # units are per account in the log
     assert SENTINEL_KEY not in log
 
 

@@ -58,6 +58,56 @@ QUOTA = {
         ],
     }
 }
+PLAYLIST_NOT_FOUND = {
+    "error": {
+        "code": 404,
+        "message": "The playlist identified with the request's <code>playlistId</code> "
+        "parameter cannot be found.",
+        "errors": [
+            {
+                "message": "The playlist identified with the request's <code>playlistId</code> "
+                "parameter cannot be found.",
+                "domain": "youtube.playlistItem",
+                "reason": "playlistNotFound",
+                "location": "playlistId",
+                "locationType": "parameter",
+            }
+        ],
+    }
+}
+PLAYLIST_FORBIDDEN = {
+    "error": {
+        "code": 403,
+        "message": "The request is not properly authorized to retrieve the specified playlist.",
+        "errors": [
+            {
+                "message": "The request is not properly authorized to retrieve the specified "
+                "playlist.",
+                "domain": "youtube.playlistItem",
+                "reason": "playlistItemsNotAccessible",
+                "location": "id",
+                "locationType": "parameter",
+            }
+        ],
+    }
+}
+UNAUTHENTICATED = {
+    "error": {
+        "code": 401,
+        "message": "Request had invalid authentication credentials. Expected OAuth 2 access "
+        "token, login cookie or other valid authentication credential.",
+        "errors": [
+            {
+                "message": "Invalid Credentials",
+                "domain": "global",
+                "reason": "authError",
+                "location": "Authorization",
+                "locationType": "header",
+            }
+        ],
+        "status": "UNAUTHENTICATED",
+    }
+}
 BACKEND = {
     "error": {
         "code": 503,
@@ -124,6 +174,12 @@ class FakeYouTube:
             self.playlists["UUunimedDIGILIB000000002"].append(item["id"])
         for extra in videos["unimed_playlist_extra"]:
             self.playlists["UUunimedDIGILIB000000002"].append(extra["videoId"])
+        # The Shorts-only system playlist (UUSH…): UNIMED has one, UMA (no Shorts) has none.
+        self.playlists["UUSHunimedDIGILIB000000002"] = ["unimedShrt1"]
+        #: access token -> channel id, for requests authorised with OAuth instead of a key
+        #: (the fake token endpoint of tests/youtube_analytics_server.py fills it)
+        self.access_tokens: dict[str, str] = {}
+        self.forbidden_playlists: set[str] = set()  # answered 403 playlistItemsNotAccessible
         self.requests: list[tuple[str, dict[str, list[str]]]] = []
         self.key = "test-key"
         self.invalid_key = False
@@ -153,15 +209,43 @@ class FakeYouTube:
         uma["videoCount"] = str(len(playlist))
         return vid
 
+    def add_unimed_video(
+        self, vid: str, seconds: int, published: dt.datetime, short: bool = False
+    ) -> str:
+        """Add an upload to UNIMED (newest first) of ``seconds``; a Short is also listed in
+        its Shorts playlist."""
+        item = copy.deepcopy(self.template)
+        item["id"] = vid
+        item["snippet"]["channelId"] = UNIMED_ID
+        item["snippet"]["publishedAt"] = published.strftime("%Y-%m-%dT%H:%M:%SZ")
+        item["snippet"]["title"] = f"Video {vid}"
+        item["snippet"]["description"] = "Trailer" if not short else "Tips singkat"
+        item["contentDetails"]["duration"] = f"PT{seconds // 60}M{seconds % 60}S"
+        self.videos[vid] = item
+        self.playlists["UUunimedDIGILIB000000002"].insert(0, vid)
+        if short:
+            self.playlists.setdefault("UUSHunimedDIGILIB000000002", []).insert(0, vid)
+        stats = self.channels[UNIMED_ID]["statistics"]
+        stats["videoCount"] = str(int(stats["videoCount"]) + 1)
+        return vid
+
     # -- answers ------------------------------------------------------------------
 
-    def answer(self, path: str, params: dict[str, list[str]]) -> tuple[int, dict[str, Any]]:
+    def answer(
+        self, path: str, params: dict[str, list[str]], headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, Any]]:
         with self.lock:
             self.requests.append((path, params))
             number = len(self.requests)
         if self.delay:
             time.sleep(self.delay)
-        if params.get("key", [""])[0] != self.key or self.invalid_key:
+        bearer = (headers or {}).get("authorization", "").removeprefix("Bearer ")
+        caller = self.access_tokens.get(bearer) if "key" not in params else None
+        params = {**params, "_caller": [caller or ""]}
+        if "key" not in params and bearer:
+            if caller is None:
+                return 401, UNAUTHENTICATED
+        elif params.get("key", [""])[0] != self.key or self.invalid_key:
             return 400, KEY_INVALID
         if number in self.fail_503:
             return 503, BACKEND
@@ -173,6 +257,11 @@ class FakeYouTube:
             "playlistItems": self._playlist,
             "videos": self._videos,
         }.get(name)
+        if handler is not None:
+            try:
+                return 200, handler(params)
+            except NotFound as missing:
+                return missing.status, missing.body
         if handler is None:
             return 404, {
                 "error": {
@@ -199,7 +288,10 @@ class FakeYouTube:
         return body
 
     def _channels(self, params: dict[str, list[str]]) -> dict[str, Any]:
-        if "forHandle" in params:
+        if params.get("mine", [""])[0] == "true":
+            caller = params["_caller"][0]
+            found = [self.channels[caller]] if caller in self.channels else []
+        elif "forHandle" in params:
             handle = params["forHandle"][0].lstrip("@").lower()
             found = [
                 c
@@ -212,6 +304,10 @@ class FakeYouTube:
         return self._list("channel", copy.deepcopy(found))
 
     def _playlist(self, params: dict[str, list[str]]) -> dict[str, Any]:
+        if params["playlistId"][0] in self.forbidden_playlists:
+            raise NotFound(PLAYLIST_FORBIDDEN, 403)
+        if params["playlistId"][0] not in self.playlists:
+            raise NotFound(PLAYLIST_NOT_FOUND)
         playlist = self.playlists[params["playlistId"][0]]
         size = int(params.get("maxResults", ["5"])[0])
         start = int(params.get("pageToken", ["0"])[0] or 0)
@@ -241,13 +337,23 @@ class FakeYouTube:
         return sum(1 for path, _ in self.requests if path.endswith("/" + name))
 
 
+class NotFound(Exception):
+    """A 404 (or 403) answer with the API's error body."""
+
+    def __init__(self, body: dict[str, Any], status: int = 404) -> None:
+        super().__init__(body["error"]["message"])
+        self.body = body
+        self.status = status
+
+
 def serve(api: FakeYouTube) -> tuple[ThreadingHTTPServer, str]:
     """Start the server on a free loopback port; returns it and its API root URL."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parsed = urlparse(self.path)
-            status, body = api.answer(parsed.path, parse_qs(parsed.query))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            status, body = api.answer(parsed.path, parse_qs(parsed.query), headers)
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")

@@ -270,17 +270,31 @@ class Writes:
             if row is None:
                 return AccountState()
             known = conn.execute(
-                sa.select(posts.c.post_id, posts.c.gone_at, posts.c.published_at).where(
-                    posts.c.account_id == row.id
-                )
+                sa.select(
+                    posts.c.post_id,
+                    posts.c.gone_at,
+                    posts.c.published_at,
+                    posts.c.kind,
+                    posts.c.kind_source,
+                ).where(posts.c.account_id == row.id)
             ).all()
+            last_owner_day = conn.execute(
+                sa.select(sa.func.max(account_metrics.c.day)).where(
+                    account_metrics.c.account_id == row.id,
+                    account_metrics.c.source == "owner_insights",
+                )
+            ).scalar()
         newest = max((k.published_at for k in known if k.gone_at is None), default=None)
+        if isinstance(last_owner_day, str):  # SQLite returns max() of a date column as text
+            last_owner_day = dt.date.fromisoformat(last_owner_day)
         return AccountState(
             account_id=row.id,
             external_id=row.external_id,
             known_posts={k.post_id: k.gone_at is not None for k in known},
             newest_published_at=newest,
             last_full_walk_at=row.last_full_walk_at,
+            playlist_kinds={k.post_id: k.kind for k in known if k.kind_source == "playlist"},
+            last_owner_day=last_owner_day,
         )
 
     def write_result(self, run_id: int | None, result: AccountResult) -> WriteResult:
