@@ -6,7 +6,7 @@ Builds the shared context (config, store, sidebar filters) and hands over to the
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.app import build_context
+from dashboard.app import build_context, finish
 
 # (page file and URL path, title key, icon); the first one is the home page.
 PAGES = [
@@ -33,3 +33,4 @@ pages = [
     for index, (name, title, icon) in enumerate(PAGES)
 ]
 st.navigation(pages).run()
+finish()  # the view's URL and the marker that the page has finished

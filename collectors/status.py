@@ -27,6 +27,8 @@ HEALTH_COLUMNS = [
     "last_status",
     "last_error",
     "last_run_at",
+    "last_error_key",  # with its parameters: the message in the reader's language
+    "last_error_params",
 ]
 
 
@@ -54,8 +56,12 @@ def account_health(
         out["last_status"] = out["account_id"].map(latest["status"])
         out["last_error"] = out["account_id"].map(latest["error"])
         out["last_run_at"] = out["account_id"].map(latest["started_at"])
+        for column in ("error_key", "error_params"):
+            values = latest[column] if column in latest else pd.Series(dtype=object)
+            out[f"last_{column}"] = out["account_id"].map(values)
     else:
         out["last_status"] = out["last_error"] = None
+        out["last_error_key"] = out["last_error_params"] = None
         out["last_run_at"] = pd.NaT
     return out[HEALTH_COLUMNS].reset_index(drop=True)
 
