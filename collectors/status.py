@@ -44,7 +44,10 @@ def account_health(
         columns={"id": "account_id"}
     )
     last = daily.groupby("account_id")["captured_at"].max()
-    out = out.assign(last_capture=out["account_id"].map(last))
+    # A left merge, not Series.map: map fails on an empty datetime series (no capture yet).
+    last = pd.DataFrame({"account_id": last.index.astype("int64"), "last_capture": last.to_numpy()})
+    out = out.astype({"account_id": "int64"}).merge(last, on="account_id", how="left")
+    out["last_capture"] = pd.to_datetime(out["last_capture"], utc=True)
     age = (pd.Timestamp(now) - pd.to_datetime(out["last_capture"], utc=True)).dt.total_seconds()
     out["age_hours"] = age / 3600
     out["stale"] = out["last_capture"].isna() | (

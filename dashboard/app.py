@@ -426,22 +426,27 @@ def build_context() -> Context | None:
         pending,
         url,
     )
+    st.session_state[_CONTEXT_KEY] = ctx
+    return ctx
+
+
+def notices(ctx: Context) -> None:
+    """What every page says first: demo data, unconfirmed handles, a refresh that captured
+    nothing. Called after ``st.navigation`` (its link to the Data page needs the pages)."""
     if ctx.demo:
         st.info(ctx.t("demo_notice"), icon=":material/info:")
     else:
-        unconfirmed = [lib.label for lib in config.libraries if not lib.handles_confirmed]
-        if unconfirmed and len(shown):
+        unconfirmed = [lib.label for lib in ctx.config.libraries if not lib.handles_confirmed]
+        if unconfirmed and len(ctx.all_accounts):
             st.warning(ctx.t("unconfirmed", names=", ".join(unconfirmed)))
-    if len(pending) and (ctx.demo or shown.empty):
+    if len(ctx.pending) and (ctx.demo or ctx.all_accounts.empty):
         # A refresh ran but captured nothing (no key, no network): say so, rather than
         # replacing the demo with empty pages.
         st.warning(
-            ctx.t("no_capture_yet", n=len(pending), refresh=REFRESH_COMMAND),
+            ctx.t("no_capture_yet", n=len(ctx.pending), refresh=REFRESH_COMMAND),
             icon=":material/warning:",
         )
-        data_page_link(lang)
-    st.session_state[_CONTEXT_KEY] = ctx
-    return ctx
+        data_page_link(ctx.lang)
 
 
 def context() -> Context:
