@@ -97,7 +97,7 @@ def audience_over_time(
             )
         )
     # Not from zero: audiences move a few percent a month, which a zero baseline would hide.
-    fig.update_yaxes(title=i18n.text("axis_followers", lang))
+    fig.update_yaxes(title=i18n.text("axis_followers", lang), tickformat=",~f")
     fig.update_xaxes(title=None)
     if len(series):
         days = pd.to_datetime(series["day"])
@@ -132,41 +132,59 @@ def weekly_lines(
 
     order = [label(w) for w in weeks["week"]]
     for library_id, group in weekly.groupby("library_id", sort=True):
-        x = [label(w) for w in group["week"]]
+        x = np.array([label(w) for w in group["week"]], dtype=object)
         y = group[value].pipe(_floats)
-        cut = [bool(partial.get(w)) for w in group["week"]]
+        cut = np.array([bool(partial.get(w)) for w in group["week"]], dtype=bool)
         name = labels.get(library_id, library_id)
         color = colors.get(library_id, "#777777")
         if bars:
-            fig.add_trace(
-                go.Bar(
-                    x=x,
-                    y=y,
-                    name=name,
-                    marker=dict(
-                        color=color,
-                        opacity=[0.45 if c else 1.0 for c in cut],
-                        pattern=dict(shape=["/" if c else "" for c in cut]),
-                    ),
+            # Full and partial weeks as two traces at the same offset, so that the legend
+            # shows the library's plain colour and partial weeks stay hatched.
+            for part, shown in ((~cut, True), (cut, False)):
+                fig.add_trace(
+                    go.Bar(
+                        x=x[part],
+                        y=y[part],
+                        name=name,
+                        legendgroup=library_id,
+                        offsetgroup=library_id,
+                        showlegend=shown,
+                        marker=dict(
+                            color=color,
+                            opacity=1.0 if shown else 0.45,
+                            pattern=dict(shape="" if shown else "/"),
+                        ),
+                    )
                 )
-            )
         else:
             fig.add_trace(
                 go.Scatter(
                     x=x,
                     y=y,
                     name=name,
+                    legendgroup=library_id,
                     mode="lines+markers",
                     line=dict(color=color, width=2),
-                    marker=dict(
-                        size=[9 if c else 5 for c in cut],
-                        symbol=["circle-open" if c else "circle" for c in cut],
-                    ),
+                    marker=dict(size=np.where(cut, 0, 5)),
+                )
+            )
+            fig.add_trace(  # partial weeks: hollow markers over the line
+                go.Scatter(
+                    x=x[cut],
+                    y=y[cut],
+                    name=name,
+                    legendgroup=library_id,
+                    showlegend=False,
+                    mode="markers",
+                    marker=dict(size=10, symbol="circle-open", color=color, line=dict(width=2)),
+                    hoverinfo="skip",
                 )
             )
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
-    fig.update_yaxes(title=axis, rangemode="tozero")
+    fig.update_yaxes(title=axis, rangemode="tozero", tickformat=",~f")
+    if value == "posts" and len(weekly) and float(weekly["posts"].max()) <= 8:
+        fig.update_yaxes(dtick=1)  # whole posts
     if any(partial.values()):
         fig.add_annotation(
             text=i18n.text("partial_week_note", lang),

@@ -395,9 +395,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_part": ("{measure} · {platform}", "{measure} · {platform}"),
     "combined_parts": (
         "Tiap platform ditampilkan sendiri-sendiri, tidak dijumlahkan: angka YouTube tidak "
-        "boleh digabung dengan platform lain menjadi satu angka (kebijakan API YouTube).",
+        "boleh digabung dengan platform lain menjadi satu angka (kebijakan API YouTube). "
+        "Panah: pertambahan audiens dalam periode ini; untuk ukuran lain, perubahan "
+        "dibanding periode sebelumnya.",
         "Each platform is shown on its own, never added up: YouTube figures may not be merged "
-        "with another platform's into one number (YouTube API policy).",
+        "with another platform's into one number (YouTube API policy). Arrows: the audience "
+        "gained in this period; for the other measures, the change against the previous "
+        "period.",
     ),
     "weekly_rule": (
         "Minggu dimulai hari Senin (waktu lokal) dan diberi label tanggal Senin itu. Minggu "
@@ -547,8 +551,9 @@ def numbers(
     array = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
     floats = array.astype("float64").to_numpy()
     missing = np.isnan(floats)
-    # Round first so that -0.004 shows as 0,00, never as -0,00.
-    rounded = np.where(missing, 0.0, np.round(floats, decimals)) + 0.0
+    # Python's formatting rounds the exact binary value (as Babel does); a value that rounds
+    # to zero becomes 0 first, so that -0.004 shows as 0,00, never as -0,00.
+    rounded = np.where(missing | (np.abs(floats) < 0.5 * 10.0**-decimals), 0.0, floats)
     template = "{:" + ("+" if sign else "") + ",." + str(decimals) + "f}"
     table = _number_symbols(lang)[0]
     return [

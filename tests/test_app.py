@@ -122,15 +122,21 @@ def test_combined_tab_shows_each_platform_never_one_sum(demo_url):
     combined = at.tabs[0]
     libraries = [c for c in combined.columns if len(c.subheader)]
     assert [c.subheader[0].value for c in libraries] == ["UMA", "UNIMED"]
+    measures = ["Audiens", "Pertumbuhan audiens", "Unggahan", "Interaksi",
+                "ER rata-rata (pengikut)", "Tayangan"]  # fmt: skip
     for column, library in zip(libraries, ["uma", "unimed"], strict=True):
-        shown = {m.label: m.value for m in column.metric}
-        assert all(" · " in label for label in shown), "every card names its platform"
-        for platform, name in [("instagram", "Instagram"), ("youtube", "YouTube")]:
+        assert [m.value for m in column.markdown][1:] == [f"**{m}**" for m in measures]
+        cards = list(column.metric)
+        # per KPI one card per platform, named: never one card of both
+        assert [m.label for m in cards] == ["Instagram", "YouTube"] * len(measures)
+        for offset, platform in enumerate(["instagram", "youtube"]):
             want = expected[(library, platform)]
-            assert parse_id(shown[f"Interaksi · {name}"]) == want["eng"]
-            assert parse_id(shown[f"Audiens · {name}"]) == want["audience"]
+            assert parse_id(cards[0 + offset].value) == want["audience"]
+            assert parse_id(cards[4 + offset].value) == want["posts"]
+            assert parse_id(cards[6 + offset].value) == want["eng"]
+            assert parse_id(cards[10 + offset].value) == want["views"]
         fused = expected[(library, "all")]["eng"]
-        assert fused not in {parse_id(v) for v in shown.values() if "%" not in v}
+        assert fused not in {parse_id(m.value) for m in cards if "%" not in m.value}
     # the table of all figures has no combined rows either
     table = at.dataframe[-1].value
     assert set(table["Platform"]) == {"Instagram", "YouTube"}

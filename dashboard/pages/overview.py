@@ -51,6 +51,15 @@ def cards(row) -> list[tuple[str, str, str | None]]:
     ]  # fmt: skip
 
 
+def short(change: str | None) -> str | None:
+    """A change without its "vs previous period" (the "Gabungan" tab says it once)."""
+    if change is None:
+        return None
+    for suffix in (vs, " " + t("this_period")):
+        change = change.removesuffix(suffix)
+    return change
+
+
 def library_header(library_id: str) -> None:
     st.markdown(
         f"<div style='border-top:6px solid {ctx.colors.get(library_id, '#777')};"
@@ -85,16 +94,11 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
                 rows = {p: cards(table.loc[(library_id, p)]) for p in parts}
                 for index, (key, _, _) in enumerate(rows[parts[0]]):
                     if platform == ALL:
-                        # One row per KPI, one card per platform: the parts, sources named.
+                        # The KPI, then one card per platform: the parts, sources named.
+                        st.markdown(f"**{t(key)}**", help=t(f"{key}_help"))
                         for inner, p in zip(st.columns(len(parts)), parts, strict=True):
                             _, value, change = rows[p][index]
-                            inner.metric(
-                                t("kpi_part", measure=t(key), platform=t(p)),
-                                value,
-                                delta=change,
-                                help=t(f"{key}_help"),
-                                border=True,
-                            )
+                            inner.metric(t(p), value, delta=short(change), border=True)
                     else:
                         _, value, change = rows[platform][index]
                         st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
