@@ -387,31 +387,26 @@ def cross_sankey(
     (each post once). Left: the libraries that name a partner, with their posts; right: the
     libraries named, with the posts naming them."""
     any_way = edges[edges["how"] == "any"]
-    libraries = sorted(set(any_way["source"]) | set(any_way["target"]))
-    # Sources on the left, targets on the right: each library appears on both sides.
-    left = {lib: i for i, lib in enumerate(libraries)}
-    right = {lib: i + len(libraries) for i, lib in enumerate(libraries)}
+    sources = sorted(set(any_way["source"]))
+    targets = sorted(set(any_way["target"]))
+    # Sources on the left, targets on the right: a library can appear on both sides.
+    left = {lib: i for i, lib in enumerate(sources)}
+    right = {lib: i + len(sources) for i, lib in enumerate(targets)}
     sent = any_way.groupby("source")["posts"].sum()
     received = any_way.groupby("target")["posts"].sum()
     posts_word = i18n.text("axis_posts", lang).lower()
     node_labels = [
-        f"{labels.get(x, x)}: {i18n.number(sent.get(x, 0), lang)} {posts_word}" for x in libraries
-    ] + [
-        f"{labels.get(x, x)}: {i18n.number(received.get(x, 0), lang)} {posts_word}"
-        for x in libraries
-    ]
-    node_colors = [colors.get(x, "#777777") for x in libraries] * 2
+        f"{labels.get(x, x)}: {i18n.number(sent[x], lang)} {posts_word}" for x in sources
+    ] + [f"{labels.get(x, x)}: {i18n.number(received[x], lang)} {posts_word}" for x in targets]
+    node_colors = [colors.get(x, "#777777") for x in [*sources, *targets]]
     fig = go.Figure(
         go.Sankey(
-            arrangement="fixed",
             node=dict(
                 label=node_labels,
                 color=node_colors,
                 pad=24,
                 thickness=22,
                 line=dict(color="#333333", width=0.5),
-                x=[0.01] * len(libraries) + [0.99] * len(libraries),
-                y=[(i + 0.5) / len(libraries) for i in range(len(libraries))] * 2,
             ),
             link=dict(
                 source=[left[s] for s in any_way["source"]],
@@ -426,20 +421,22 @@ def cross_sankey(
             textfont=dict(size=15, color="#111111", family="sans-serif"),
         )
     )
+    libraries = sorted(set(sources) | set(targets))
     for x, anchor, key in ((0, "left", "sankey_from"), (1, "right", "sankey_to")):
         fig.add_annotation(
             text=f"<b>{i18n.text(key, lang)}</b>",
             xref="paper",
             yref="paper",
             x=x,
-            y=1.08,
+            y=1.0,
             xanchor=anchor,
+            yanchor="bottom",
             showarrow=False,
             font=dict(size=13, color="#333333"),
         )
     fig.update_layout(
-        title=title,
-        margin=dict(l=10, r=10, t=70, b=10),
+        title=dict(text=title, y=0.98, yanchor="top"),
+        margin=dict(l=10, r=10, t=80, b=10),
         height=max(260, 110 * len(libraries)),
         separators=i18n.separators(lang),
     )

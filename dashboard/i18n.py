@@ -267,7 +267,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "vs_before": ("vs sebelum kampanye", "vs before the campaign"),
     "chart_timeline": ("Linimasa unggahan kampanye", "Timeline of the campaign's posts"),
-    "lift_table": ("Lift per akun", "Lift per account"),
+    "lift_table": ("Rasio ER per akun", "Lift per account"),
     "col_campaign_posts": ("Unggahan kampanye", "Campaign posts"),
     "col_campaign_er": ("Median ER kampanye", "Campaign median ER"),
     "col_baseline_posts": ("Unggahan pembanding", "Baseline posts"),
@@ -421,9 +421,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "partial_week_note": ("* minggu tidak lengkap", "* partial week"),
     "best_time_rule": (
         "Angka di kotak = jumlah unggahan. Kotak abu-abu: kurang dari {n} unggahan, ER-nya "
-        "tidak ditampilkan karena terlalu sedikit untuk menilai jam itu.",
+        "tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang lebih "
+        "panjang memberi lebih banyak unggahan per kotak.",
         "The number in a cell = its posts. Grey cells have fewer than {n} posts: their ER is "
-        "not shown, too few to judge that hour.",
+        "not shown, too few to judge that hour. A longer period gives more posts per cell.",
     ),
     "best_time_few": ("terlalu sedikit unggahan", "too few posts"),
     "campaign_upcoming": ("akan datang", "upcoming"),

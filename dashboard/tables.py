@@ -7,6 +7,7 @@ right after what names the row, so that it stays in view when the rest scrolls.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 
@@ -108,7 +109,8 @@ def health_table(
             i18n.text("col_last_capture", lang): [
                 i18n.text("never", lang) if gone else w for w, gone in zip(when, none, strict=True)
             ],
-            i18n.text("col_age", lang): i18n.numbers(health["age_hours"], lang),
+            # A capture stamped a little ahead of this clock (another host's) is 0 hours old.
+            i18n.text("col_age", lang): i18n.numbers(health["age_hours"].clip(lower=0), lang),
             i18n.text("col_fresh", lang): [
                 i18n.text("stale" if s else "fresh", lang) for s in health["stale"]
             ],
@@ -262,14 +264,23 @@ def posts_table(
     return pd.DataFrame(columns)
 
 
+# A plain grey square for a post without a (safe) thumbnail: an empty image cell would show
+# Streamlit's English "None".
+NO_IMAGE = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64">'
+    b'<rect width="64" height="64" rx="6" fill="#e6e6e6"/></svg>'
+).decode("ascii")
+
+
 def _safe_url(url: object, images: bool = False) -> str | None:
     """Only https links (and inline images for thumbnails) reach the page: URLs come from
-    social media and could be javascript: or plain http."""
-    if not isinstance(url, str):
-        return None
-    if url.startswith("https://") or (images and url.startswith("data:image/")):
+    social media and could be javascript: or plain http. A thumbnail that is missing or
+    unsafe becomes :data:`NO_IMAGE`."""
+    if isinstance(url, str) and (
+        url.startswith("https://") or (images and url.startswith("data:image/"))
+    ):
         return url
-    return None
+    return NO_IMAGE if images else None
 
 
 def hashtag_table(tags: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:

@@ -189,7 +189,9 @@ def wait_until_finished(page, after: int = 0, minimum_charts: int = 0) -> int:
 @pytest.mark.parametrize("lang", ["id", "en"])
 @pytest.mark.parametrize(("path", "heading_id", "heading_en"), PAGES)
 def test_every_page_renders_without_exception(server, browser, path, heading_id, heading_en, lang):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale=LOCALES[lang])
+    # Tall enough for the whole page: Streamlit scrolls inside its main block, which a
+    # full-page screenshot does not capture.
+    page = browser.new_page(viewport={"width": 1400, "height": 5200}, locale=LOCALES[lang])
     page.goto(f"{server}/{path}")
     wait_until_finished(page, minimum_charts=MIN_CHARTS.get(path, 0))
     heading = heading_id if lang == "id" else heading_en

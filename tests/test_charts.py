@@ -106,9 +106,9 @@ def test_sankey_labels_carry_counts_and_readable_text():
     fig = charts.cross_sankey(edges, COLORS, LABELS, "id", "t")
     sankey = fig.data[0]
     assert list(sankey.node.label) == [
-        "UMA: 12 unggahan",
+        "UMA: 12 unggahan",  # left: naming a partner
         "UNIMED: 8 unggahan",
-        "UMA: 8 unggahan",
+        "UMA: 8 unggahan",  # right: named
         "UNIMED: 12 unggahan",
     ]
     assert list(sankey.link.value) == [12, 8], "only the 'any way' totals are drawn"
