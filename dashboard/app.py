@@ -172,7 +172,9 @@ class Context:
     def post_columns(self) -> dict[str, object]:
         """Column settings for post tables: thumbnails as images, URLs as links, the text
         narrow enough that the figures after it stay in view (the rest scrolls)."""
-        figures = ("kpi_engagements", "col_er", "col_likes", "col_comments", "col_views")
+        # (text key, width in pixels): "Engagements"/"Interaksi" needs more than "small".
+        figures = {"kpi_engagements": 100, "col_er": 75, "col_likes": 75, "col_comments": 85,
+                   "col_views": 80}  # fmt: skip
         return {
             self.t("col_thumb"): st.column_config.ImageColumn(self.t("col_thumb"), width="small"),
             self.t("col_link"): st.column_config.LinkColumn(
@@ -180,7 +182,8 @@ class Context:
             ),
             self.t("col_text"): st.column_config.TextColumn(self.t("col_text"), width="medium"),
         } | {
-            self.t(key): st.column_config.TextColumn(self.t(key), width="small") for key in figures
+            self.t(key): st.column_config.TextColumn(self.t(key), width=width)
+            for key, width in figures.items()
         }
 
 
