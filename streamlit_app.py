@@ -6,7 +6,7 @@ Builds the shared context (config, store, sidebar filters) and hands over to the
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.app import build_context
+from dashboard.app import build_context, finish, notices
 
 # (page file and URL path, title key, icon); the first one is the home page.
 PAGES = [
@@ -32,4 +32,7 @@ pages = [
     )
     for index, (name, title, icon) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+navigation = st.navigation(pages)
+notices(ctx)  # above every page: demo data, unconfirmed handles, failed refreshes
+navigation.run()
+finish()  # the view's URL and the marker that the page has finished

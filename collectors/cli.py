@@ -26,9 +26,19 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
     from collectors.demo import DEFAULT_SEED, load_demo
 
     store = open_store(settings, config)
+    accounts = store.accounts()
+    captured = set(store.last_captures()["account_id"].dropna().astype(int))
+    real = accounts[~accounts["is_demo"].astype(bool)]
+    has_real_data = bool(real["id"].isin(captured).any())
     if args.remove:
         store.delete_demo()
         print("Demo data removed.")
+        if not has_real_data:
+            # The dashboard shows real accounts only once one has a capture.
+            print(
+                "No real account has been captured yet: the dashboard shows an empty page "
+                "that says so until a refresh succeeds (`demo` brings the demo back)."
+            )
         return EXIT_OK
     end = dt.date.fromisoformat(args.end) if args.end else None
     counts = load_demo(store, config, end, seed=args.seed if args.seed else DEFAULT_SEED)
@@ -36,6 +46,8 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
         f"Demo data written: {counts['accounts']} accounts, {counts['posts']} posts, "
         f"{counts['account_days']} account-days, {counts['post_days']} post-days."
     )
+    if has_real_data:
+        print("Real data exists: the dashboard shows it, not the demo.")
     return EXIT_OK
 
 

@@ -89,12 +89,7 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
             or instaloader.instaloader.get_default_session_filename(user)
         )
         if not os.path.exists(path):
-            raise AuthFailed(
-                user,
-                f"no Instagram session file for INSTAGRAM_USER '{user}' at {path}. Create it "
-                f"with `instaloader --login {user}` (or import it from a browser, see README), "
-                "or unset INSTAGRAM_USER to collect anonymously.",
-            )
+            raise AuthFailed(user, key="ig_session_missing", user=user, path=path)
         mode = os.stat(path).st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             warn(
@@ -106,8 +101,10 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
         except (OSError, ValueError, EOFError) as err:
             raise AuthFailed(
                 user,
-                f"the Instagram session file {path} cannot be read ({type(err).__name__}); "
-                f"create it again with `instaloader --login {user}`.",
+                key="ig_session_unreadable",
+                path=path,
+                error=type(err).__name__,
+                user=user,
             ) from None
     return loader
 
@@ -289,59 +286,33 @@ def walk(
 def _translate(err: BaseException, handle: str, private: bool) -> CollectorError:
     text = str(err)
     if isinstance(err, ProfileNotExistsException | QueryReturnedNotFoundException):
-        return AccountNotFound(
-            handle, "Instagram has no profile with this username; check it in jejaring.toml."
-        )
+        return AccountNotFound(handle, key="ig_not_found")
     if isinstance(err, PrivateProfileNotFollowedException) or (
         isinstance(err, LoginRequiredException) and private
     ):
-        return AccountPrivate(
-            handle,
-            "the profile is private: its posts cannot be collected. Its follower count is kept "
-            "when Instagram shows it.",
-        )
+        return AccountPrivate(handle, key="ig_private")
     if isinstance(err, AbortDownloadException):
         what = next(
             (w for w in ("checkpoint", "challenge", "feedback_required", "login") if w in text),
             "a check",
         )
-        return AuthFailed(
-            handle,
-            f"Instagram stopped the session ({what}). Open Instagram in a browser with the "
-            "INSTAGRAM_USER account, complete what it asks, create the session file again, "
-            "and wait a day before the next refresh. Instagram is skipped for this run.",
-        )
+        return AuthFailed(handle, key="ig_session_stopped", what=what)
     if isinstance(err, LoginRequiredException):
-        return AuthFailed(
-            handle,
-            "Instagram requires a login for this. Set INSTAGRAM_USER and a session file of a "
-            "dedicated account (see README). Instagram is skipped for this run.",
-        )
+        return AuthFailed(handle, key="ig_login_required")
     if (
         isinstance(err, TooManyRequestsException)
         or isinstance(err.__cause__, TooManyRequestsException)
         or re.search(r"\b429\b", text)
     ):
-        return RateLimited(
-            handle,
-            "Instagram answered 429 Too Many Requests. Everything fetched so far is kept; "
-            "Instagram is skipped for this run. Retry in a few hours (at the next daily run).",
-        )
+        return RateLimited(handle, key="ig_429")
     if re.search(r"\b401\b", text) or "Please wait a few minutes" in text:
-        return RateLimited(
-            handle,
-            "Instagram asked to wait (401 'Please wait a few minutes'). Everything fetched so "
-            "far is kept; Instagram is skipped for this run. Retry in a few hours.",
-        )
+        return RateLimited(handle, key="ig_wait")
     if isinstance(err, ConnectionException):
         status = re.search(r"\b([45]\d\d)\b", text)
-        return TransientError(
-            handle,
-            "Instagram could not be reached or failed"
-            + (f" (HTTP {status.group(1)})" if status else "")
-            + "; the next refresh will try again.",
-        )
-    return CollectorError(handle, f"Instagram answered unexpectedly ({type(err).__name__}).")
+        if status:
+            return TransientError(handle, key="ig_unreachable_status", status=status.group(1))
+        return TransientError(handle, key="ig_unreachable")
+    return CollectorError(handle, key="ig_unexpected", error=type(err).__name__)
 
 
 def collect_account(

@@ -266,15 +266,13 @@ class YouTubeClient:
         except HttpError as err:
             raise self._translate(err, account) from None
         except (DeadlineExceeded, BudgetExhausted) as err:
-            raise TransientError(
-                account,
-                f"YouTube did not answer in time ({err}); the next refresh will try again.",
-            ) from None
+            raise TransientError(account, key="yt_timeout", error=err) from None
         except (OSError, httplib2.HttpLib2Error) as err:
             raise TransientError(
                 account,
-                f"YouTube could not be reached ({type(err).__name__}) after "
-                f"{self.num_retries} retries; the next refresh will try again.",
+                key="yt_unreachable",
+                error=type(err).__name__,
+                retries=self.num_retries,
             ) from None
 
     def _translate(self, err: HttpError, account: str) -> CollectorError:
@@ -283,38 +281,23 @@ class YouTubeClient:
         if reason in ("quotaExceeded", "dailyLimitExceeded"):
             reset = next_quota_reset(dt.datetime.now(UTC)).astimezone(ZoneInfo(self.tz))
             return QuotaExceeded(
-                account,
-                "the YouTube API daily quota is used up; what was collected is kept. The quota "
-                f"resets at midnight Pacific time ({reset:%Y-%m-%d %H:%M} {self.tz}); the next "
-                "refresh after that continues.",
+                account, key="yt_quota", reset=f"{reset:%Y-%m-%d %H:%M}", tz=self.tz
             )
         if (
             reason == "keyInvalid"
             or "API_KEY_INVALID" in message
             or (status == 400 and "API key not valid" in message)
         ):
-            return AuthFailed(
-                account,
-                "YouTube refused the API key (invalid key). Check YOUTUBE_API_KEY; YouTube is "
-                "skipped for this refresh, other platforms are not affected.",
-            )
+            return AuthFailed(account, key="yt_key_invalid")
         if status == 403:
-            return AuthFailed(
-                account,
-                f"YouTube refused the request ({reason or 'forbidden'}). Check that the YouTube "
-                "Data API v3 is enabled for the key's project and the key is not restricted.",
-            )
+            return AuthFailed(account, key="yt_forbidden", reason=reason or "forbidden")
         if status == 404:
-            return AccountNotFound(
-                account, f"YouTube answered 'not found' ({reason or 404}); check the handle."
-            )
+            return AccountNotFound(account, key="yt_not_found", reason=reason or 404)
         if status >= 500 or status == 429:
             return TransientError(
-                account,
-                f"YouTube kept failing (HTTP {status}) after {self.num_retries} retries; the "
-                "next refresh will try again.",
+                account, key="yt_failing", status=status, retries=self.num_retries
             )
-        return CollectorError(account, f"YouTube answered HTTP {status} ({reason or 'error'}).")
+        return CollectorError(account, key="yt_http", status=status, reason=reason or "error")
 
 
 def _chunks(items: Sequence[str], size: int = PAGE) -> Iterator[list[str]]:
@@ -470,11 +453,7 @@ class YouTubeCollector:
             elif stop is not None:
                 result.error, result.skipped = stop, meter.requests == 0
             else:
-                result.error = AccountNotFound(
-                    handle,
-                    "YouTube has no channel with this handle or id. Check the spelling in "
-                    "jejaring.toml (an @handle, or a channel id starting with UC).",
-                )
+                result.error = AccountNotFound(handle, key="yt_no_channel")
             failed[handle] = result
         # Units spent resolving channels that were found go to their own result later.
         self._resolve_meters = meters

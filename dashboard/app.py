@@ -1,13 +1,18 @@
 """The dashboard's shared frame: open the store, cache its data, draw the sidebar filters.
 
-``streamlit_app.py`` calls :func:`build_context` once per run; pages call :func:`context`.
-Holds no metric formulas and no SQL.
+``streamlit_app.py`` calls :func:`build_context` once per run and :func:`finish` after the
+page; pages call :func:`context`. The filters and the language live in the session (so
+they survive page changes and language switches) and in the URL (so a link opens the same
+view). Holds no metric formulas and no SQL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,14 +30,23 @@ from dashboard.pagedata import (
     health,
     load_window,
     partner_handles,
+    pending_accounts,
     shown_accounts,
 )
 
 _CONTEXT_KEY = "_jejaring_context"
+_MEMORY_KEY = "_jejaring_memory"  # widget values that outlive page changes and languages
+_RUN_KEY = "_jejaring_run"  # a counter of script runs, written into the finished marker
+DONE_MARKER = "jejaring-done"  # data-testid of the element written when a page has finished
 RUNS_SHOWN = 200
 MAX_CARDS = 6  # beyond this many libraries, pages show tables instead of side-by-side cards
 PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_custom")
 DEFAULT_PRESET = "preset_30"
+# Preset <-> its value in the URL (?period=90).
+_PRESET_URL = {"preset_7": "7", "preset_30": "30", "preset_90": "90", "preset_365": "365",
+               "preset_year": "year", "preset_custom": "custom"}  # fmt: skip
+REFRESH_COMMAND = ".venv/bin/python -m collectors refresh"  # as the README gives it
+DEMO_COMMAND = ".venv/bin/python -m collectors demo"
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,10 @@ class Context:
     all_accounts: pd.DataFrame  # every shown account (real ones, else the demo ones)
     accounts: pd.DataFrame  # those of the chosen libraries and platforms
     fingerprint: tuple[object, ...]
+    # Real accounts without any capture yet (e.g. after a failed first refresh): not shown
+    # on the figure pages, listed on the Data page.
+    pending: pd.DataFrame = field(default_factory=pd.DataFrame)
+    url_params: dict[str, list[str]] = field(default_factory=dict)  # this run's, see finish()
 
     def t(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
@@ -86,17 +104,86 @@ class Context:
         return _runs(self.settings.database_url, self.tz, self.fingerprint)
 
     def health(self) -> pd.DataFrame:
+        """Freshness and last result of the shown accounts and of the real accounts that
+        have no capture yet."""
         return _health(self.settings.database_url, self.tz, self.fingerprint)
+
+    # -- what every page says ---------------------------------------------------------
+
+    def period_caption(self, compared: bool = False) -> None:
+        """The period the page shows (and, with ``compared``, the one it is compared with)."""
+        lang, period = self.lang, self.period
+        values = dict(
+            start=i18n.date(period.start, lang), end=i18n.date(period.end, lang), days=period.days
+        )
+        if compared:
+            previous = period.previous()
+            values |= dict(
+                pstart=i18n.date(previous.start, lang), pend=i18n.date(previous.end, lang)
+            )
+            st.caption(self.t("period_line", **values))
+        else:
+            st.caption(self.t("period_only", **values))
+
+    def require_data(self) -> None:
+        """Stop the page, saying why, when there is nothing to show: no library or platform
+        chosen, nothing collected at all, or nothing for this choice."""
+        if not self.libraries or not self.platforms:
+            st.warning(self.t("no_selection"))
+            self.stop()
+        if self.all_accounts.empty:
+            st.info(
+                self.t("nothing_collected", refresh=REFRESH_COMMAND, demo=DEMO_COMMAND),
+                icon=":material/info:",
+            )
+            data_page_link(self.lang)
+            self.stop()
+        if self.accounts.empty:
+            st.info(self.t("no_data"))
+            self.stop()
+
+    def stop(self) -> None:
+        """End the page early, after writing what a finished page writes (see finish())."""
+        finish()
+        st.stop()
+
+    def table(self, frame: pd.DataFrame, **kwargs: Any) -> None:
+        """``st.dataframe`` of a frame, or a sentence in the chosen language when it has no
+        rows (Streamlit's own placeholder for an empty table is English)."""
+        if frame.empty:
+            st.caption(self.t("no_rows"))
+        else:
+            st.dataframe(frame, hide_index=True, **kwargs)
+
+    def keep(
+        self, key: str, default: object, options: Sequence[object] | None = None, url: bool = False
+    ) -> dict[str, Any]:
+        """Keyword arguments for a page's widget (see :func:`sticky`); with ``url`` its value
+        is also written to the URL as ``?key=value``."""
+        kwargs = sticky(key, default, options)
+        if url:
+            value = st.session_state[key]
+            self.url_params[key] = (
+                [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            )
+        return kwargs
 
     @property
     def post_columns(self) -> dict[str, object]:
-        """Column settings for post tables: thumbnails as images, URLs as links."""
+        """Column settings for post tables: thumbnails as images, URLs as links, the text
+        narrow enough that the figures after it stay in view (the rest scrolls)."""
+        # (text key, width in pixels): "Engagements"/"Interaksi" needs more than "small".
+        figures = {"kpi_engagements": 100, "col_er": 75, "col_likes": 75, "col_comments": 85,
+                   "col_views": 80}  # fmt: skip
         return {
             self.t("col_thumb"): st.column_config.ImageColumn(self.t("col_thumb"), width="small"),
             self.t("col_link"): st.column_config.LinkColumn(
-                self.t("col_link"), display_text=self.t("open")
+                self.t("col_link"), display_text=self.t("open"), width="small"
             ),
-            self.t("col_text"): st.column_config.TextColumn(self.t("col_text"), width="large"),
+            self.t("col_text"): st.column_config.TextColumn(self.t("col_text"), width="medium"),
+        } | {
+            self.t(key): st.column_config.TextColumn(self.t(key), width=width)
+            for key, width in figures.items()
         }
 
 
@@ -123,8 +210,20 @@ def _window(
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def _catalogue(
+    url: str, tz: str, fingerprint: tuple[object, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp | None]:
+    """The shown accounts, the real accounts still without a capture, and the newest
+    capture of the shown accounts."""
+    store = _store(url, tz)
+    accounts, captures = store.accounts(), store.last_captures()
+    shown = shown_accounts(accounts, captures)
+    newest = captures.loc[captures["account_id"].isin(shown["id"]), "captured_at"].max()
+    return shown, pending_accounts(accounts, captures), None if pd.isna(newest) else newest
+
+
 def _accounts(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
-    return shown_accounts(_store(url, tz).accounts())
+    return _catalogue(url, tz, fingerprint)[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -138,7 +237,9 @@ def _runs(url: str, tz: str, fingerprint: tuple[object, ...]) -> tuple[pd.DataFr
 def _health(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
     store = _store(url, tz)
     _, items = _runs(url, tz, fingerprint)
-    return health(store, _accounts(url, tz, fingerprint), items, dt.datetime.now(dt.UTC))
+    shown, pending, _ = _catalogue(url, tz, fingerprint)
+    listed = pd.concat([shown, pending], ignore_index=True) if len(pending) else shown
+    return health(store, listed, items, dt.datetime.now(dt.UTC))
 
 
 def _secrets() -> object | None:
@@ -165,37 +266,97 @@ def period_from_preset(preset: str, today: dt.date) -> Period:
     return Period(today - dt.timedelta(days=days.get(preset, 30) - 1), today)
 
 
+# -- filters that outlive page changes and language switches --------------------------
+
+
+def _remember(key: str) -> None:
+    st.session_state[_MEMORY_KEY][key] = st.session_state[key]
+
+
+def sticky(key: str, default: object, options: Sequence[object] | None = None) -> dict[str, Any]:
+    """Keyword arguments (key, on_change, args) for a widget whose value must survive page
+    changes and language switches.
+
+    Streamlit forgets a page's widget when another page runs, and a selectbox whose labels
+    change with the language can fall back to its default. So the value lives in the session
+    under our own key: it is put into the widget's state before the widget is drawn, and
+    copied back when the user changes it. Do not also give the widget a default/index.
+    ``options`` drops remembered values that are no longer offered."""
+    memory = st.session_state.setdefault(_MEMORY_KEY, {})
+    value = memory.get(key, default)
+    if options is not None:
+        offered = list(options)
+        if isinstance(value, list):
+            value = [v for v in value if v in offered]
+        elif value not in offered:
+            value = default if default in offered else (offered[0] if offered else None)
+    memory[key] = value
+    st.session_state[key] = value
+    return {"key": key, "on_change": _remember, "args": (key,)}
+
+
+def _from_url(config: Config, today: dt.date) -> dict[str, object]:
+    """The filters a link asks for (?lang=en&period=90&library=uma&platform=youtube, or
+    period=custom&from=2025-09-01&to=2025-09-30); unknown values are ignored."""
+    params = st.query_params
+    wanted: dict[str, object] = {}
+    lang = params.get("lang")
+    wanted["lang"] = lang if lang in i18n.LANGUAGES else i18n.language_of(st.context.locale)
+    presets = {v: k for k, v in _PRESET_URL.items()}
+    if params.get("period") in presets:
+        wanted["preset"] = presets[params["period"]]
+    try:
+        start = dt.date.fromisoformat(params.get("from", ""))
+        end = dt.date.fromisoformat(params.get("to", ""))
+        if start <= end:
+            wanted["custom_range"] = (start, min(end, today))
+    except ValueError:
+        pass
+    known = {lib.id for lib in config.libraries}
+    libraries = [x for x in params.get_all("library") if x in known]
+    if libraries:
+        wanted["libraries"] = libraries
+    platforms = [x for x in params.get_all("platform") if x in PLATFORMS]
+    if platforms:
+        wanted["platforms"] = platforms
+    if params.get("campaign"):
+        wanted["campaign"] = params["campaign"]
+    return wanted
+
+
 def _sidebar(
-    config: Config, accounts: pd.DataFrame, last_capture: pd.Timestamp | None
-) -> tuple[str, Period, list[str], list[str]]:
+    config: Config, accounts: pd.DataFrame, last_capture: pd.Timestamp | None, demo: bool
+) -> tuple[str, Period, list[str], list[str], dict[str, list[str]]]:
     sb = st.sidebar
+    today = dt.datetime.now(config.tz).date()
+    if _MEMORY_KEY not in st.session_state:  # a new session: start from the link
+        st.session_state[_MEMORY_KEY] = _from_url(config, today)
     lang = sb.radio(
         "Bahasa / Language",
         list(i18n.LANGUAGES),
         format_func=i18n.LANGUAGES.__getitem__,
         horizontal=True,
-        key="lang",
+        **sticky("lang", i18n.DEFAULT_LANGUAGE, list(i18n.LANGUAGES)),
     )
     sb.header(i18n.text("filters", lang))
-    today = dt.datetime.now(config.tz).date()
     preset = sb.selectbox(
         i18n.text("period", lang),
         PRESETS,
-        index=PRESETS.index(DEFAULT_PRESET),
         format_func=lambda key: i18n.text(key, lang),
-        key="preset",
+        **sticky("preset", DEFAULT_PRESET, PRESETS),
     )
     period = period_from_preset(preset, today)
+    url = {"lang": [lang], "period": [_PRESET_URL[preset]]}
     if preset == "preset_custom":
         chosen = sb.date_input(
             i18n.text("custom_range", lang),
-            value=(today - dt.timedelta(days=29), today),
             max_value=today,
             format="DD/MM/YYYY",
-            key="custom_range",
+            **sticky("custom_range", (today - dt.timedelta(days=29), today)),
         )
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
             period = Period(chosen[0], chosen[1])
+            url |= {"from": [period.start.isoformat()], "to": [period.end.isoformat()]}
     present = set(accounts["library_id"])
     options = [lib.id for lib in config.libraries if lib.id in present] or [
         lib.id for lib in config.libraries
@@ -204,32 +365,44 @@ def _sidebar(
     libraries = sb.multiselect(
         i18n.text("libraries", lang),
         options,
-        default=options,
         format_func=lambda x: labels.get(x, x),
-        key="libraries",
+        **sticky("libraries", options, options),
     )
     platforms = sb.multiselect(
         i18n.text("platforms", lang),
         list(PLATFORMS),
-        default=list(PLATFORMS),
         format_func=lambda x: i18n.text(x, lang),
-        key="platforms",
+        **sticky("platforms", list(PLATFORMS), list(PLATFORMS)),
     )
+    if set(libraries) != set(options):  # all of them (the default) needs no parameter
+        url["library"] = list(libraries)
+    if set(platforms) != set(PLATFORMS):
+        url["platform"] = list(platforms)
     if last_capture is not None and not pd.isna(last_capture):
         last = last_capture.tz_convert(config.timezone)
         sb.caption(
             i18n.text(
-                "data_until",
+                "demo_until" if demo else "data_until",
                 lang,
                 when=i18n.datetime(last.to_pydatetime(), lang),
                 tz=config.timezone,
             )
         )
-    return lang, period, libraries, platforms
+    return lang, period, libraries, platforms, url
+
+
+def data_page_link(lang: str) -> None:
+    """A link to the Data page, where the refreshes and their errors are listed."""
+    st.page_link(
+        "dashboard/pages/data.py",
+        label=i18n.text("see_data_page", lang),
+        icon=":material/database:",
+    )
 
 
 def build_context() -> Context | None:
     """Load config and data, draw the sidebar and notices; None when nothing can be shown."""
+    st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
     settings = load_settings(secrets=_secrets())
     try:
         config = load_config(settings.config_path)
@@ -240,11 +413,9 @@ def build_context() -> Context | None:
         return None  # nothing of the data is read before this point
     store = open_store(settings, config)
     fingerprint = store.fingerprint()
-    shown = _accounts(settings.database_url, config.timezone, fingerprint)
-    last_capture = fingerprint[1]  # the newest account capture
-    lang, period, libraries, platforms = _sidebar(
-        config, shown, None if last_capture is None else pd.Timestamp(last_capture)
-    )
+    shown, pending, last_capture = _catalogue(settings.database_url, config.timezone, fingerprint)
+    demo = bool(len(shown)) and bool(shown["is_demo"].all())
+    lang, period, libraries, platforms, url = _sidebar(config, shown, last_capture, demo)
     ctx = Context(
         config,
         settings,
@@ -255,17 +426,59 @@ def build_context() -> Context | None:
         shown,
         choose(shown, libraries, platforms),
         fingerprint,
+        pending,
+        url,
     )
+    st.session_state[_CONTEXT_KEY] = ctx
+    return ctx
+
+
+def notices(ctx: Context) -> None:
+    """What every page says first: demo data, unconfirmed handles, a refresh that captured
+    nothing. Called after ``st.navigation`` (its link to the Data page needs the pages)."""
     if ctx.demo:
         st.info(ctx.t("demo_notice"), icon=":material/info:")
     else:
-        unconfirmed = [lib.label for lib in config.libraries if not lib.handles_confirmed]
-        if unconfirmed:
+        unconfirmed = [lib.label for lib in ctx.config.libraries if not lib.handles_confirmed]
+        if unconfirmed and len(ctx.all_accounts):
             st.warning(ctx.t("unconfirmed", names=", ".join(unconfirmed)))
-    st.session_state[_CONTEXT_KEY] = ctx
-    return ctx
+    if len(ctx.pending) and (ctx.demo or ctx.all_accounts.empty):
+        # A refresh ran but captured nothing (no key, no network): say so, rather than
+        # replacing the demo with empty pages.
+        st.warning(
+            ctx.t("no_capture_yet", n=len(ctx.pending), refresh=REFRESH_COMMAND),
+            icon=":material/warning:",
+        )
+        data_page_link(ctx.lang)
 
 
 def context() -> Context:
     """The context built by the main script for this run."""
     return st.session_state[_CONTEXT_KEY]
+
+
+_URL_KEYS = ("lang", "period", "from", "to", "library", "platform", "campaign")
+
+
+def _write_url(wanted: dict[str, list[str]]) -> None:
+    """Make the URL's filter parameters those of this run (others are left alone)."""
+    params = st.query_params
+    for key in _URL_KEYS:
+        if key in wanted:
+            if params.get_all(key) != wanted[key]:
+                params[key] = wanted[key]
+        elif key in params:
+            del params[key]
+
+
+def finish() -> None:
+    """What every page writes once it has finished: the URL of the view, and a hidden marker
+    (with the run's number and language) that the browser test waits for."""
+    ctx = st.session_state.get(_CONTEXT_KEY)
+    if ctx is None:
+        return
+    _write_url(ctx.url_params)
+    st.html(
+        f'<div data-testid="{DONE_MARKER}" data-run="{st.session_state.get(_RUN_KEY, 0)}" '
+        f'data-lang="{html.escape(ctx.lang)}" hidden></div>'
+    )

@@ -164,13 +164,40 @@ _FIGURE_COLUMNS = [
 ]  # fmt: skip
 
 
-def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
-    """Per account, library (all its accounts) and combined: campaign lift =
-    median ER (followers) of the campaign's posts ÷ median ER of the same accounts'
-    non-campaign posts in the 90 days before the campaign starts.
+LIFT_COLUMNS = ["level", "library_id", "platform", "account_id", "handle", "campaign_posts",
+                "campaign_median_er", "baseline_posts", "baseline_median_er", "lift"]  # fmt: skip
 
-    Columns: level (account/library/all), library_id, account_id, handle, campaign_posts,
-    campaign_median_er, baseline_posts, baseline_median_er, lift (NA without a baseline).
+
+def group_lift(accounts: pd.DataFrame) -> float:
+    """The lift of a group of accounts (a library's accounts on one platform, or every
+    library's): the mean of its accounts' lifts weighted by their campaign posts,
+
+        Σ (campaign_posts_a × lift_a) ÷ Σ campaign_posts_a   over accounts a with a lift,
+
+    NA when no account has one. A weighted mean of the parts always lies between the
+    smallest and the largest of them: a combined lift can never fall below (or rise above)
+    every library's, as a median of pooled posts can when accounts of very different ER are
+    pooled. ``accounts`` are rows of :func:`lift` at level "account"."""
+    known = accounts.dropna(subset=["lift"])
+    weights = known["campaign_posts"].astype("float64")
+    if known.empty or weights.sum() <= 0:
+        return np.nan
+    return float((known["lift"].astype("float64") * weights).sum() / weights.sum())
+
+
+def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """Campaign lift per account, then per library and platform, and per platform for all
+    the libraries together (level ``all``):
+
+    - account: lift = median ER (followers) of the account's campaign posts ÷ median ER of
+      its non-campaign posts in the 90 days before the campaign starts (NA without either);
+    - library and all: the campaign-post-weighted mean of their accounts' lifts, see
+      :func:`group_lift`. Platforms are never mixed (YouTube figures are not fused with
+      another platform's). Their campaign_posts and baseline_posts are sums; their medians
+      are left NA, since the group's lift is not their ratio.
+
+    Columns: level (account/library/all), library_id, platform, account_id, handle,
+    campaign_posts, campaign_median_er, baseline_posts, baseline_median_er, lift.
     """
     posts = posts[[c for c in _FIGURE_COLUMNS if c in posts]]  # cheaper filters below
     inside = campaign_posts(posts, attributed, campaign.id)
@@ -182,22 +209,18 @@ def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> p
     base = base.merge(in_any, on=["platform", "post_id"], how="left", indicator=True)
     base = base[base["_merge"] == "left_only"].drop(columns="_merge")
     rows = []
-
-    def add(
-        level: str,
-        library_id: str,
-        account_id: object,
-        handle: str,
-        c: pd.DataFrame,
-        b: pd.DataFrame,
-    ) -> None:
+    accounts_in = inside[["account_id", "library_id", "platform", "handle"]].drop_duplicates()
+    for acc in accounts_in.sort_values(["library_id", "platform", "handle"]).itertuples():
+        c = inside[inside["account_id"] == acc.account_id]
+        b = base[base["account_id"] == acc.account_id]
         cm, bm = _median(c["er_followers"]), _median(b["er_followers"])
         rows.append(
             {
-                "level": level,
-                "library_id": library_id,
-                "account_id": account_id,
-                "handle": handle,
+                "level": "account",
+                "library_id": acc.library_id,
+                "platform": acc.platform,
+                "account_id": acc.account_id,
+                "handle": acc.handle,
                 "campaign_posts": len(c),
                 "campaign_median_er": cm,
                 "baseline_posts": len(b),
@@ -205,49 +228,31 @@ def lift(posts: pd.DataFrame, attributed: pd.DataFrame, campaign: Campaign) -> p
                 "lift": cm / bm if bm and not np.isnan(bm) and not np.isnan(cm) else np.nan,
             }
         )
-
-    accounts_in = inside[["account_id", "library_id", "handle"]].drop_duplicates()
-    for acc in accounts_in.sort_values(["library_id", "handle"]).itertuples():
-        add(
-            "account",
-            acc.library_id,
-            acc.account_id,
-            acc.handle,
-            inside[inside["account_id"] == acc.account_id],
-            base[base["account_id"] == acc.account_id],
-        )
-    ids = set(accounts_in["account_id"])
-    for library_id in sorted(set(inside["library_id"])):
-        lib_ids = set(accounts_in.loc[accounts_in["library_id"] == library_id, "account_id"])
-        add(
-            "library",
-            library_id,
-            None,
-            "",
-            inside[inside["library_id"] == library_id],
-            base[base["account_id"].isin(lib_ids)],
-        )
-    if len(inside):
-        add(ALL, ALL, None, "", inside, base[base["account_id"].isin(ids)])
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "level",
-            "library_id",
-            "account_id",
-            "handle",
-            "campaign_posts",
-            "campaign_median_er",
-            "baseline_posts",
-            "baseline_median_er",
-            "lift",
-        ],
-    )
+    per_account = pd.DataFrame(rows, columns=LIFT_COLUMNS)
+    for keys, level in ((["library_id", "platform"], "library"), (["platform"], ALL)):
+        for key, group in per_account.groupby(keys, sort=True):
+            library_id, platform = key if level == "library" else (ALL, key[0])
+            rows.append(
+                {
+                    "level": level,
+                    "library_id": library_id,
+                    "platform": platform,
+                    "account_id": None,
+                    "handle": "",
+                    "campaign_posts": int(group["campaign_posts"].sum()),
+                    "campaign_median_er": np.nan,
+                    "baseline_posts": int(group["baseline_posts"].sum()),
+                    "baseline_median_er": np.nan,
+                    "lift": group_lift(group),
+                }
+            )
+    return pd.DataFrame(rows, columns=LIFT_COLUMNS)
 
 
 SUMMARY_COLUMNS = [
     "campaign_id",
     "library_id",
+    "platform",
     "posts",
     "engagements",
     "views",
@@ -267,7 +272,9 @@ def summary(
     campaigns: Sequence[Campaign],
     precomputed: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Per campaign and library, and combined (library ``all``):
+    """Per campaign, platform and library, and per platform for all the libraries together
+    (library ``all``). Platforms are never added up: YouTube figures are not fused with
+    another platform's (YouTube API policy), so "all" means all libraries, one platform.
 
     - posts, engagements (sum), views (sum where given, NA if none), mean ER by followers
     - potential_reach = sum of the audience at posting time of the campaign's posts (people
@@ -282,41 +289,47 @@ def summary(
         inside = campaign_posts(posts, attributed, campaign.id)
         lifts = (
             lift(posts, attributed, campaign) if precomputed is None else precomputed
-        ).set_index(["level", "library_id"])
+        ).set_index(["level", "library_id", "platform"])
         period = Period(campaign.start, campaign.end)
+        member_accounts = accounts[accounts["library_id"].isin(campaign.libraries)]
         members = [lib for lib in campaign.libraries if lib in set(accounts["library_id"])]
         aud_now = audience(daily, accounts, period)
         aud_before = audience(daily, accounts, period.previous())
-        for library_id in [*members, ALL]:
-            chosen = members if library_id == ALL else [library_id]
-            p = inside[inside["library_id"].isin(chosen)]
-            views = p["views"].dropna()
-            level = ALL if library_id == ALL else "library"
-            lift_value = (
-                lifts.loc[(level, library_id), "lift"]
-                if (level, library_id) in lifts.index
-                else np.nan
+        for platform in [
+            p for p in ("instagram", "youtube") if p in set(member_accounts["platform"])
+        ]:
+            on_platform = set(
+                member_accounts.loc[member_accounts["platform"] == platform, "library_id"]
             )
-            rows.append(
-                {
-                    "campaign_id": campaign.id,
-                    "library_id": library_id,
-                    "posts": len(p),
-                    "engagements": float(p["engagements"].sum()),
-                    "views": float(views.sum()) if len(views) else np.nan,
-                    "mean_er": float(p["er_followers"].dropna().mean())
-                    if p["er_followers"].notna().any()
-                    else np.nan,
-                    "potential_reach": float(p["followers_at_post"].sum()),
-                    "lift": lift_value,
-                    "audience_growth": aud_now.loc[
-                        aud_now["library_id"].isin(chosen), "growth"
-                    ].sum(min_count=1),
-                    "audience_growth_before": aud_before.loc[
-                        aud_before["library_id"].isin(chosen), "growth"
-                    ].sum(min_count=1),
-                }
-            )
+            for library_id in [*[m for m in members if m in on_platform], ALL]:
+                chosen = members if library_id == ALL else [library_id]
+                p = inside[inside["library_id"].isin(chosen) & (inside["platform"] == platform)]
+                views = p["views"].dropna()
+                level = ALL if library_id == ALL else "library"
+                key = (level, library_id, platform)
+                now = aud_now[
+                    aud_now["library_id"].isin(chosen) & (aud_now["platform"] == platform)
+                ]
+                was = aud_before[
+                    aud_before["library_id"].isin(chosen) & (aud_before["platform"] == platform)
+                ]
+                rows.append(
+                    {
+                        "campaign_id": campaign.id,
+                        "library_id": library_id,
+                        "platform": platform,
+                        "posts": len(p),
+                        "engagements": float(p["engagements"].sum()),
+                        "views": float(views.sum()) if len(views) else np.nan,
+                        "mean_er": float(p["er_followers"].dropna().mean())
+                        if p["er_followers"].notna().any()
+                        else np.nan,
+                        "potential_reach": float(p["followers_at_post"].sum()),
+                        "lift": lifts.loc[key, "lift"] if key in lifts.index else np.nan,
+                        "audience_growth": now["growth"].sum(min_count=1),
+                        "audience_growth_before": was["growth"].sum(min_count=1),
+                    }
+                )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 

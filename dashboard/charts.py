@@ -1,10 +1,14 @@
 """Plotly figures for the dashboard, libraries in their configured colours.
 
 Takes frames from ``metrics.py`` and labels from ``i18n.py``; computes no metric itself.
+Axis labels, dates and numbers follow the chosen language: plotly's own locale files are
+not loaded by Streamlit, so date ticks are computed here (``tickvals``/``ticktext`` from
+Babel) and numbers use ``layout.separators``. Every legend says what a mark encodes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 import numpy as np
@@ -30,17 +34,50 @@ def _floats(values: pd.Series) -> np.ndarray:
     )
 
 
-def _blank(title: str) -> go.Figure:
+def _blank(title: str, lang: str = i18n.DEFAULT_LANGUAGE) -> go.Figure:
     fig = go.Figure()
-    fig.update_layout(title=title, **_LAYOUT)
+    fig.update_layout(title=title, separators=i18n.separators(lang), **_LAYOUT)
     return fig
+
+
+def date_ticks(start: dt.date, end: dt.date, lang: str) -> tuple[list[dt.date], list[str]]:
+    """Tick positions and labels in the language for a date axis from start to end: weekly
+    ticks on Mondays (27 Okt) up to about three months, else the first of each month
+    (Okt 2026), at most about ten."""
+    days = (end - start).days + 1
+    if days <= 100:
+        first = start + dt.timedelta(days=(7 - start.weekday()) % 7)  # the first Monday
+        step = 7 * max(1, -(-days // 70))
+        ticks = [first + dt.timedelta(days=i) for i in range(0, (end - first).days + 1, step)]
+        return ticks, [i18n.month_day(d, lang) for d in ticks]
+    months = []
+    month = dt.date(start.year, start.month, 1)
+    if month < start:
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    while month <= end:
+        months.append(month)
+        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    step = max(1, -(-len(months) // 10))
+    ticks = months[::step]
+    return ticks, [i18n.month_year(d, lang) for d in ticks]
+
+
+def _date_axis(fig: go.Figure, start: dt.date, end: dt.date, lang: str) -> None:
+    """Localised date ticks, and hover dates in the locale's numeric short form."""
+    values, labels = date_ticks(start, end, lang)
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=[pd.Timestamp(v) for v in values],
+        ticktext=labels,
+        hoverformat=i18n.short_date_d3(lang),
+    )
 
 
 def audience_over_time(
     series: pd.DataFrame, colors: Mapping[str, str], labels: Mapping[str, str], lang: str
 ) -> go.Figure:
     """One line per account: solid for Instagram, dotted for YouTube."""
-    fig = _blank(i18n.text("chart_audience", lang))
+    fig = _blank(i18n.text("chart_audience", lang), lang)
     for (library_id, platform, handle), group in series.groupby(
         ["library_id", "platform", "handle"], sort=True
     ):
@@ -60,8 +97,11 @@ def audience_over_time(
             )
         )
     # Not from zero: audiences move a few percent a month, which a zero baseline would hide.
-    fig.update_yaxes(title=i18n.text("axis_followers", lang))
+    fig.update_yaxes(title=i18n.text("axis_followers", lang), tickformat=",~f")
     fig.update_xaxes(title=None)
+    if len(series):
+        days = pd.to_datetime(series["day"])
+        _date_axis(fig, days.min().date(), days.max().date(), lang)
     return fig
 
 
@@ -73,29 +113,90 @@ def weekly_lines(
     colors: Mapping[str, str],
     labels: Mapping[str, str],
     bars: bool = False,
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> go.Figure:
-    """Weekly values per library, as grouped bars or lines."""
-    fig = _blank(title)
+    """Weekly values per library, as grouped bars or lines. Weeks start on Monday and are
+    labelled by that Monday; a week only partly inside the period (``partial``, see
+    ``metrics.period_weeks``) is marked with * and drawn hatched or hollow, and the figure
+    says so."""
+    fig = _blank(title, lang)
+    weeks = weekly.drop_duplicates("week").sort_values("week")
+    partial = (
+        dict(zip(weeks["week"], weeks["partial"].astype(bool), strict=True))
+        if "partial" in weekly
+        else {}
+    )
+
+    def label(week: object) -> str:
+        return i18n.month_day(week, lang) + ("*" if partial.get(week) else "")
+
+    order = [label(w) for w in weeks["week"]]
     for library_id, group in weekly.groupby("library_id", sort=True):
-        x = pd.to_datetime(group["week"])
+        x = np.array([label(w) for w in group["week"]], dtype=object)
         y = group[value].pipe(_floats)
+        cut = np.array([bool(partial.get(w)) for w in group["week"]], dtype=bool)
         name = labels.get(library_id, library_id)
         color = colors.get(library_id, "#777777")
         if bars:
-            fig.add_trace(go.Bar(x=x, y=y, name=name, marker_color=color))
+            # Full and partial weeks as two traces at the same offset, so that the legend
+            # shows the library's plain colour and partial weeks stay hatched.
+            for part, shown in ((~cut, True), (cut, False)):
+                fig.add_trace(
+                    go.Bar(
+                        x=x[part],
+                        y=y[part],
+                        name=name,
+                        legendgroup=library_id,
+                        offsetgroup=library_id,
+                        showlegend=shown,
+                        marker=dict(
+                            color=color,
+                            opacity=1.0 if shown else 0.45,
+                            pattern=dict(shape="" if shown else "/"),
+                        ),
+                    )
+                )
         else:
             fig.add_trace(
                 go.Scatter(
                     x=x,
                     y=y,
                     name=name,
+                    legendgroup=library_id,
                     mode="lines+markers",
                     line=dict(color=color, width=2),
-                    marker=dict(size=4),
+                    marker=dict(size=np.where(cut, 0, 5)),
+                )
+            )
+            fig.add_trace(  # partial weeks: hollow markers over the line
+                go.Scatter(
+                    x=x[cut],
+                    y=y[cut],
+                    name=name,
+                    legendgroup=library_id,
+                    showlegend=False,
+                    mode="markers",
+                    marker=dict(size=10, symbol="circle-open", color=color, line=dict(width=2)),
+                    hoverinfo="skip",
                 )
             )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title=axis, rangemode="tozero")
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title=axis, rangemode="tozero", tickformat=",~f")
+    if value == "posts" and len(weekly) and float(weekly["posts"].max()) <= 8:
+        fig.update_yaxes(dtick=1)  # whole posts
+    if any(partial.values()):
+        fig.add_annotation(
+            text=i18n.text("partial_week_note", lang),
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1.02,
+            xanchor="right",
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=11, color="#555555"),
+        )
     return fig
 
 
@@ -109,7 +210,7 @@ def content_types(
     lang: str,
 ) -> go.Figure:
     """Grouped bars: content types on the x axis, one bar per library."""
-    fig = _blank(title)
+    fig = _blank(title, lang)
     for library_id, group in mix.groupby("library_id", sort=True):
         fig.add_trace(
             go.Bar(
@@ -127,28 +228,73 @@ def content_types(
 def best_time_heatmap(
     slots: pd.DataFrame, color: str, title: str, lang: str, zmax: float | None = None
 ) -> go.Figure:
-    """Weekday × hour grid of mean ER, shaded from white to the library's colour."""
+    """Weekday × hour grid of mean ER, shaded from white to the library's colour. Every cell
+    with posts shows how many; a cell with too few posts (``reliable`` false, see
+    ``metrics.best_time``) is grey and shows no ER."""
     z = np.full((7, 24), np.nan)
+    few = np.full((7, 24), np.nan)
     count = np.zeros((7, 24), dtype=int)
+    text = np.full((7, 24), "", dtype=object)
     er = _floats(slots["mean_er"])
-    for i, row in enumerate(slots.itertuples(index=False)):
-        z[int(row.weekday), int(row.hour)] = er[i]
-        count[int(row.weekday), int(row.hour)] = row.posts
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=list(range(24)),
-            y=i18n.weekdays(lang),
-            customdata=count,
-            colorscale=[[0, "#f4f4f4"], [1, color]],
-            zmin=0,
-            zmax=zmax,
-            hoverongaps=False,
-            hovertemplate="%{y} %{x}:00 · ER %{z:.2f}% · n=%{customdata}<extra></extra>",
-            colorbar=dict(title="ER %", thickness=10),
-        )
+    reliable = (
+        slots["reliable"].astype(bool).to_numpy()
+        if "reliable" in slots
+        else np.ones(len(slots), dtype=bool)
     )
-    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10), height=300)
+    for i, (weekday, hour, posts) in enumerate(
+        zip(slots["weekday"], slots["hour"], slots["posts"], strict=True)
+    ):
+        w, h = int(weekday), int(hour)
+        count[w, h] = int(posts)
+        text[w, h] = str(int(posts))
+        if reliable[i]:
+            z[w, h] = er[i]
+        else:
+            few[w, h] = 1.0
+    days = i18n.weekdays(lang)
+    few_label = i18n.text("best_time_few", lang)
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                z=few,
+                x=list(range(24)),
+                y=days,
+                customdata=count,
+                colorscale=[[0, "#d0d0d0"], [1, "#d0d0d0"]],
+                showscale=False,
+                hoverongaps=False,
+                hovertemplate="%{y} %{x}:00 · n=%{customdata} · " + few_label + "<extra></extra>",
+                xgap=1,
+                ygap=1,
+            ),
+            go.Heatmap(
+                z=z,
+                x=list(range(24)),
+                y=days,
+                customdata=count,
+                text=text,
+                texttemplate="%{text}",
+                textfont=dict(size=9, color="#222222"),
+                colorscale=[[0, "#f4f4f4"], [1, color]],
+                zmin=0,
+                zmax=zmax,
+                hoverongaps=False,
+                hovertemplate="%{y} %{x}:00 · ER %{z:.2f}% · n=%{customdata}<extra></extra>",
+                colorbar=dict(title="ER %", thickness=10),
+                xgap=1,
+                ygap=1,
+            ),
+        ]
+    )
+    # The grey cells' counts, drawn over them (the first trace has no text of its own).
+    grey = np.where(np.isnan(few), "", text)
+    fig.data[0].update(text=grey, texttemplate="%{text}", textfont=dict(size=9, color="#444444"))
+    fig.update_layout(
+        title=title,
+        margin=dict(l=10, r=10, t=40, b=10),
+        height=300,
+        separators=i18n.separators(lang),
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title=i18n.text("axis_hour", lang), dtick=3)
     return fig
@@ -160,29 +306,43 @@ def campaign_timeline(
     labels: Mapping[str, str],
     lang: str,
     title: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> go.Figure:
-    """Each campaign post as a point: local time against engagements, by library."""
-    fig = _blank(title)
-    for library_id, group in posts.groupby("library_id", sort=True):
+    """Each campaign post as a point: local time against engagements. Colour = library,
+    shape = platform (● Instagram, ◆ YouTube); one legend entry per library and platform,
+    so the legend names both."""
+    fig = _blank(title, lang)
+    symbols = {"instagram": "circle", "youtube": "diamond"}
+    for (library_id, platform), group in posts.groupby(["library_id", "platform"], sort=True):
         fig.add_trace(
             go.Scatter(
                 x=group["local_time"].dt.tz_localize(None),
                 y=_floats(group["engagements"]),
                 mode="markers",
-                name=labels.get(library_id, library_id),
+                name=f"{labels.get(library_id, library_id)} · {i18n.text(platform, lang)}",
                 marker=dict(
                     color=colors.get(library_id, "#777777"),
                     size=11,
                     opacity=0.85,
-                    symbol=["circle" if p == "instagram" else "diamond" for p in group["platform"]],
+                    symbol=symbols.get(platform, "square"),
                     line=dict(width=1, color="white"),
                 ),
-                customdata=[i18n.kind(k, lang) for k in group["kind"]],
-                hovertemplate="%{x|%d %b %H:%M} · %{customdata} · %{y:,.0f}<extra></extra>",
+                customdata=np.column_stack(
+                    [
+                        i18n.datetimes(group["local_time"], lang),
+                        [i18n.kind(k, lang) for k in group["kind"]],
+                    ]
+                ),
+                hovertemplate="%{customdata[0]} · %{customdata[1]} · %{y:,.0f}<extra></extra>",
             )
         )
-    fig.update_layout(hovermode="closest")
+    fig.update_layout(hovermode="closest", showlegend=True)
     fig.update_yaxes(title=i18n.text("axis_engagements", lang), rangemode="tozero")
+    if start is None and len(posts):
+        start, end = posts["local_day"].min(), posts["local_day"].max()
+    if start is not None and end is not None:
+        _date_axis(fig, start, end, lang)
     return fig
 
 
@@ -195,14 +355,15 @@ def campaigns_side_by_side(
     labels: Mapping[str, str],
     lang: str,
 ) -> go.Figure:
-    """Grouped bars: campaigns on the x axis, one bar per library and one for combined."""
-    fig = _blank(axis)
+    """Grouped bars: campaigns on the x axis, one bar per library and one for all the
+    libraries together (of one platform: pass one platform's rows)."""
+    fig = _blank(axis, lang)
     for library_id, group in summary.groupby("library_id", sort=False):
         fig.add_trace(
             go.Bar(
                 x=[names.get(c, c) for c in group["campaign_id"]],
                 y=_floats(group[value]),
-                name=i18n.text("all", lang)
+                name=i18n.text("all_libraries", lang)
                 if library_id == "all"
                 else labels.get(library_id, library_id),
                 marker_color="#555555"
@@ -222,28 +383,61 @@ def cross_sankey(
     lang: str,
     title: str,
 ) -> go.Figure:
-    """Who promotes whom: library → library, width = posts (all ways together)."""
+    """Who promotes whom: library → library, width = posts naming the partner in any way
+    (each post once). Left: the libraries that name a partner, with their posts; right: the
+    libraries named, with the posts naming them."""
     any_way = edges[edges["how"] == "any"]
-    libraries = sorted(set(any_way["source"]) | set(any_way["target"]))
-    # Sources on the left, targets on the right: each library appears on both sides.
-    left = {lib: i for i, lib in enumerate(libraries)}
-    right = {lib: i + len(libraries) for i, lib in enumerate(libraries)}
-    node_labels = [labels.get(x, x) for x in libraries] * 2
-    node_colors = [colors.get(x, "#777777") for x in libraries] * 2
+    sources = sorted(set(any_way["source"]))
+    targets = sorted(set(any_way["target"]))
+    # Sources on the left, targets on the right: a library can appear on both sides.
+    left = {lib: i for i, lib in enumerate(sources)}
+    right = {lib: i + len(sources) for i, lib in enumerate(targets)}
+    sent = any_way.groupby("source")["posts"].sum()
+    received = any_way.groupby("target")["posts"].sum()
+    posts_word = i18n.text("axis_posts", lang).lower()
+    node_labels = [
+        f"{labels.get(x, x)}: {i18n.number(sent[x], lang)} {posts_word}" for x in sources
+    ] + [f"{labels.get(x, x)}: {i18n.number(received[x], lang)} {posts_word}" for x in targets]
+    node_colors = [colors.get(x, "#777777") for x in [*sources, *targets]]
     fig = go.Figure(
         go.Sankey(
-            node=dict(label=node_labels, color=node_colors, pad=20, thickness=18),
+            node=dict(
+                label=node_labels,
+                color=node_colors,
+                pad=24,
+                thickness=22,
+                line=dict(color="#333333", width=0.5),
+            ),
             link=dict(
                 source=[left[s] for s in any_way["source"]],
                 target=[right[t] for t in any_way["target"]],
                 value=_floats(any_way["posts"]),
-                color=[colors.get(s, "#777777") + "66" for s in any_way["source"]],
+                color=[colors.get(s, "#777777") + "99" for s in any_way["source"]],
                 customdata=_floats(any_way["engagements"]),
                 hovertemplate="%{source.label} → %{target.label}: %{value} · "
                 + i18n.text("axis_engagements", lang)
                 + " %{customdata:,.0f}<extra></extra>",
             ),
+            textfont=dict(size=15, color="#111111", family="sans-serif"),
         )
     )
-    fig.update_layout(title=title, margin=dict(l=10, r=10, t=40, b=10), height=320)
+    libraries = sorted(set(sources) | set(targets))
+    for x, anchor, key in ((0, "left", "sankey_from"), (1, "right", "sankey_to")):
+        fig.add_annotation(
+            text=f"<b>{i18n.text(key, lang)}</b>",
+            xref="paper",
+            yref="paper",
+            x=x,
+            y=1.0,
+            xanchor=anchor,
+            yanchor="bottom",
+            showarrow=False,
+            font=dict(size=13, color="#333333"),
+        )
+    fig.update_layout(
+        title=dict(text=title, y=0.98, yanchor="top"),
+        margin=dict(l=10, r=10, t=80, b=10),
+        height=max(260, 110 * len(libraries)),
+        separators=i18n.separators(lang),
+    )
     return fig

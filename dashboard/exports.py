@@ -1,6 +1,9 @@
 """Downloads: posts and account history of the current filters as CSV and Excel bytes.
 
-Columns keep the store's names (stable for spreadsheets and scripts); times are local.
+The frames built here have stable machine names (the store's); :func:`localize` turns one
+into what the reader downloads: headers and words in the chosen language, since the people
+who open these files are managers in a spreadsheet, not scripts (scripts read the store or
+the CLI). The columns and their order are the same in both languages. Times are local.
 Nothing secret is in these frames.
 """
 
@@ -11,6 +14,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.metrics import Period, in_period
 
 POST_COLUMNS = [
@@ -124,8 +128,32 @@ def history_export(
     )
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM so that Excel opens Indonesian text correctly from a double click.
+_YES_NO = ("is_pinned", "gone")
+
+
+def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The export as a reader of ``lang`` gets it: column headers in the language (text keys
+    ``export_<column>``), platform and content-type names and yes/no in the language.
+    Numbers stay numbers."""
+    out = frame.copy()
+    if "platform" in out:
+        out["platform"] = [i18n.text(p, lang) for p in out["platform"]]
+    if "kind" in out:
+        out["kind"] = [i18n.kind(k, lang) for k in out["kind"]]
+    yes, no = i18n.text("yes", lang), i18n.text("no", lang)
+    for column in _YES_NO:
+        if column in out:
+            out[column] = [yes if bool(v) else no for v in out[column]]
+    return out.rename(columns={c: i18n.text(f"export_{c}", lang) for c in out.columns})
+
+
+def csv_bytes(frame: pd.DataFrame, lang: str | None = None) -> bytes:
+    """CSV as a spreadsheet of the reader's locale opens it with a double click: UTF-8 with
+    BOM (Indonesian text), and for Bahasa Indonesia ';' between fields and ',' as decimal
+    mark (what a spreadsheet set to Indonesian expects, as in most of Europe); English and
+    no language give ',' and '.'."""
+    if lang is not None and i18n.separators(lang)[0] == ",":
+        return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 

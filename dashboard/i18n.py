@@ -6,21 +6,19 @@ Pages ask for text by key; no page holds a string table. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from babel import Locale
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
-
-_MONTHS = {
-    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
-}
-_WEEKDAYS = {
-    "id": ["Sen", "Sel", "Rab", "Kam", "Jum", "Sab", "Min"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
+MISSING = "–"  # shown for an unknown value, in every language
 
 # key: (Bahasa Indonesia, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -41,10 +39,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_overview": ("Ringkasan", "Overview"),
     "page_compare": ("Perbandingan", "Compare"),
     "demo_notice": (
-        "Data demo: angka di halaman ini dibuat oleh `python -m collectors demo`, bukan "
-        "dari Instagram atau YouTube. Jalankan pengambilan data untuk melihat angka nyata.",
-        "Demo data: the numbers on this page were made by `python -m collectors demo`, not "
-        "collected from Instagram or YouTube. Run a refresh to see real figures.",
+        "Data demo: angka di halaman ini dibuat oleh `.venv/bin/python -m collectors demo`, "
+        "bukan dari Instagram atau YouTube. Jalankan pengambilan data untuk melihat angka nyata.",
+        "Demo data: the numbers on this page were made by `.venv/bin/python -m collectors "
+        "demo`, not collected from Instagram or YouTube. Run a refresh to see real figures.",
     ),
     "no_data": (
         "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
@@ -137,10 +135,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Best time to post ({tz})",
     ),
     "best_time_help": (
-        "Warna = ER rata-rata (pengikut) unggahan pada hari dan jam itu (waktu lokal); kotak "
-        "kosong = belum ada unggahan.",
+        "Warna = ER rata-rata (pengikut) unggahan pada hari dan jam itu (waktu lokal); angka "
+        "= jumlah unggahan; kotak kosong = belum ada unggahan; kotak abu-abu = terlalu sedikit "
+        "unggahan untuk menilai jam itu.",
         "Colour = mean ER (followers) of posts made at that weekday and hour (local time); "
-        "empty = no posts yet.",
+        "number = posts; empty = no posts yet; grey = too few posts to judge that hour.",
     ),
     "axis_followers": ("Pengikut / pelanggan", "Followers / subscribers"),
     "axis_posts": ("Unggahan", "Posts"),
@@ -185,8 +184,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "accounts_table": ("Akun", "Accounts"),
     "runs_table": ("Pengambilan data terakhir", "Last refreshes"),
     "no_runs": (
-        "Belum pernah ada pengambilan data. Jalankan `python -m collectors refresh`.",
-        "No refresh has run yet. Run `python -m collectors refresh`.",
+        "Belum pernah ada pengambilan data. Jalankan `{refresh}` di folder Jejaring.",
+        "No refresh has run yet. Run `{refresh}` in the Jejaring folder.",
     ),
     "col_account": ("Akun", "Account"),
     "col_last_capture": ("Terakhir diambil", "Last capture"),
@@ -194,7 +193,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_fresh": ("Kesegaran", "Freshness"),
     "col_last_run": ("Hasil terakhir", "Last result"),
     "col_error": ("Pesan", "Message"),
-    "col_run": ("Run", "Run"),
+    "col_run": ("No.", "Run no."),
     "col_started": ("Mulai", "Started"),
     "col_duration": ("Durasi (detik)", "Duration (s)"),
     "col_status": ("Status", "Status"),
@@ -246,14 +245,18 @@ TEXT: dict[str, tuple[str, str]] = {
         "Sum of the account's audience when each campaign post was published: an upper "
         "bound of people who could see it. Public data has no real reach figure.",
     ),
-    "kpi_lift": ("Lift", "Lift"),
+    "kpi_lift": ("Rasio ER", "Lift"),
     "kpi_lift_help": (
-        "Median ER unggahan kampanye ÷ median ER unggahan non-kampanye akun yang sama dalam "
-        "90 hari sebelum kampanye. 1,5× = 50% lebih tinggi dari biasanya; – bila tidak ada "
-        "unggahan pembanding.",
-        "Median ER of the campaign's posts ÷ median ER of the same accounts' non-campaign "
-        "posts in the 90 days before the campaign. 1.5× = 50% above usual; – without baseline "
-        "posts.",
+        "Per akun: median ER unggahan kampanye ÷ median ER unggahan non-kampanye akun itu "
+        "dalam 90 hari sebelum kampanye. 1,5× = 50% lebih tinggi dari biasanya; – bila tidak "
+        "ada unggahan pembanding. Per perpustakaan dan untuk semua perpustakaan (per "
+        "platform): rata-rata rasio akun-akunnya, ditimbang dengan jumlah unggahan kampanye "
+        "tiap akun, sehingga selalu berada di antara rasio bagian-bagiannya.",
+        "Per account: median ER of the campaign's posts ÷ median ER of the account's "
+        "non-campaign posts in the 90 days before the campaign. 1.5× = 50% above usual; – "
+        "without baseline posts. Per library and for all libraries (per platform): the mean "
+        "of its accounts' lifts weighted by each account's campaign posts, so it always lies "
+        "between the lifts of its parts.",
     ),
     "kpi_growth_campaign": ("Audiens bertambah", "Audience gained"),
     "kpi_growth_campaign_help": (
@@ -264,7 +267,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "vs_before": ("vs sebelum kampanye", "vs before the campaign"),
     "chart_timeline": ("Linimasa unggahan kampanye", "Timeline of the campaign's posts"),
-    "lift_table": ("Lift per akun", "Lift per account"),
+    "lift_table": ("Rasio ER per akun", "Lift per account"),
     "col_campaign_posts": ("Unggahan kampanye", "Campaign posts"),
     "col_campaign_er": ("Median ER kampanye", "Campaign median ER"),
     "col_baseline_posts": ("Unggahan pembanding", "Baseline posts"),
@@ -358,6 +361,138 @@ TEXT: dict[str, tuple[str, str]] = {
         "Preparing demo data (nothing has been collected yet)…",
     ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
+    # -- uia --
+    "period_only": (
+        "Periode {start} – {end} ({days} hari).",
+        "Period {start} – {end} ({days} days).",
+    ),
+    "nothing_collected": (
+        "Belum ada data untuk ditampilkan: belum ada akun yang berhasil diambil datanya, dan "
+        "data demo sudah dihapus. Jalankan `{refresh}` (lihat README), atau tampilkan data "
+        "demo lagi dengan `{demo}`.",
+        "Nothing to show yet: no account has been captured, and the demo data was removed. "
+        "Run `{refresh}` (see README), or bring the demo back with `{demo}`.",
+    ),
+    "no_capture_yet": (
+        "Pengambilan data sudah dicoba untuk {n} akun, tetapi belum ada yang berhasil, jadi "
+        "angka nyata belum bisa ditampilkan. Halaman Data menyebut alasannya; setelah "
+        "diperbaiki, jalankan `{refresh}` lagi.",
+        "A refresh tried {n} accounts but captured none of them, so there are no real figures "
+        "to show yet. The Data page says why; once fixed, run `{refresh}` again.",
+    ),
+    "see_data_page": (
+        "Halaman Data: pengambilan data dan pesan kesalahannya",
+        "Data page: the refreshes and their errors",
+    ),
+    "no_rows": ("Tidak ada baris untuk ditampilkan.", "No rows to show."),
+    "demo_until": ("Data demo sampai {when} ({tz})", "Demo data up to {when} ({tz})"),
+    "pp": ("poin persen", "pp"),
+    "col_measure": ("Ukuran", "Measure"),
+    "col_now": ("Periode ini", "This period"),
+    "kpi_growth_abs": ("Pertumbuhan audiens", "Audience growth"),
+    "kpi_growth_pct": ("Pertumbuhan audiens (%)", "Audience growth (%)"),
+    "all_libraries": ("Semua perpustakaan", "All libraries"),
+    "kpi_part": ("{measure} · {platform}", "{measure} · {platform}"),
+    "combined_parts": (
+        "Tiap platform ditampilkan sendiri-sendiri, tidak dijumlahkan: angka YouTube tidak "
+        "boleh digabung dengan platform lain menjadi satu angka (kebijakan API YouTube). "
+        "Panah: pertambahan audiens dalam periode ini; untuk ukuran lain, perubahan "
+        "dibanding periode sebelumnya.",
+        "Each platform is shown on its own, never added up: YouTube figures may not be merged "
+        "with another platform's into one number (YouTube API policy). Arrows: the audience "
+        "gained in this period; for the other measures, the change against the previous "
+        "period.",
+    ),
+    "weekly_rule": (
+        "Minggu dimulai hari Senin (waktu lokal) dan diberi label tanggal Senin itu. Minggu "
+        "yang hanya sebagian masuk periode ditandai * dan digambar berarsir atau berongga.",
+        "Weeks start on Monday (local time) and are labelled by that Monday. A week only "
+        "partly inside the period is marked * and drawn hatched or hollow.",
+    ),
+    "chart_weekly_posts_of": ("{platform}: unggahan per minggu", "{platform}: posts per week"),
+    "chart_weekly_engagements_of": (
+        "{platform}: interaksi per minggu",
+        "{platform}: engagements per week",
+    ),
+    "chart_per_1k_of": (
+        "{platform}: interaksi per 1.000 pengikut (rata-rata per unggahan)",
+        "{platform}: engagements per 1,000 followers (mean per post)",
+    ),
+    "partial_week_note": ("* minggu tidak lengkap", "* partial week"),
+    "best_time_rule": (
+        "Angka di kotak = jumlah unggahan. Kotak abu-abu: kurang dari {n} unggahan, ER-nya "
+        "tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang lebih "
+        "panjang memberi lebih banyak unggahan per kotak.",
+        "The number in a cell = its posts. Grey cells have fewer than {n} posts: their ER is "
+        "not shown, too few to judge that hour. A longer period gives more posts per cell.",
+    ),
+    "best_time_few": ("terlalu sedikit unggahan", "too few posts"),
+    "campaign_upcoming": ("akan datang", "upcoming"),
+    "campaign_running": ("sedang berjalan", "running"),
+    "campaign_choice_help": (
+        "Semua kampanye di jejaring.toml, terbaru lebih dulu, apa pun periode di panel "
+        "samping. Periode di panel samping hanya membatasi tabel ringkasan kampanye.",
+        "Every campaign of jejaring.toml, newest first, whatever the sidebar's period. The "
+        "sidebar's period narrows the campaign overview table only.",
+    ),
+    "campaign_not_started": (
+        "Kampanye ini belum dimulai: belum ada unggahannya.",
+        "This campaign has not started yet: it has no posts.",
+    ),
+    "cross_sankey_title": (
+        "Siapa mempromosikan siapa (jumlah unggahan)",
+        "Who promotes whom (number of posts)",
+    ),
+    "sankey_from": ("Yang menyebut mitra", "Naming a partner"),
+    "sankey_to": ("Yang disebut", "Named"),
+    "cross_totals": ("Jumlah per pasangan", "Totals per pair"),
+    "cross_ways_title": ("Menurut cara", "By way of naming"),
+    "cross_ways_note": (
+        "Satu unggahan dapat menyebut, menandai dan berkolaborasi sekaligus, jadi jumlah per "
+        "cara tidak sama dengan jumlah di atas.",
+        "One post can mention, tag and co-author at once, so the ways do not add up to the "
+        "totals above.",
+    ),
+    "downloads_note": (
+        "Judul kolom mengikuti bahasa yang dipilih. CSV dalam Bahasa Indonesia memakai ; "
+        "sebagai pemisah dan koma sebagai tanda desimal, seperti yang diharapkan spreadsheet "
+        "berbahasa Indonesia.",
+        "Column headers follow the chosen language. CSV in English uses , between fields and "
+        ". as the decimal mark.",
+    ),
+    "export_posts_name": ("unggahan", "posts"),
+    "export_accounts_name": ("akun", "accounts"),
+    "yes": ("ya", "yes"),
+    "no": ("tidak", "no"),
+    "export_library": ("perpustakaan", "library"),
+    "export_platform": ("platform", "platform"),
+    "export_account": ("akun", "account"),
+    "export_post_id": ("id_unggahan", "post_id"),
+    "export_published_local": ("terbit_waktu_lokal", "published_local"),
+    "export_kind": ("jenis", "kind"),
+    "export_title": ("judul", "title"),
+    "export_caption": ("keterangan", "caption"),
+    "export_url": ("tautan", "url"),
+    "export_likes": ("suka", "likes"),
+    "export_comments": ("komentar", "comments"),
+    "export_views": ("tayangan", "views"),
+    "export_plays": ("putaran", "plays"),
+    "export_engagements": ("interaksi", "engagements"),
+    "export_followers_at_post": ("pengikut_saat_unggah", "followers_at_post"),
+    "export_er_followers_pct": ("er_pengikut_persen", "er_followers_pct"),
+    "export_er_views_pct": ("er_tayangan_persen", "er_views_pct"),
+    "export_hashtags": ("tagar", "hashtags"),
+    "export_mentions": ("sebutan", "mentions"),
+    "export_tagged": ("ditandai", "tagged"),
+    "export_coauthors": ("kolaborator", "coauthors"),
+    "export_is_pinned": ("disematkan", "is_pinned"),
+    "export_gone": ("sudah_hilang", "gone"),
+    "export_day": ("tanggal", "day"),
+    "export_followers": ("pengikut", "followers"),
+    "export_following": ("mengikuti", "following"),
+    "export_media_count": ("jumlah_media", "media_count"),
+    "export_total_views": ("total_tayangan", "total_views"),
+    "export_captured_local": ("diambil_waktu_lokal", "captured_local"),
 }
 
 
@@ -372,21 +507,81 @@ def _is_missing(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+def language_of(locale: str | None) -> str:
+    """The dashboard language for a browser locale ("en-US", "id-ID", …): Bahasa Indonesia
+    unless the browser asks for another language, then English (the only other one)."""
+    if not locale:
+        return DEFAULT_LANGUAGE
+    code = locale.replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else "en"
+
+
+# -- numbers: the locale's symbols come from Babel (CLDR); applying them is vectorised ----
+
+
+@functools.cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse("en" if lang == "en" else "id")
+
+
+@functools.cache
+def _number_symbols(lang: str) -> tuple[dict[int, str], str, str]:
+    """(translation table from Python's '1,234.5' to the locale's, percent prefix, suffix)."""
+    loc = _locale(lang)
+    table = str.maketrans(
+        {
+            ",": babel_numbers.get_group_symbol(loc),
+            ".": babel_numbers.get_decimal_symbol(loc),
+            "+": babel_numbers.get_plus_sign_symbol(loc),
+            "-": babel_numbers.get_minus_sign_symbol(loc),
+        }
+    )
+    pattern = loc.percent_formats[None]
+    sign = loc.number_symbols["latn"]["percentSign"]
+    # Babel's grouping is (3, 3) for both languages; Python's ',' groups by three likewise.
+    assert pattern.grouping == (3, 3), "a locale with other grouping needs Babel per value"
+    return table, pattern.prefix[0].replace("%", sign), pattern.suffix[0].replace("%", sign)
+
+
+def numbers(
+    values: Iterable[Any], lang: str = DEFAULT_LANGUAGE, decimals: int = 0, sign: bool = False
+) -> list[str]:
+    """Many numbers at once in the locale's format (12.345,6 / 12,345.6); '–' when unknown.
+
+    For tables: one pass of Python's float formatting, then the locale's symbols (Babel)."""
+    array = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce")
+    floats = array.astype("float64").to_numpy()
+    missing = np.isnan(floats)
+    # Python's formatting rounds the exact binary value (as Babel does); a value that rounds
+    # to zero becomes 0 first, so that -0.004 shows as 0,00, never as -0,00.
+    rounded = np.where(missing | (np.abs(floats) < 0.5 * 10.0**-decimals), 0.0, floats)
+    template = "{:" + ("+" if sign else "") + ",." + str(decimals) + "f}"
+    table = _number_symbols(lang)[0]
+    return [
+        MISSING if gone else template.format(v).translate(table)
+        for v, gone in zip(rounded.tolist(), missing.tolist(), strict=True)
+    ]
+
+
+def percents(
+    values: Iterable[Any], lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: bool = False
+) -> list[str]:
+    """Many percentages (values already × 100) in the locale's pattern (Babel): 1,2% / 1.2%."""
+    _, prefix, suffix = _number_symbols(lang)
+    return [
+        text if text == MISSING else f"{prefix}{text}{suffix}"
+        for text in numbers(values, lang, decimals, sign)
+    ]
+
+
 def number(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, sign: bool = False) -> str:
-    """12,345.6 in English, 12.345,6 in Bahasa Indonesia; '–' when unknown."""
-    if _is_missing(value):
-        return "–"
-    formatted = f"{float(value):{'+' if sign else ''},.{decimals}f}"
-    if lang != "en":
-        formatted = formatted.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return formatted
+    """12.345,6 in Bahasa Indonesia, 12,345.6 in English (Babel's symbols); '–' when unknown."""
+    return numbers([value], lang, decimals, sign)[0]
 
 
 def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: bool = False) -> str:
-    """1.2% in English, 1,2% in Bahasa Indonesia; '–' when unknown."""
-    if _is_missing(value):
-        return "–"
-    return number(value, lang, decimals, sign) + "%"
+    """1,2% in Bahasa Indonesia, 1.2% in English; '–' when unknown."""
+    return percents([value], lang, decimals, sign)[0]
 
 
 def delta(
@@ -400,20 +595,142 @@ def delta(
 
 def ratio(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
     """1,20× / 1.20×; '–' when unknown."""
-    return "–" if _is_missing(value) else number(value, lang, 2) + "×"
+    return MISSING if _is_missing(value) else number(value, lang, 2) + "×"
+
+
+def separators(lang: str = DEFAULT_LANGUAGE) -> str:
+    """Plotly's ``layout.separators`` (decimal, then thousands) for the language."""
+    loc = _locale(lang)
+    return babel_numbers.get_decimal_symbol(loc) + babel_numbers.get_group_symbol(loc)
+
+
+# -- dates: CLDR patterns and names from Babel -----------------------------------------
+
+
+@functools.cache
+def _date_pattern(lang: str) -> str:
+    return _locale(lang).date_formats["medium"].pattern
+
+
+@functools.cache
+def _datetime_pattern(lang: str) -> str:
+    """The locale's medium date and its 24-hour time (hours and minutes), as Babel joins
+    them in ``format_datetime``."""
+    loc = _locale(lang)
+    time = loc.datetime_skeletons["Hm"].pattern
+    return (
+        str(loc.datetime_formats["medium"]).replace("{1}", _date_pattern(lang)).replace("{0}", time)
+    )
+
+
+@functools.cache
+def _skeleton_pattern(skeleton: str, lang: str) -> str:
+    return _locale(lang).datetime_skeletons[skeleton].pattern
 
 
 def date(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
-    """24 Nov 2026 / 24 Agu 2026."""
-    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+    """24 Nov 2026 (Bahasa Indonesia) / Nov 24, 2026 (English): the locale's medium date."""
+    return babel_dates.format_date(value, _date_pattern(lang), locale=_locale(lang))
 
 
 def datetime(value: dt.datetime, lang: str = DEFAULT_LANGUAGE) -> str:
-    return f"{date(value.date(), lang)} {value:%H:%M}"
+    """24 Nov 2026 14.05 / Nov 24, 2026, 14:05 (the time as given: convert it first)."""
+    return babel_dates.format_datetime(
+        value.replace(tzinfo=None), _datetime_pattern(lang), locale=_locale(lang)
+    )
+
+
+def month_day(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """27 Okt / Oct 27: a short date for chart axes."""
+    return babel_dates.format_date(value, _skeleton_pattern("MMMd", lang), locale=_locale(lang))
+
+
+def month_year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Okt 2026 / Oct 2026: a month for chart axes."""
+    return babel_dates.format_date(value, _skeleton_pattern("yMMM", lang), locale=_locale(lang))
+
+
+def short_date_d3(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The locale's numeric short date (dd/MM/yy, M/d/yy) as a d3 time format for plotly's
+    hover labels, which cannot show Indonesian month names."""
+    parts = []
+    for kind, token in babel_dates.tokenize_pattern(_locale(lang).date_formats["short"].pattern):
+        if kind == "chars":
+            parts.append(token.replace("%", "%%"))
+            continue
+        field, width = token
+        if field == "d":
+            parts.append("%d" if width == 2 else "%-d")
+        elif field == "M":
+            parts.append("%m" if width == 2 else "%-m")
+        elif field == "y":
+            parts.append("%y" if width == 2 else "%Y")
+        else:  # not expected in a numeric short date: fall back to ISO
+            return "%Y-%m-%d"
+    return "".join(parts)
+
+
+def time_of_day(value: dt.datetime | dt.time, lang: str = DEFAULT_LANGUAGE) -> str:
+    """14.05 / 14:05: hours and minutes in the locale's 24-hour form."""
+    return babel_dates.format_time(value, _skeleton_pattern("Hm", lang), locale=_locale(lang))
 
 
 def weekdays(lang: str = DEFAULT_LANGUAGE) -> list[str]:
-    return list(_WEEKDAYS[lang])
+    """Abbreviated weekday names, Monday first (Sen … Min / Mon … Sun)."""
+    names = babel_dates.get_day_names("abbreviated", locale=_locale(lang))
+    return [names[i] for i in range(7)]
+
+
+def _month_names(lang: str, width: str) -> list[str]:
+    names = babel_dates.get_month_names(width, locale=_locale(lang))
+    return [names[i] for i in range(1, 13)]
+
+
+def datetimes(values: pd.Series, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Many local times at once, each as :func:`datetime` would show it; '–' when unknown.
+
+    Vectorised over the pattern's fields (day, month, year, hour, minute); a pattern with
+    another field is formatted value by value with Babel."""
+    times = pd.Series(values)
+    if times.empty:
+        return []
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_localize(None)
+    times = pd.to_datetime(times)
+    known = times.notna()
+    times = times.fillna(pd.Timestamp(2000, 1, 1))
+    pattern = _datetime_pattern(lang)
+    tokens = babel_dates.tokenize_pattern(pattern)
+    months = {3: _month_names(lang, "abbreviated"), 4: _month_names(lang, "wide")}
+    pieces: list[pd.Series] = []
+    for kind, token in tokens:
+        if kind == "chars":
+            pieces.append(pd.Series(token, index=times.index))
+            continue
+        field, width = token
+        if field == "d":
+            part = times.dt.day
+        elif field == "M" and width >= 3:
+            names = months[min(width, 4)]
+            part = times.dt.month.map(lambda m, names=names: names[m - 1])
+        elif field == "M":
+            part = times.dt.month
+        elif field == "y":
+            part = times.dt.year % 100 if width == 2 else times.dt.year
+        elif field == "H":
+            part = times.dt.hour
+        elif field == "m":
+            part = times.dt.minute
+        else:
+            return [
+                datetime(v.to_pydatetime(), lang) if ok else MISSING
+                for v, ok in zip(times, known, strict=True)
+            ]
+        if field != "M" or width < 3:
+            part = part.astype(str).str.zfill(width if width <= 2 else 1)
+        pieces.append(part.astype(str))
+    out = pieces[0].str.cat(pieces[1:]) if len(pieces) > 1 else pieces[0]
+    return out.where(known, MISSING).tolist()
 
 
 def status(value: object, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -236,23 +236,55 @@ def compare_periods(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFra
     return merged
 
 
-def weekly(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per library and local week (weeks start on Monday), over the posts given: posts,
-    engagements (sum), mean ER by followers and mean engagements per 1,000 followers."""
+def week_start(days: pd.Series) -> pd.Series:
+    """The Monday (local date) that starts the week of each local day: the one week
+    definition of every weekly figure and chart."""
+    stamps = pd.to_datetime(pd.Series(days, dtype=object))
+    return (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).dt.date
+
+
+def period_weeks(period: Period) -> pd.DataFrame:
+    """Every week (Monday start, local days) that overlaps the period: week, days (of the
+    week inside the period, 1–7) and partial (days < 7). A partial week's sums are not
+    comparable with a full week's."""
+    first = period.start - dt.timedelta(days=period.start.weekday())
+    weeks = [first + dt.timedelta(days=7 * i) for i in range((period.end - first).days // 7 + 1)]
+    days = [
+        (min(w + dt.timedelta(days=6), period.end) - max(w, period.start)).days + 1 for w in weeks
+    ]
+    return pd.DataFrame({"week": weeks, "days": days, "partial": [d < 7 for d in days]})
+
+
+WEEKLY_COLUMNS = ["library_id", "week", "posts", "engagements", "mean_er", "mean_per_1k",
+                  "days", "partial"]  # fmt: skip
+
+
+def weekly(posts: pd.DataFrame, period: Period, by_platform: bool = False) -> pd.DataFrame:
+    """Per library (and platform, with ``by_platform``) and local week (weeks start on
+    Monday, see :func:`week_start`), for every week that overlaps the period: posts,
+    engagements (sum; 0 in a week without posts), mean ER by followers and mean engagements
+    per 1,000 followers (NA without posts), and how many of the week's days lie in the
+    period (``days``, ``partial`` when fewer than 7)."""
     current = in_period(posts, period)
-    cols = ["library_id", "week", "posts", "engagements", "mean_er", "mean_per_1k"]
+    keys = ["library_id", "platform"] if by_platform else ["library_id"]
+    cols = [*keys, *WEEKLY_COLUMNS[1:]]
     if current.empty:
         return pd.DataFrame(columns=cols)
-    days = pd.to_datetime(current["local_day"])
-    week = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
-    grouped = current.assign(week=week.to_numpy()).groupby(["library_id", "week"], as_index=False)
+    grouped = current.assign(week=week_start(current["local_day"]).to_numpy()).groupby(
+        [*keys, "week"], as_index=False
+    )
     out = grouped.agg(
         posts=("post_id", "size"),
         engagements=("engagements", "sum"),
         mean_er=("er_followers", "mean"),
         mean_per_1k=("per_1k", "mean"),
     )
-    return out[cols]
+    # Every week of the period for every library seen: a week without posts is a 0, not a gap.
+    grid = current[keys].drop_duplicates().merge(period_weeks(period), how="cross")
+    out = grid.merge(out, on=[*keys, "week"], how="left")
+    out["posts"] = out["posts"].fillna(0).astype("int64")
+    out["engagements"] = out["engagements"].astype("Float64").fillna(0)
+    return out.sort_values([*keys, "week"]).reset_index(drop=True)[cols]
 
 
 def content_mix(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -272,19 +304,31 @@ def content_mix(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
     return out[cols]
 
 
-def best_time(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Per library, local weekday (0 = Monday) and hour: posts and mean ER by followers.
+BEST_TIME_MIN_POSTS = 3  # a weekday-and-hour cell with fewer posts shows no ER
+
+
+def best_time(
+    posts: pd.DataFrame,
+    period: Period,
+    by_platform: bool = False,
+    min_posts: int = BEST_TIME_MIN_POSTS,
+) -> pd.DataFrame:
+    """Per library (and platform, with ``by_platform``), local weekday (0 = Monday) and
+    hour: posts and mean ER by followers; ``reliable`` when the cell has at least
+    ``min_posts`` posts (one post's ER says little about a time slot).
     Use it as a heatmap of when posts have done best."""
     current = in_period(posts, period)
-    cols = ["library_id", "weekday", "hour", "posts", "mean_er"]
+    keys = ["library_id", "platform"] if by_platform else ["library_id"]
+    cols = [*keys, "weekday", "hour", "posts", "mean_er", "reliable"]
     if current.empty:
         return pd.DataFrame(columns=cols)
     local = current["local_time"]
     out = (
         current.assign(weekday=local.dt.day_of_week, hour=local.dt.hour)
-        .groupby(["library_id", "weekday", "hour"], as_index=False)
+        .groupby([*keys, "weekday", "hour"], as_index=False)
         .agg(posts=("post_id", "size"), mean_er=("er_followers", "mean"))
     )
+    out["reliable"] = out["posts"] >= min_posts
     return out[cols]
 
 

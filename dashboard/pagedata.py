@@ -80,11 +80,31 @@ POST_COLUMNS["history"] = POST_COLUMNS["all"]  # with every daily column too
 Loader = Callable[..., Window]  # (start, end, detail="metrics") -> Window
 
 
-def shown_accounts(accounts: pd.DataFrame) -> pd.DataFrame:
-    """Real accounts when any exist, else the demo accounts: real data is never mixed
-    with demo data."""
-    real = accounts[~accounts["is_demo"]]
-    return (real if len(real) else accounts).reset_index(drop=True)
+def _captured(accounts: pd.DataFrame, captures: pd.DataFrame | None) -> pd.Series:
+    """Which accounts have a capture (``captures``: ``Store.last_captures()``); without
+    ``captures`` every account counts as captured."""
+    if captures is None:
+        return pd.Series(True, index=accounts.index)
+    return accounts["id"].isin(captures["account_id"].dropna().astype("int64"))
+
+
+def shown_accounts(accounts: pd.DataFrame, captures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The real accounts that have a capture, once any has; until then the demo accounts.
+
+    Real data is never mixed with demo data, and a refresh that captured nothing (no key,
+    no network) does not replace the demo with empty pages. ``captures`` is
+    ``Store.last_captures()``; without it any real account counts (the rule before a
+    capture was required)."""
+    real = accounts[~accounts["is_demo"].astype(bool) & _captured(accounts, captures)]
+    demo = accounts[accounts["is_demo"].astype(bool)]
+    return (real if len(real) else demo).reset_index(drop=True)
+
+
+def pending_accounts(accounts: pd.DataFrame, captures: pd.DataFrame) -> pd.DataFrame:
+    """Real accounts without any capture yet (a refresh tried them and failed, or has not
+    reached them): listed on the Data page, never on the figure pages."""
+    real = accounts[~accounts["is_demo"].astype(bool) & ~_captured(accounts, captures)]
+    return real.reset_index(drop=True)
 
 
 def partner_handles(accounts: pd.DataFrame, config: Config) -> dict[str, set[str]]:
@@ -155,21 +175,24 @@ def overview(load: Loader, period: Period) -> pd.DataFrame:
 @dataclass(frozen=True)
 class CompareData:
     audience: pd.DataFrame
-    weekly: pd.DataFrame
+    weekly: pd.DataFrame  # per library, platforms together (the report's, until it splits)
     content: pd.DataFrame
-    best_time: pd.DataFrame
+    best_time: pd.DataFrame  # per library and platform
+    weekly_by_platform: pd.DataFrame | None = None  # per library and platform
 
 
 def compare(load: Loader, period: Period, combined_best_time: bool = False) -> CompareData:
-    """Audience series, weekly figures, content mix and best time to post; with
-    ``combined_best_time`` one best-time grid for all the libraries together."""
+    """Audience series, weekly figures, content mix and best time to post (per platform:
+    YouTube figures are never fused with another platform's); with ``combined_best_time``
+    one best-time grid per platform for all the libraries together."""
     win = load(period.start, period.end)
     posts = win.posts.assign(library_id=ALL) if combined_best_time else win.posts
     return CompareData(
         audience_series(win.daily, win.accounts, period),
         weekly(win.posts, period),
         content_mix(win.posts, period),
-        best_time(posts, period),
+        best_time(posts, period, by_platform=True),
+        weekly(win.posts, period, by_platform=True),
     )
 
 
@@ -222,7 +245,7 @@ def health(
 
 def prepare(store: Store, config: Config, page: str, start: dt.date, end: dt.date) -> object:
     """A page's whole data preparation for [start, end], uncached (the benchmark's measure)."""
-    accounts = shown_accounts(store.accounts())
+    accounts = shown_accounts(store.accounts(), store.last_captures())
     load = window_loader(store, config.timezone, accounts)
     period = Period(start, end)
     handles = partner_handles(accounts, config)

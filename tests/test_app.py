@@ -97,10 +97,9 @@ def test_overview_kpis_equal_values_computed_from_the_store(demo_url):
     end = dt.datetime.now(TZ).date()
     start = end - dt.timedelta(days=29)
     expected = expected_kpis(demo_url, start, end)
-    tab_platforms = ["all", "instagram", "youtube"]
     assert [t.label for t in at.tabs] == ["Gabungan", "Instagram", "YouTube"]
     checked = 0
-    for tab, platform in zip(at.tabs, tab_platforms, strict=True):
+    for tab, platform in zip(at.tabs[1:], ["instagram", "youtube"], strict=True):
         for column, library in zip(tab.columns, ["uma", "unimed"], strict=True):
             shown = {m.label: m.value for m in column.metric}
             want = expected[(library, platform)]
@@ -111,7 +110,59 @@ def test_overview_kpis_equal_values_computed_from_the_store(demo_url):
             mean_er = sum(want["ers"]) / len(want["ers"])
             assert parse_id(shown["ER rata-rata (pengikut)"]) == pytest.approx(mean_er, abs=0.005)
             checked += 1
-    assert checked == 6
+    assert checked == 4
+
+
+def test_combined_tab_shows_each_platform_never_one_sum(demo_url):
+    """YouTube API policy: no metric fuses YouTube with another platform. The "Gabungan"
+    tab shows each platform's part, named, and nothing else."""
+    at = run_app()
+    end = dt.datetime.now(TZ).date()
+    expected = expected_kpis(demo_url, end - dt.timedelta(days=29), end)
+    combined = at.tabs[0]
+    libraries = [c for c in combined.columns if len(c.subheader)]
+    assert [c.subheader[0].value for c in libraries] == ["UMA", "UNIMED"]
+    measures = ["Audiens", "Pertumbuhan audiens", "Unggahan", "Interaksi",
+                "ER rata-rata (pengikut)", "Tayangan"]  # fmt: skip
+    for column, library in zip(libraries, ["uma", "unimed"], strict=True):
+        assert [m.value for m in column.markdown][1:] == [f"**{m}**" for m in measures]
+        cards = list(column.metric)
+        # per KPI one card per platform, named: never one card of both
+        assert [m.label for m in cards] == ["Instagram", "YouTube"] * len(measures)
+        for offset, platform in enumerate(["instagram", "youtube"]):
+            want = expected[(library, platform)]
+            assert parse_id(cards[0 + offset].value) == want["audience"]
+            assert parse_id(cards[4 + offset].value) == want["posts"]
+            assert parse_id(cards[6 + offset].value) == want["eng"]
+            assert parse_id(cards[10 + offset].value) == want["views"]
+        fused = expected[(library, "all")]["eng"]
+        assert fused not in {parse_id(m.value) for m in cards if "%" not in m.value}
+    # the table of all figures has no combined rows either
+    table = at.dataframe[-1].value
+    assert set(table["Platform"]) == {"Instagram", "YouTube"}
+
+
+def test_growth_card_and_kpi_table_use_one_unit_each(demo_url):
+    at = run_app()
+    growth = next(m for m in at.tabs[1].columns[0].metric if m.label == "Pertumbuhan audiens")
+    assert growth.value.endswith("%") and growth.value.startswith(("+", "-"))
+    assert "poin persen" in growth.delta, "a percentage changes in percentage points"
+    audience = next(m for m in at.tabs[1].columns[0].metric if m.label == "Audiens")
+    assert "%" not in audience.value and "poin" not in (audience.delta or "")
+    table = at.dataframe[-1].value
+    assert list(table.columns) == [
+        "Ukuran", "Perpustakaan", "Platform", "Periode ini", "Sebelumnya", "Perubahan"
+    ]  # fmt: skip
+    row = table[(table["Ukuran"] == "Audiens") & (table["Perpustakaan"] == "UMA")].iloc[0]
+    growth_row = table[
+        (table["Ukuran"] == "Pertumbuhan audiens")
+        & (table["Perpustakaan"] == "UMA")
+        & (table["Platform"] == row["Platform"])
+    ].iloc[0]
+    # the audience's change is the growth: shown once, on the growth row
+    assert row["Perubahan"] == "" and growth_row["Periode ini"].startswith(("+", "-"))
+    er = table[table["Ukuran"] == "ER rata-rata (pengikut)"].iloc[0]
+    assert er["Perubahan"].endswith("poin persen")
 
 
 def test_language_switch_changes_labels_and_number_format(demo_url):
@@ -122,9 +173,57 @@ def test_language_switch_changes_labels_and_number_format(demo_url):
     assert [t.label for t in at.tabs] == ["Combined", "Instagram", "YouTube"]
     labels = {m.label for m in at.metric}
     assert {"Audience", "Posts", "Engagements", "Mean ER (followers)", "Views"} <= labels
-    audience = at.tabs[0].columns[0].metric[0].value
+    audience = at.tabs[1].columns[0].metric[0].value
     assert "," in audience and "." not in audience  # 6,921 in English
     assert "Demo data" in at.info[0].value
+
+
+def test_filters_survive_language_switch_and_page_change_and_live_in_the_url(demo_url):
+    at = run_app()
+    at.sidebar.selectbox(key="preset").set_value("preset_90").run()
+    at.sidebar.multiselect(key="platforms").set_value(["youtube"]).run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.sidebar.selectbox(key="preset").value == "preset_90"
+    assert "(90 days)" in at.caption[0].value
+    at.switch_page("dashboard/pages/posts.py").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="preset").value == "preset_90"
+    assert at.sidebar.multiselect(key="platforms").value == ["youtube"]
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert "(90 days)" in at.caption[0].value
+    assert at.query_params["lang"] == "en" and at.query_params["period"] == "90"
+    assert at.query_params["platform"] == "youtube"
+    # the same link opens the same view in a new session
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params.update({"lang": "en", "period": "90", "platform": "youtube"})
+    again.run()
+    assert not again.exception
+    assert again.title[0].value == "Overview per library"
+    assert again.sidebar.selectbox(key="preset").value == "preset_90"
+    assert again.sidebar.multiselect(key="platforms").value == ["youtube"]
+    # a custom range travels as from/to
+    again.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    again.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    ).run()
+    assert (again.query_params["from"], again.query_params["to"]) == ("2025-09-01", "2025-09-30")
+
+
+@pytest.mark.parametrize(
+    ("locale", "title"),
+    [
+        (None, "Ringkasan per perpustakaan"),
+        ("id-ID", "Ringkasan per perpustakaan"),
+        ("en-US", "Overview per library"),
+        ("de-DE", "Overview per library"),
+    ],
+)
+def test_language_defaults_from_the_browser(demo_url, locale, title):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.context["locale"] = locale
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == title
 
 
 def test_compare_page_renders_charts_and_toggle(demo_url):
@@ -132,21 +231,24 @@ def test_compare_page_renders_charts_and_toggle(demo_url):
     at.switch_page("dashboard/pages/compare.py").run()
     assert not at.exception
     assert at.title[0].value == "Perbandingan antarperpustakaan"
+    assert at.caption[0].value.startswith("Periode ")
     assert "Data demo" in at.info[0].value
     charts = at.get("plotly_chart")
-    assert len(charts) == 7  # audience, 2 weekly, 2 content types, 2 heatmaps
+    # audience, 2 weekly charts per platform, 2 content types, 2 heatmaps
+    assert len(charts) == 9
     at.toggle(key="per_1k").set_value(True).run()
     assert not at.exception
+    assert any("kurang dari 3 unggahan" in c.value for c in at.caption)
 
 
 def test_period_and_filters_change_what_is_shown(demo_url):
     at = run_app()
-    posts_30 = parse_id(at.tabs[0].columns[0].metric[2].value)
+    posts_30 = parse_id(at.tabs[1].columns[0].metric[2].value)
     at.sidebar.selectbox(key="preset").set_value("preset_365").run()
-    posts_365 = parse_id(at.tabs[0].columns[0].metric[2].value)
+    posts_365 = parse_id(at.tabs[1].columns[0].metric[2].value)
     assert posts_365 > posts_30
     at.sidebar.multiselect(key="libraries").set_value(["unimed"]).run()
-    assert len(at.tabs[0].columns) == 1
+    assert len(at.tabs[1].columns) == 1
     at.sidebar.multiselect(key="platforms").set_value([]).run()
     assert not at.exception
     assert "Pilih paling sedikit" in at.warning[0].value
@@ -221,8 +323,9 @@ def test_data_page_flags_stale_accounts(tmp_path, monkeypatch):
     assert "Belum pernah ada pengambilan data" in at.info[-1].value
 
 
-def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
-    """Posts and engagements per library of a campaign, straight from the store's rows."""
+def expected_campaign(url: str, campaign) -> dict[tuple[str, str], tuple[int, int]]:
+    """Posts and engagements per library and platform of a campaign, straight from the
+    store's rows."""
     import json
 
     engine = sa.create_engine(url)
@@ -231,6 +334,7 @@ def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
             r.id: (r.library_id, r.handle.lower().lstrip("@"))
             for r in conn.execute(sa.text("SELECT id, library_id, handle FROM accounts"))
         }
+        platforms = dict(conn.execute(sa.text("SELECT id, platform FROM accounts")).all())
         rows = conn.execute(
             sa.text(
                 "SELECT account_id, published_at, caption, title, hashtags, mentions, "
@@ -238,7 +342,7 @@ def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
             )
         ).all()
     engine.dispose()
-    result: dict[str, list[int]] = {}
+    result: dict[tuple[str, str], list[int]] = {}
     for r in rows:
         library, _ = accounts[r.account_id]
         if library not in campaign.libraries:
@@ -256,7 +360,7 @@ def expected_campaign(url: str, campaign) -> dict[str, tuple[int, int]]:
         )
         keyword = any(k.lower() in text for k in campaign.keywords)
         if tags & set(campaign.hashtags) or keyword or named & partners:
-            acc = result.setdefault(library, [0, 0])
+            acc = result.setdefault((library, platforms[r.account_id]), [0, 0])
             acc[0] += 1
             if r.likes is not None:
                 acc[1] += r.likes + (r.comments or 0)
@@ -267,43 +371,94 @@ def test_campaigns_page_values_equal_the_store(demo_url):
     config = load_config(ROOT / "jejaring.toml")
     at = run_app()
     at.switch_page("dashboard/pages/campaigns.py").run()
-    assert any("Tidak ada kampanye dalam periode ini" in i.value for i in at.info)  # 30 days
+    assert not at.exception
+    assert at.title[0].value == "Kampanye bersama"
+    assert "Data demo" in at.info[0].value
+    # The campaign (Sep 2025) lies outside the default 30 days: it is chosen all the same;
+    # only the overview table of the period's campaigns is empty.
+    campaign = config.campaigns[0]
+    assert at.selectbox(key="campaign").value == campaign.id
+    assert at.header[0].value == campaign.name
+    assert any("Tidak ada kampanye dalam periode ini" in i.value for i in at.info)
+    want = expected_campaign(demo_url, campaign)
+    assert [t.label for t in at.tabs] == ["Instagram", "YouTube"]
+    for tab, platform in zip(at.tabs, ["instagram", "youtube"], strict=True):
+        columns = [c for c in tab.columns if len(c.subheader)]
+        assert [c.subheader[0].value for c in columns] == ["UMA", "UNIMED", "Semua perpustakaan"]
+        for column, library in zip(columns, ["uma", "unimed"], strict=False):
+            shown = {m.label: m.value for m in column.metric}
+            posts, engagements = want.get((library, platform), (0, 0))
+            assert parse_id(shown["Unggahan"]) == posts
+            assert parse_id(shown["Interaksi"]) == engagements
+        everyone = {m.label: m.value for m in columns[2].metric}
+        assert parse_id(everyone["Unggahan"]) == sum(
+            v[0] for k, v in want.items() if k[1] == platform
+        )
+    assert want[("uma", "instagram")][0] > 0
+    # with a period that covers it, the overview table lists it per library and platform
     at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
     at.sidebar.date_input(key="custom_range").set_value(
         (dt.date(2025, 8, 1), dt.date(2025, 10, 31))
     ).run()
     assert not at.exception
-    assert at.title[0].value == "Kampanye bersama"
-    assert "Data demo" in at.info[0].value
-    table = at.dataframe[0].value
-    campaign = config.campaigns[0]
-    want = expected_campaign(demo_url, campaign)
-    for library, label in [("uma", "UMA"), ("unimed", "UNIMED")]:
-        row = table[(table["Kampanye"] == campaign.name) & (table["Perpustakaan"] == label)].iloc[0]
-        assert parse_id(row["Unggahan"]) == want[library][0] > 0
-        assert parse_id(row["Interaksi"]) == want[library][1]
-    combined = table[table["Perpustakaan"] == "Gabungan"].iloc[0]
-    assert parse_id(combined["Unggahan"]) == want["uma"][0] + want["unimed"][0]
-    # per-library KPI columns of the chosen campaign, then combined
-    assert [c.subheader[0].value for c in at.columns[:3]] == ["UMA", "UNIMED", "Gabungan"]
+    table = next(d.value for d in at.dataframe if "Kampanye" in d.value.columns)
+    for (library, platform), (posts, engagements) in want.items():
+        label = {"uma": "UMA", "unimed": "UNIMED"}[library]
+        name = {"instagram": "Instagram", "youtube": "YouTube"}[platform]
+        row = table[(table["Perpustakaan"] == label) & (table["Platform"] == name)].iloc[0]
+        assert parse_id(row["Unggahan"]) == posts
+        assert parse_id(row["Interaksi"]) == engagements
+    assert list(table.columns)[:4] == ["Kampanye", "Perpustakaan", "Platform", "Interaksi"]
+    assert "Gabungan" not in set(table["Perpustakaan"])
     assert len(at.get("plotly_chart")) >= 2
-    # cross-promotion of the last 12 months has edges both ways in the demo
-    cross = at.dataframe[-1].value
+    # cross-promotion of that period: totals apart from the ways
+    cross = at.dataframe[-2].value
     assert {"UMA", "UNIMED"} <= set(cross["Dari"])
+    assert list(cross.columns) == ["Dari", "Ke", "Unggahan", "Interaksi"]
+    ways = at.dataframe[-1].value
+    assert list(ways.columns) == ["Dari", "Ke", "Sebutan", "Tanda", "Kolaborasi"]
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Joint campaigns"
-    assert "Campaign" in at.dataframe[0].value.columns
+    assert at.selectbox(key="campaign").value == campaign.id
+    assert any("Campaign" in d.value.columns for d in at.dataframe)
+
+
+def test_campaigns_are_chosen_from_all_newest_first_and_marked(demo_url, tmp_path, monkeypatch):
+    today = dt.datetime.now(TZ).date()
+    extra = (
+        '\n[[campaigns]]\nid = "next"\nname = "Pekan Depan"\n'
+        f"start = {today + dt.timedelta(days=7)}\nend = {today + dt.timedelta(days=14)}\n"
+        'libraries = ["uma", "unimed"]\nhashtags = ["#pekandepan"]\n'
+        '\n[[campaigns]]\nid = "now"\nname = "Sekarang"\n'
+        f"start = {today - dt.timedelta(days=3)}\nend = {today + dt.timedelta(days=3)}\n"
+        'libraries = ["uma", "unimed"]\nhashtags = ["#sekarang"]\n'
+    )
+    path = tmp_path / "jejaring.toml"
+    path.write_text((ROOT / "jejaring.toml").read_text() + extra)
+    monkeypatch.setenv("JEJARING_CONFIG", str(path))
+    at = run_app()
+    at.switch_page("dashboard/pages/campaigns.py").run()
+    assert not at.exception
+    box = at.selectbox(key="campaign")
+    assert box.options[0].startswith("Pekan Depan") and "akan datang" in box.options[0]
+    assert box.options[1].startswith("Sekarang") and "sedang berjalan" in box.options[1]
+    assert box.options[2].startswith("Bulan Literasi 2025")
+    assert box.value == "now", "the newest campaign that has started"
+    box.set_value("next").run()
+    assert any("belum dimulai" in i.value for i in at.info)
+    assert at.query_params["campaign"] == "next"
 
 
 def test_posts_page_search_and_hashtags(demo_url):
     at = run_app()
     at.switch_page("dashboard/pages/posts.py").run()
     assert not at.exception
-    total = int(at.caption[0].value.split()[0])
+    assert at.caption[0].value.startswith("Periode ")
+    total = int(parse_id(at.caption[1].value.split()[0]))
     at.text_input(key="search").set_value("#webinar").run()
     assert not at.exception
-    found = int(at.caption[0].value.split()[0])
+    found = int(parse_id(at.caption[1].value.split()[0]))
     engine = sa.create_engine(demo_url)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -324,12 +479,21 @@ def test_posts_page_search_and_hashtags(demo_url):
     )
     assert found == expected < total
     table = at.dataframe[0].value
-    assert list(table.columns)[:2] == ["Gambar", "Perpustakaan"]
+    assert list(table.columns)[:3] == ["Gambar", "Teks", "Interaksi"]
     assert table["Gambar"].str.startswith("data:image/svg+xml;base64,").all()
+    # the top tables put their figure right after the post's text
+    assert list(at.dataframe[1].value.columns)[:3] == ["Gambar", "Teks", "Interaksi"]
+    assert list(at.dataframe[2].value.columns)[:3] == ["Gambar", "Teks", "ER (%)"]
+    at.selectbox(key="order").set_value("er").run()
+    assert list(at.dataframe[0].value.columns)[2] == "ER (%)"
     hashtags = at.dataframe[-1].value
     assert (hashtags["Unggahan"].map(parse_id) >= 3).all()
+    assert list(hashtags.columns)[:2] == ["Tagar", "ER rata-rata (pengikut)"]
+    tables = len(at.dataframe)
     at.number_input(key="min_posts").set_value(50).run()
-    assert at.dataframe[-1].value.empty
+    # no empty table (Streamlit would write "empty" in English): a sentence instead
+    assert len(at.dataframe) == tables - 1
+    assert at.main.caption[-1].value == "Tidak ada baris untuk ditampilkan."
 
 
 def test_report_cli_contains_the_kpis(demo_url, tmp_path):
@@ -359,7 +523,7 @@ def test_report_cli_contains_the_kpis(demo_url, tmp_path):
     assert done.returncode == 0, done.stderr
     document = out.read_text()
     expected = expected_kpis(demo_url, start, end)
-    audience = f"{expected[('uma', 'all')]['audience']:,}".replace(",", ".")
+    audience = f"{expected[('uma', 'instagram')]['audience']:,}".replace(",", ".")
     posts = str(expected[("unimed", "instagram")]["posts"])
     assert f"<td>{audience}</td>" in document
     assert f"<td>{posts}</td>" in document
@@ -404,11 +568,92 @@ def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)
     monkeypatch.setenv("JEJARING_CONFIG", str(path))
     at = run_app()
-    assert "8 perpustakaan dipilih" in at.caption[1].value
+    assert any("8 perpustakaan dipilih" in c.value for c in at.caption)
     assert not at.metric, "no wall of cards"
     assert len(at.dataframe) == 4  # one table per tab, and the table of all figures
-    shown = at.dataframe[0].value
-    assert len(shown) == 8 and list(shown["Perpustakaan"])[:2] == ["P01", "P02"]
+    shown = at.dataframe[1].value  # the Instagram tab: one row per library and KPI
+    assert len(shown) == 8 * 7 and list(shown["Perpustakaan"])[:2] == ["P01", "P02"]
     at.switch_page("dashboard/pages/compare.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 6  # one best-time grid for all eight
+    assert len(at.get("plotly_chart")) == 8  # one best-time grid for all eight
+
+
+def failed_refresh(url: str) -> None:
+    """A refresh without a YouTube key: real accounts in the store, none captured."""
+    import io
+
+    from collectors.config import Settings
+    from collectors.refresh import refresh, select_accounts
+
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    refresh(
+        config,
+        Settings(database_url=url),
+        store,
+        select_accounts(config, ["youtube"]),
+        out=io.StringIO(),
+    )
+    store.dispose()
+
+
+def test_a_failed_refresh_keeps_the_demo_and_says_why(demo_url):
+    failed_refresh(demo_url)
+    at = run_app()
+    assert not at.exception
+    assert "Data demo" in at.info[0].value, "the demo is still shown"
+    assert "belum ada yang berhasil" in at.warning[0].value
+    assert ".venv/bin/python -m collectors refresh" in at.warning[0].value
+    assert [p.label for p in at.get("page_link")][0].startswith("Halaman Data")
+    assert at.tabs[1].columns[0].metric[0].value != "–"
+    assert any(c.value.startswith("Data demo sampai") for c in at.sidebar.caption)
+    # the Data page lists the real accounts and says why, in the reader's language
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    health = at.dataframe[0].value.set_index("Akun")
+    assert health.loc["@perpustakaanuma", "Terakhir diambil"] == "belum pernah"
+    assert health.loc["@perpustakaanuma", "Pesan"].startswith("YOUTUBE_API_KEY belum diisi")
+    runs = at.dataframe[1].value
+    assert runs.iloc[0]["Pesan"] == "2 dari 2 akun tidak berhasil"
+    assert list(runs.columns)[0] == "No."
+    at.sidebar.radio(key="lang").set_value("en").run()
+    health = at.dataframe[0].value.set_index("Account")
+    assert health.loc["@perpustakaanuma", "Message"].startswith("YOUTUBE_API_KEY is not set")
+    assert at.dataframe[1].value.iloc[0]["Message"] == "2 of 2 accounts not ok"
+
+
+def test_without_the_demo_an_empty_state_says_what_to_do_and_demo_comes_back(demo_url):
+    failed_refresh(demo_url)
+    store = Store(demo_url)
+    store.delete_demo()
+    store.dispose()
+    at = run_app()
+    assert not at.exception
+    assert not at.metric and not at.dataframe
+    assert "Belum ada data untuk ditampilkan" in at.info[0].value
+    assert ".venv/bin/python -m collectors demo" in at.info[0].value
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2  # the two YouTube accounts, never captured
+    # `demo` brings the demo back although real (uncaptured) accounts exist
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(demo_url, config.timezone)
+    load_demo(store, config)
+    store.dispose()
+    at = run_app()
+    assert "Data demo" in at.info[0].value and at.metric
+
+
+def test_every_page_states_its_period_and_the_command_as_the_readme_gives_it(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    load_demo(store, config)
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    at = run_app()
+    for page in ("overview", "compare", "campaigns", "posts", "data"):
+        at.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not at.exception
+        assert any(c.value.startswith("Periode ") for c in at.main.caption), page
+    assert "`.venv/bin/python -m collectors refresh`" in at.info[-1].value  # no run yet

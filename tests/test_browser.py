@@ -36,15 +36,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+# (URL path, heading in Bahasa Indonesia, in English)
 PAGES = [
-    ("", "Ringkasan per perpustakaan"),
-    ("compare", "Perbandingan antarperpustakaan"),
-    ("campaigns", "Kampanye bersama"),
-    ("posts", "Jelajah unggahan"),
-    ("data", "Kesehatan data"),
+    ("", "Ringkasan per perpustakaan", "Overview per library"),
+    ("compare", "Perbandingan antarperpustakaan", "Libraries side by side"),
+    ("campaigns", "Kampanye bersama", "Joint campaigns"),
+    ("posts", "Jelajah unggahan", "Posts explorer"),
+    ("data", "Kesehatan data", "Data health"),
 ]
+# The browser's language chooses the dashboard's (st.context.locale).
+LOCALES = {"id": "id-ID", "en": "en-US"}
+DEMO = {"id": "Data demo", "en": "Demo data"}
 
-MIN_CHARTS = {"compare": 7, "campaigns": 1}  # campaigns: the cross-promotion Sankey
+# audience, two weekly charts per platform, two content types, two heatmaps; campaigns:
+# the timeline and the cross-promotion Sankey
+MIN_CHARTS = {"compare": 9, "campaigns": 2}
+DONE = '[data-testid="jejaring-done"]'
 
 pytestmark = pytest.mark.browser
 
@@ -158,35 +165,61 @@ def browser(server):
         chromium.close()
 
 
-@pytest.mark.parametrize(("path", "heading"), PAGES)
-def test_every_page_renders_without_exception(server, browser, path, heading):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    page.goto(f"{server}/{path}")
-    page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
-    # Done when the script has finished (no skeletons left) and every chart has drawn.
+def wait_until_finished(page, after: int = 0, minimum_charts: int = 0) -> int:
+    """Wait for the app's own finished state: the marker each page writes as its last
+    element once its script has run (a run number above ``after``), then for every plotly
+    chart to have drawn. Returns the run number."""
+    page.wait_for_function(
+        """([selector, after]) => [...document.querySelectorAll(selector)]
+            .some(m => Number(m.dataset.run) > after)""",
+        arg=[DONE, after],
+        timeout=60_000,
+    )
     page.wait_for_function(
         """(minimum) => {
             const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-            return !document.querySelector('[data-testid="stSkeleton"]')
-                && charts.length >= minimum
-                && charts.every(c => c.querySelector('svg.main-svg'));
+            return charts.length >= minimum && charts.every(c => c.querySelector('svg.main-svg'));
         }""",
-        arg=MIN_CHARTS.get(path, 0),
+        arg=minimum_charts,
         timeout=45_000,
     )
-    page.wait_for_timeout(1000)
+    return max(int(m.get_attribute("data-run")) for m in page.locator(DONE).all())
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize(("path", "heading_id", "heading_en"), PAGES)
+def test_every_page_renders_without_exception(server, browser, path, heading_id, heading_en, lang):
+    # Tall enough for the whole page: Streamlit scrolls inside its main block, which a
+    # full-page screenshot does not capture.
+    page = browser.new_page(viewport={"width": 1400, "height": 5200}, locale=LOCALES[lang])
+    page.goto(f"{server}/{path}")
+    wait_until_finished(page, minimum_charts=MIN_CHARTS.get(path, 0))
+    heading = heading_id if lang == "id" else heading_en
+    assert page.get_by_role("heading", name=heading).count() == 1
+    assert page.locator(DONE).get_attribute("data-lang") == lang
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = path or "overview"
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Page not found").count() == 0
-    assert page.get_by_text("Data demo").count() >= 1, "demo notice shown"
+    assert page.get_by_text(DEMO[lang]).count() >= 1, "demo notice shown"
+    # Nothing wider than the page: tables keep within it and scroll inside.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    main = page.locator('[data-testid="stMain"]').bounding_box()
+    for table in page.locator('[data-testid="stDataFrame"]').all():
+        box = table.bounding_box()
+        assert box["x"] + box["width"] <= main["x"] + main["width"] + 1
     if name == "overview":
         assert page.locator('[data-testid="stMetric"]').count() >= 12
     elif name == "compare":
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 6
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 9
     elif name == "campaigns":
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
+        # the timeline's legend says what colour and shape encode
+        legend = page.eval_on_selector_all(
+            '[data-testid="stPlotlyChart"] .legendtext', "els => els.map(e => e.textContent)"
+        )
+        assert {"UMA · Instagram", "UNIMED · Instagram"} <= set(legend)
+        assert page.locator('[data-testid="stMetric"]').count() >= 7
     elif name == "posts":
         assert page.locator('[data-testid="stDataFrame"]').count() >= 4
     else:
@@ -194,18 +227,35 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     page.close()
 
 
+def test_language_switch_keeps_the_period_and_the_url(server, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="id-ID")
+    page.goto(f"{server}/compare?period=90")
+    run = wait_until_finished(page, minimum_charts=MIN_CHARTS["compare"])
+    assert page.get_by_text("(90 hari)").count() >= 1
+    page.get_by_text("English", exact=True).click()
+    run = wait_until_finished(page, after=run, minimum_charts=MIN_CHARTS["compare"])
+    assert page.get_by_role("heading", name="Libraries side by side").count() == 1
+    assert page.get_by_text("(90 days)").count() >= 1
+    assert "lang=en" in page.url and "period=90" in page.url
+    page.get_by_role("link", name="Posts").click()
+    wait_until_finished(page, after=run)
+    assert page.get_by_role("heading", name="Posts explorer").count() == 1
+    assert page.get_by_text("(90 days)").count() >= 1
+    assert "lang=en" in page.url and "period=90" in page.url
+    page.close()
+
+
 def test_hostile_caption_is_shown_as_text_and_runs_nothing(server, browser):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="id-ID")
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{server}/posts")
-    page.get_by_role("heading", name="Jelajah unggahan").wait_for(timeout=45_000)
+    run = wait_until_finished(page)
     page.get_by_label("Cari teks, tagar atau akun").fill("jebakan")
     page.keyboard.press("Enter")
-    page.get_by_text("1 unggahan").wait_for(timeout=30_000)
+    wait_until_finished(page, after=run)
     shown = page.locator('[data-testid="stText"]').filter(has_text="jebakan")
-    shown.wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
+    assert page.get_by_text("1 unggahan").count() == 1
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert shown.inner_text().strip() == HOSTILE, "shown literally, not as HTML or Markdown"
     assert dialogs == [], "no script ran"

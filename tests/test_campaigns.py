@@ -181,18 +181,89 @@ def test_lift_against_hand_computed_medians():
     assert unimed["baseline_posts"] == 0 and np.isnan(unimed["lift"])
 
 
-def test_summary_combined_and_per_library():
-    s = c.summary(POSTS, attributed(), DAILY, ACCOUNTS, [LIT]).set_index("library_id")
-    assert s.loc["uma", "posts"] == 3 and s.loc["unimed", "posts"] == 2
-    assert s.loc["all", "posts"] == 5
-    assert s.loc["all", "engagements"] == 500
+def test_summary_per_library_and_platform_never_fused():
+    s = c.summary(POSTS, attributed(), DAILY, ACCOUNTS, [LIT]).set_index(["library_id", "platform"])
+    # UMA has Instagram and YouTube, UNIMED Instagram only: no row adds platforms up
+    assert set(s.index) == {
+        ("uma", "instagram"),
+        ("uma", "youtube"),
+        ("unimed", "instagram"),
+        ("all", "instagram"),
+        ("all", "youtube"),
+    }
+    assert (
+        s.loc[("uma", "instagram"), "posts"] == 3 and s.loc[("unimed", "instagram"), "posts"] == 2
+    )
+    assert s.loc[("uma", "youtube"), "posts"] == 0  # SELF names its own library only
+    assert s.loc[("all", "instagram"), "posts"] == 5
+    assert s.loc[("all", "instagram"), "engagements"] == 500
     # potential reach: followers at posting time summed: UMA 1100 + 1000 + 1000,
     # UNIMED KEYWORD 2000 (11 Sep), COLLAB 2100 (21 Sep)
-    assert s.loc["uma", "potential_reach"] == 3100
-    assert s.loc["all", "potential_reach"] == 3100 + 4100
-    # growth during the campaign: from the 1 May rows to the 15 Sep rows
-    assert s.loc["all", "audience_growth"] == 100 + 100 + 20
-    assert np.isnan(s.loc["uma", "views"])
+    assert s.loc[("uma", "instagram"), "potential_reach"] == 3100
+    assert s.loc[("all", "instagram"), "potential_reach"] == 3100 + 4100
+    # growth during the campaign: from the 1 May rows to the 15 Sep rows, per platform
+    assert s.loc[("all", "instagram"), "audience_growth"] == 100 + 100
+    assert s.loc[("uma", "youtube"), "audience_growth"] == 20
+    assert np.isnan(s.loc[("uma", "instagram"), "views"])
+
+
+def test_combined_lift_lies_between_the_libraries_lifts():
+    """Two libraries of very different ER: pooling their posts puts the pooled campaign
+    median next to the low-ER library's baseline, and a ratio of pooled medians (the old
+    combined lift, 1.0×) falls below both libraries' lifts (1.2× and 1.5×)."""
+    daily = pd.DataFrame(
+        {
+            "account_id": pd.array([1, 2], dtype="Int64"),
+            "day": [dt.date(2025, 5, 1)] * 2,
+            "followers": pd.array([100, 100], dtype="Int64"),
+        }
+    )
+    rows = []
+    # A: baseline ER 10%, campaign ER 12% (lift 1.2); B: baseline 2%, campaign 3% (1.5)
+    for i, (account, likes, when) in enumerate(
+        [
+            (1, 10, "2025-08-01"),
+            (1, 10, "2025-08-02"),
+            (1, 10, "2025-08-03"),
+            (1, 12, "2025-09-02"),
+            (2, 2, "2025-08-01"),
+            (2, 2, "2025-08-02"),
+            (2, 3, "2025-09-02"),
+            (2, 3, "2025-09-03"),
+            (2, 3, "2025-09-04"),
+        ]  # fmt: skip
+    ):
+        rows.append(
+            {
+                "platform": "instagram",
+                "post_id": f"P{i}",
+                "account_id": account,
+                "library_id": ["uma", "unimed"][account - 1],
+                "handle": "ab"[account - 1],
+                "published_at": pd.Timestamp(f"{when} 03:00", tz="UTC"),
+                "likes": likes,
+                "comments": 0,
+                "views": None,
+            }
+        )
+    posts = pd.DataFrame(rows)
+    for col in ("likes", "comments", "views", "account_id"):
+        posts[col] = posts[col].astype("Int64")
+    posts = enrich_posts(posts, daily, TZ)
+    campaign = Campaign("x", "X", dt.date(2025, 9, 1), dt.date(2025, 9, 30), ("uma", "unimed"))
+    attributed = posts.loc[posts["published_at"] >= pd.Timestamp("2025-09-01", tz="UTC")]
+    attributed = attributed.assign(campaign_id="x", reason="url")[c.ATTRIBUTION_COLUMNS]
+    lifts = c.lift(posts, attributed, campaign).set_index(["level", "library_id", "platform"])
+    uma = lifts.loc[("library", "uma", "instagram"), "lift"]
+    unimed = lifts.loc[("library", "unimed", "instagram"), "lift"]
+    assert (uma, unimed) == (pytest.approx(1.2), pytest.approx(1.5))
+    # the old definition: median of the pooled campaign ERs ÷ median of the pooled baseline
+    pooled = np.median([12, 3, 3, 3]) / np.median([10, 10, 10, 2, 2])
+    assert pooled < min(uma, unimed)
+    combined = lifts.loc[("all", "all", "instagram"), "lift"]
+    # campaign posts as weights: (1 × 1.2 + 3 × 1.5) ÷ 4
+    assert combined == pytest.approx((1 * 1.2 + 3 * 1.5) / 4)
+    assert min(uma, unimed) <= combined <= max(uma, unimed)
 
 
 def test_cross_promotion_edges():

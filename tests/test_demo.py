@@ -9,7 +9,8 @@ import pandas as pd
 
 from collectors.config import Library
 from collectors.demo import generate, load_demo
-from tests.conftest import DEMO_END
+from collectors.store import Store
+from tests.conftest import DEMO_END, ROOT
 
 
 def test_demo_is_deterministic(config):
@@ -73,3 +74,22 @@ def test_demo_works_for_more_than_two_libraries(store, config):
     )
     load_demo(store, bigger, DEMO_END)
     assert set(store.accounts()["library_id"]) == {"uma", "unimed", "usu"}
+
+
+def test_demo_cli_says_what_the_dashboard_will_show(tmp_path, monkeypatch, capsys):
+    from collectors.cli import main
+    from collectors.records import AccountRef
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(ROOT / "jejaring.toml"))
+    assert main(["demo", "--end", "2026-06-30"]) == 0
+    # a refresh that captured nothing leaves a real account without data
+    store = Store(url, "Asia/Jakarta")
+    store.ensure_account(AccountRef("uma", "youtube", "@perpustakaanuma"))
+    store.dispose()
+    capsys.readouterr()
+    assert main(["demo", "--remove"]) == 0
+    assert "No real account has been captured yet" in capsys.readouterr().out
+    assert main(["demo", "--end", "2026-06-30"]) == 0
+    assert "Real data exists" not in capsys.readouterr().out

@@ -164,3 +164,44 @@ def test_empty_inputs_give_empty_frames():
     assert m.weekly(empty, period).empty and m.best_time(empty, period).empty
     k = m.kpis(empty, DAILY.iloc[0:0], ACCOUNTS, period)
     assert (k["posts"] == 0).all()
+
+
+def test_weeks_start_on_monday_and_partial_weeks_are_marked():
+    # Wednesday 3 Sep to Tuesday 30 Sep 2025: first week has 5 days, last week 2
+    period = m.Period(dt.date(2025, 9, 3), dt.date(2025, 9, 30))
+    weeks = m.period_weeks(period)
+    assert list(weeks["week"]) == [dt.date(2025, 9, d) for d in (1, 8, 15, 22, 29)]
+    assert all(w.weekday() == 0 for w in weeks["week"])
+    assert list(weeks["days"]) == [5, 7, 7, 7, 2]
+    assert list(weeks["partial"]) == [True, False, False, False, True]
+    assert m.week_start(pd.Series([dt.date(2025, 9, 7), dt.date(2025, 9, 8)])).tolist() == [
+        dt.date(2025, 9, 1),
+        dt.date(2025, 9, 8),
+    ]
+
+
+def test_weekly_has_every_week_of_the_period_and_splits_platforms():
+    enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
+    period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    w = m.weekly(enriched, period).set_index(["library_id", "week"])
+    # UNIMED posted in one week only; the other weeks are 0 posts, 0 engagements, no ER
+    unimed = w.loc["unimed"]
+    assert len(unimed) == 5 and unimed["posts"].sum() == 1
+    quiet = unimed[unimed["posts"] == 0]
+    assert (quiet["engagements"] == 0).all() and quiet["mean_er"].isna().all()
+    assert bool(w.loc[("uma", dt.date(2025, 9, 29)), "partial"])  # 29–30 Sep only
+    split = m.weekly(enriched, period, by_platform=True).set_index(
+        ["library_id", "platform", "week"]
+    )
+    assert split.loc[("uma", "youtube", dt.date(2025, 9, 1)), "posts"] == 1
+    assert split.loc[("uma", "instagram", dt.date(2025, 9, 1)), "posts"] == 0
+
+
+def test_best_time_marks_cells_with_too_few_posts():
+    enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
+    period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
+    best = m.best_time(enriched, period, min_posts=2)
+    assert not best["reliable"].any(), "every slot here has one post"
+    assert m.best_time(enriched, period, min_posts=1)["reliable"].all()
+    split = m.best_time(enriched, period, by_platform=True)
+    assert set(split["platform"]) == {"instagram", "youtube"}

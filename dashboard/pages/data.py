@@ -7,8 +7,8 @@ import streamlit as st
 
 from collectors.status import last_quota_reset, spent_since
 from dashboard import i18n
-from dashboard.app import context
-from dashboard.exports import csv_bytes, excel_bytes, history_export, posts_export
+from dashboard.app import REFRESH_COMMAND, context
+from dashboard.exports import csv_bytes, excel_bytes, history_export, localize, posts_export
 from dashboard.tables import health_table, runs_table
 
 ctx = context()
@@ -21,15 +21,16 @@ tz = ZoneInfo(ctx.tz)
 reset = last_quota_reset(now)
 runs, items = ctx.runs()
 health = ctx.health()
-youtube = spent_since(items, ctx.all_accounts, reset)
+listed = health[["account_id", "platform"]].rename(columns={"account_id": "id"})
+youtube = spent_since(items, listed, reset)
 today = dt.datetime.combine(now.astimezone(tz).date(), dt.time(0), tz)
-instagram = spent_since(items, ctx.all_accounts, today)
+instagram = spent_since(items, listed, today)
 
 a, b, c = st.columns(3)
 a.metric(
     t("yt_units"),
     i18n.number(youtube["youtube_units"], lang),
-    help=t("yt_units_help", reset=f"{reset.astimezone(tz):%H:%M}"),
+    help=t("yt_units_help", reset=i18n.time_of_day(reset.astimezone(tz), lang)),
     border=True,
 )
 b.metric(
@@ -41,25 +42,32 @@ b.metric(
 c.metric(t("stale_accounts"), i18n.number(int(health["stale"].sum()), lang), border=True)
 
 st.subheader(t("accounts_table"), anchor=False)
-st.dataframe(health_table(health, ctx.labels, lang, ctx.tz), hide_index=True)
+ctx.table(health_table(health, ctx.labels, lang, ctx.tz))
 
 st.subheader(t("runs_table"), anchor=False)
 if runs.empty:
-    st.info(t("no_runs"))
+    st.info(t("no_runs", refresh=REFRESH_COMMAND))
 else:
-    st.dataframe(runs_table(runs.head(20), lang, ctx.tz), hide_index=True)
+    ctx.table(runs_table(runs.head(20), lang, ctx.tz))
 
 st.subheader(t("downloads"), anchor=False)
+ctx.period_caption()
 window = ctx.load(ctx.period.start, ctx.period.end, detail="history")
-posts = posts_export(window.posts, ctx.period, ctx.labels, ctx.tz)
-history = history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz)
+posts = localize(posts_export(window.posts, ctx.period, ctx.labels, ctx.tz), lang)
+history = localize(
+    history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz), lang
+)
 stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
+posts_name, history_name = t("export_posts_name"), t("export_accounts_name")
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 downloads = [  # (label key, data, file name, MIME type); Excel is built only when clicked
-    ("dl_posts_csv", csv_bytes(posts), f"{stem}_posts.csv", "text/csv"),
-    ("dl_posts_xlsx", lambda: excel_bytes({"posts": posts}), f"{stem}_posts.xlsx", xlsx),
-    ("dl_history_csv", csv_bytes(history), f"{stem}_accounts.csv", "text/csv"),
-    ("dl_history_xlsx", lambda: excel_bytes({"accounts": history}), f"{stem}_accounts.xlsx", xlsx),
-]
+    ("dl_posts_csv", csv_bytes(posts, lang), f"{stem}_{posts_name}.csv", "text/csv"),
+    ("dl_posts_xlsx", lambda: excel_bytes({posts_name: posts}), f"{stem}_{posts_name}.xlsx",
+     xlsx),
+    ("dl_history_csv", csv_bytes(history, lang), f"{stem}_{history_name}.csv", "text/csv"),
+    ("dl_history_xlsx", lambda: excel_bytes({history_name: history}),
+     f"{stem}_{history_name}.xlsx", xlsx),
+]  # fmt: skip
 for column, (key, data, name, mime) in zip(st.columns(4), downloads, strict=True):
     column.download_button(t(key), data, name, mime, key=key, on_click="ignore")
+st.caption(t("downloads_note"))

@@ -12,17 +12,7 @@ from dashboard.tables import kpi_table
 ctx = context()
 t, lang = ctx.t, ctx.lang
 st.title(t("overview_title"))
-previous = ctx.period.previous()
-st.caption(
-    t(
-        "period_line",
-        start=i18n.date(ctx.period.start, lang),
-        end=i18n.date(ctx.period.end, lang),
-        days=ctx.period.days,
-        pstart=i18n.date(previous.start, lang),
-        pend=i18n.date(previous.end, lang),
-    )
-)
+ctx.period_caption(compared=True)
 
 st.download_button(
     t("report_button"),
@@ -35,55 +25,83 @@ st.download_button(
     key="report",
 )
 
-if not ctx.libraries or not ctx.platforms:
-    st.warning(t("no_selection"))
-    st.stop()
-if ctx.accounts.empty:
-    st.info(t("no_data"))
-    st.stop()
+ctx.require_data()
 
 table = overview(ctx.load, ctx.period).set_index(["library_id", "platform"])
 
 vs = " " + t("vs_previous")
-views = [ALL, *[p for p in ("instagram", "youtube") if p in ctx.platforms]]
+platforms = [p for p in ("instagram", "youtube") if p in ctx.platforms]
+
+
+def cards(row) -> list[tuple[str, str, str | None]]:
+    """(label and help key, value shown, change shown): one unit per card."""
+    return [
+        ("kpi_audience", i18n.number(row["audience"], lang),
+         i18n.delta(row["growth"], lang, suffix=" " + t("this_period"))),
+        ("kpi_growth", i18n.percent(row["growth_pct"], lang, 2, sign=True),
+         i18n.delta(row["growth_pct_change"], lang, 2, " " + t("pp") + vs)),
+        ("kpi_posts", i18n.number(row["posts"], lang),
+         i18n.delta(row["posts_change"], lang, suffix=vs)),
+        ("kpi_engagements", i18n.number(row["engagements"], lang),
+         i18n.delta(row["engagements_change"], lang, suffix=vs)),
+        ("kpi_er", i18n.percent(row["mean_er"], lang, 2),
+         i18n.delta(row["mean_er_change"], lang, 2, " " + t("pp") + vs)),
+        ("kpi_views", i18n.number(row["views"], lang),
+         i18n.delta(row["views_change"], lang, suffix=vs)),
+    ]  # fmt: skip
+
+
+def short(change: str | None) -> str | None:
+    """A change without its "vs previous period" (the "Gabungan" tab says it once)."""
+    if change is None:
+        return None
+    for suffix in (vs, " " + t("this_period")):
+        change = change.removesuffix(suffix)
+    return change
+
+
+def library_header(library_id: str) -> None:
+    st.markdown(
+        f"<div style='border-top:6px solid {ctx.colors.get(library_id, '#777')};"
+        "margin-bottom:4px'></div>",
+        unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
+    )
+    st.subheader(ctx.labels.get(library_id, library_id), anchor=False)
+
+
+# "Gabungan" shows each platform's part side by side, never one sum: YouTube figures are
+# not fused with another platform's (YouTube API policy).
+views = ([ALL] if len(platforms) > 1 else []) + platforms
 for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
     with tab:
-        libraries = [lib for lib in ctx.libraries if (lib, platform) in table.index]
+        shown = platforms if platform == ALL else [platform]
+        libraries = [lib for lib in ctx.libraries if any((lib, p) in table.index for p in shown)]
         if not libraries:
             st.info(t("no_data"))
             continue
+        if platform == ALL:
+            st.caption(t("combined_parts"))
         if len(libraries) > MAX_CARDS:
             # Cards for dozens of libraries would be unreadable: one row each instead.
             st.caption(t("many_libraries", n=len(libraries), max=MAX_CARDS))
-            rows = table.loc[[(lib, platform) for lib in libraries]].reset_index()
-            st.dataframe(kpi_table(rows, ctx.labels, lang), hide_index=True)
+            keys = [(lib, p) for lib in libraries for p in shown if (lib, p) in table.index]
+            ctx.table(kpi_table(table.loc[keys].reset_index(), ctx.labels, lang))
             continue
         for column, library_id in zip(st.columns(len(libraries)), libraries, strict=True):
-            row = table.loc[(library_id, platform)]
             with column:
-                st.markdown(
-                    f"<div style='border-top:6px solid {ctx.colors.get(library_id, '#777')};"
-                    "margin-bottom:4px'></div>",
-                    unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
-                )
-                st.subheader(ctx.labels.get(library_id, library_id), anchor=False)
-                # (label and help key, value shown, change shown)
-                cards = [
-                    ("kpi_audience", i18n.number(row["audience"], lang),
-                     i18n.delta(row["growth"], lang, suffix=" " + t("this_period"))),
-                    ("kpi_growth", i18n.percent(row["growth_pct"], lang, 2, sign=True),
-                     i18n.delta(row["growth_change"], lang, suffix=vs)),
-                    ("kpi_posts", i18n.number(row["posts"], lang),
-                     i18n.delta(row["posts_change"], lang, suffix=vs)),
-                    ("kpi_engagements", i18n.number(row["engagements"], lang),
-                     i18n.delta(row["engagements_change"], lang, suffix=vs)),
-                    ("kpi_er", i18n.percent(row["mean_er"], lang, 2),
-                     i18n.delta(row["mean_er_change"], lang, 2, " pp " + vs)),
-                    ("kpi_views", i18n.number(row["views"], lang),
-                     i18n.delta(row["views_change"], lang, suffix=vs)),
-                ]  # fmt: skip
-                for key, value, change in cards:
-                    st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
+                library_header(library_id)
+                parts = [p for p in shown if (library_id, p) in table.index]
+                rows = {p: cards(table.loc[(library_id, p)]) for p in parts}
+                for index, (key, _, _) in enumerate(rows[parts[0]]):
+                    if platform == ALL:
+                        # The KPI, then one card per platform: the parts, sources named.
+                        st.markdown(f"**{t(key)}**", help=t(f"{key}_help"))
+                        for inner, p in zip(st.columns(len(parts)), parts, strict=True):
+                            _, value, change = rows[p][index]
+                            inner.metric(t(p), value, delta=short(change), border=True)
+                    else:
+                        _, value, change = rows[platform][index]
+                        st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
 
 st.subheader(t("kpi_table"), anchor=False)
-st.dataframe(kpi_table(table.reset_index(), ctx.labels, lang), hide_index=True)
+ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))

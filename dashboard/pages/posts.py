@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from dashboard import i18n
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
 from dashboard.pagedata import period_posts
@@ -11,25 +12,28 @@ from dashboard.tables import hashtag_table, posts_table
 ctx = context()
 t, lang = ctx.t, ctx.lang
 st.title(t("posts_title"))
-
-if not ctx.libraries or not ctx.platforms:
-    st.warning(t("no_selection"))
-    st.stop()
+ctx.period_caption()
+ctx.require_data()
 
 in_period = period_posts(ctx.load, ctx.period)
 left, middle, right = st.columns([3, 2, 1])
-query = left.text_input(t("search"), key="search")
+query = left.text_input(t("search"), **ctx.keep("search", ""))
 kinds = sorted(set(in_period["kind"]))
 chosen = middle.multiselect(
     t("kinds"), kinds, default=kinds, format_func=lambda k: ctx.t(f"kind_{k}"), key="kinds"
 )
 orders = {"newest": t("sort_newest"), "engagements": t("sort_engagements"), "er": t("sort_er")}
-order = right.selectbox(t("sort_by"), list(orders), format_func=orders.__getitem__, key="order")
+order = right.selectbox(
+    t("sort_by"),
+    list(orders),
+    format_func=orders.__getitem__,
+    **ctx.keep("order", "newest", list(orders)),
+)
 found = search_posts(in_period, query, chosen, order)
-st.caption(t("posts_found", n=len(found)))
-st.dataframe(
-    posts_table(found, ctx.labels, lang),
-    hide_index=True,
+st.caption(t("posts_found", n=i18n.number(len(found), lang)))
+# The figure the list is sorted by comes first after the post's text.
+ctx.table(
+    posts_table(found, ctx.labels, lang, "er_followers" if order == "er" else "engagements"),
     column_config=ctx.post_columns,
     row_height=60,
 )
@@ -51,22 +55,17 @@ if len(found):
 left, right = st.columns(2)
 with left:
     st.subheader(t("top_by_engagements"), anchor=False)
-    st.dataframe(
-        posts_table(top_posts(in_period, "engagements", 5), ctx.labels, lang),
-        hide_index=True,
+    ctx.table(
+        posts_table(top_posts(in_period, "engagements", 5), ctx.labels, lang, text_length=60),
         column_config=ctx.post_columns,
     )
 with right:
     st.subheader(t("top_by_er"), anchor=False, help=t("kpi_er_help"))
-    st.dataframe(
-        posts_table(top_posts(in_period, "er_followers", 5), ctx.labels, lang),
-        hide_index=True,
+    ctx.table(
+        posts_table(top_posts(in_period, "er_followers", 5), ctx.labels, lang, "er_followers", 60),
         column_config=ctx.post_columns,
     )
 
 st.subheader(t("hashtags_title"), anchor=False)
-minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, value=3, key="min_posts")
-st.dataframe(
-    hashtag_table(hashtag_performance(in_period, int(minimum)), ctx.labels, lang),
-    hide_index=True,
-)
+minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, **ctx.keep("min_posts", 3))
+ctx.table(hashtag_table(hashtag_performance(in_period, int(minimum)), ctx.labels, lang))

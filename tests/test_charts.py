@@ -1,0 +1,115 @@
+"""Figures say what they mean: localised ticks, one week definition, legends that name
+every mark, counts in the heatmap and the Sankey."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from dashboard import charts
+from dashboard import metrics as m
+
+COLORS = {"uma": "#1b7f3b", "unimed": "#1f4e9c"}
+LABELS = {"uma": "UMA", "unimed": "UNIMED"}
+
+
+def test_date_ticks_are_mondays_or_months_in_the_language():
+    values, labels = charts.date_ticks(dt.date(2026, 10, 1), dt.date(2026, 10, 30), "id")
+    assert all(v.weekday() == 0 for v in values)
+    assert labels[0] == "5 Okt"
+    values, labels = charts.date_ticks(dt.date(2025, 11, 26), dt.date(2026, 11, 25), "en")
+    assert all(v.day == 1 for v in values) and labels[0] == "Dec 2025"
+    assert len(values) <= 12
+
+
+def weeks_frame() -> pd.DataFrame:
+    period = m.Period(dt.date(2026, 10, 1), dt.date(2026, 10, 28))  # Thu … Wed
+    grid = m.period_weeks(period)
+    rows = []
+    for library in ("uma", "unimed"):
+        for week, days, partial in grid.itertuples(index=False):
+            rows.append((library, week, 3, 30.0, 1.0, 2.0, days, partial))
+    return pd.DataFrame(rows, columns=m.WEEKLY_COLUMNS)
+
+
+def test_weekly_charts_label_mondays_and_mark_partial_weeks():
+    weeks = weeks_frame()
+    for bars in (True, False):
+        fig = charts.weekly_lines(weeks, "posts", "t", "a", COLORS, LABELS, bars=bars, lang="id")
+        order = list(fig.layout.xaxis.categoryarray)
+        assert order == ["28 Sep*", "5 Okt", "12 Okt", "19 Okt", "26 Okt*"]
+        assert sorted(fig.data[0].x, key=order.index) == list(fig.data[0].x)
+        assert any("tidak lengkap" in a.text for a in fig.layout.annotations)
+    bars = charts.weekly_lines(weeks, "posts", "t", "a", COLORS, LABELS, bars=True, lang="id")
+    full, cut = bars.data[0], bars.data[1]
+    assert list(full.x) == ["5 Okt", "12 Okt", "19 Okt"] and full.showlegend
+    assert list(cut.x) == ["28 Sep*", "26 Okt*"] and cut.marker.pattern.shape == "/"
+    assert full.offsetgroup == cut.offsetgroup == "uma" and not cut.showlegend
+    lines = charts.weekly_lines(weeks, "posts", "t", "a", COLORS, LABELS, lang="id")
+    assert list(lines.data[0].x) == order and list(lines.data[1].x) == ["28 Sep*", "26 Okt*"]
+
+
+def test_timeline_legend_names_library_and_platform():
+    posts = pd.DataFrame(
+        {
+            "library_id": ["uma", "uma", "unimed"],
+            "platform": ["instagram", "youtube", "instagram"],
+            "kind": ["image", "video", "reel"],
+            "engagements": pd.array([10, 20, 30], dtype="Float64"),
+            "local_time": pd.to_datetime(
+                ["2025-09-02 10:00", "2025-09-03 11:00", "2025-09-04 12:00"]
+            ).tz_localize("Asia/Jakarta"),
+            "local_day": [dt.date(2025, 9, d) for d in (2, 3, 4)],
+        }
+    )
+    fig = charts.campaign_timeline(posts, COLORS, LABELS, "id", "t")
+    legend = {trace.name: trace.marker.symbol for trace in fig.data}
+    assert legend == {
+        "UMA · Instagram": "circle",
+        "UMA · YouTube": "diamond",
+        "UNIMED · Instagram": "circle",
+    }
+    assert fig.data[0].customdata[0][0] == "2 Sep 2025 10.00"  # hover in Indonesian
+    assert fig.layout.separators == ",."
+
+
+def test_heatmap_shows_counts_and_greys_cells_with_few_posts():
+    slots = pd.DataFrame(
+        {
+            "library_id": ["uma", "uma"],
+            "weekday": [0, 2],
+            "hour": [9, 19],
+            "posts": [5, 1],
+            "mean_er": [4.0, 9.0],
+            "reliable": [True, False],
+        }
+    )
+    fig = charts.best_time_heatmap(slots, "#1b7f3b", "UMA", "id")
+    grey, colour = fig.data
+    assert colour.z[0][9] == 4.0 and np.isnan(colour.z[2][19]), "one post's ER is not shown"
+    assert grey.z[2][19] == 1.0
+    assert colour.text[0][9] == "5" and grey.text[2][19] == "1"
+
+
+def test_sankey_labels_carry_counts_and_readable_text():
+    edges = pd.DataFrame(
+        {
+            "source": ["uma", "uma", "unimed"],
+            "target": ["unimed", "unimed", "uma"],
+            "how": ["any", "mention", "any"],
+            "posts": [12, 12, 8],
+            "engagements": [500.0, 500.0, 300.0],
+        }
+    )
+    fig = charts.cross_sankey(edges, COLORS, LABELS, "id", "t")
+    sankey = fig.data[0]
+    assert list(sankey.node.label) == [
+        "UMA: 12 unggahan",  # left: naming a partner
+        "UNIMED: 8 unggahan",
+        "UMA: 8 unggahan",  # right: named
+        "UNIMED: 12 unggahan",
+    ]
+    assert list(sankey.link.value) == [12, 8], "only the 'any way' totals are drawn"
+    assert sankey.textfont.color == "#111111" and sankey.textfont.size >= 14
