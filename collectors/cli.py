@@ -86,6 +86,27 @@ def _cmd_migrate(args: argparse.Namespace, settings: Settings, config: Config) -
     return EXIT_OK
 
 
+def _cmd_connect(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    """Connect a library's own account to an official API (graph workstream)."""
+    from collectors.instagram_connect import ConnectError, connect_instagram
+
+    if args.library not in {lib.id for lib in config.libraries}:
+        print(f"Unknown library '{args.library}' (see {config.path}).", file=sys.stderr)
+        return EXIT_CONFIG
+    store = open_store(settings, config)
+    try:
+        connect_instagram(
+            settings, config, args.library, account=args.account, record=store.set_connection
+        )
+    except ConnectError as exc:
+        print(f"Not connected: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except (EOFError, KeyboardInterrupt):
+        print("Not connected: no token given.", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m collectors", description="Collect and store partner libraries' metrics."
@@ -112,6 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
         "copy of the old file is kept)",
     )
     migrate.set_defaults(func=_cmd_migrate)
+    connect = sub.add_parser(
+        "connect",
+        help="connect a library's own Instagram professional account to the Graph API "
+        "(the token is read from META_USER_TOKEN or a hidden prompt, never an argument)",
+    )
+    connect.add_argument("platform", choices=["instagram"])
+    connect.add_argument("--library", required=True, help="the library id in jejaring.toml")
+    connect.add_argument("--account", help="the Instagram username, when the token reaches several")
+    connect.set_defaults(func=_cmd_connect)
     return parser
 
 
