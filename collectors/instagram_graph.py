@@ -704,10 +704,13 @@ class GraphCollector:
         link.resolved = True
         facts = link.token.facts
         now = self.now()
-        expires = _earliest(link.token.expires_at, _moment(facts.get("data_access_expires_at")))
-        if expires is not None and expires <= now:
+        expires = link.token.expires_at
+        if expires is not None and expires <= now:  # Meta would refuse it: not even tried
             self._token_fault(link, GraphApiError("expired", code=190, subcode=463), expires)
             return link
+        # Meta's data-access date (90 days after the person last used the app) warns too;
+        # whether it stops a Page token is Meta's to say (a 190 then), so it is still tried.
+        expires = _earliest(expires, _moment(facts.get("data_access_expires_at")))
         if facts.get("ig_user_id") and facts.get("username"):
             link.accounts = {str(facts["username"]).lower(): str(facts["ig_user_id"])}
         else:
@@ -735,7 +738,7 @@ class GraphCollector:
             link.detail = f"expires on {expires:%Y-%m-%d %H:%M} UTC"
             self.warn(
                 f"the Instagram token of library {link.library_id} expires on "
-                f"{expires:%Y-%m-%d} ({(expires - now).days} days); reconnect before then: "
+                f"{expires:%Y-%m-%d} ({max((expires - now).days, 0)} days); reconnect before then: "
                 f"python -m collectors connect instagram --library {link.library_id}"
             )
         self._record(link)

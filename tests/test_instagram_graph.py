@@ -331,6 +331,8 @@ def test_refresh_sends_each_account_down_its_path_and_stores_it_right(
     assert len(insights) == 1 + 3 * 2, "one reach window and two calls for each of 3 days"
     media_insights = [p for p, _, _ in calls if p.endswith("/insights") and "1790" in p]
     assert len(media_insights) == 4, "only the posts of the re-check window"
+    media_pages = [p for p, _, _ in calls if p.endswith(f"{UMA_IG}/media")]
+    assert len(media_pages) == 1, "the walk stops at the first known post past the window"
     assert second.by["perpustakaan.uma"].requests < first.by["perpustakaan.uma"].requests / 10
 
 
