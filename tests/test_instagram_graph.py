@@ -36,6 +36,8 @@ from collectors.instagram_graph import (
 from collectors.refresh import _instagram, refresh, select_accounts
 from collectors.store import Store
 from collectors.tokens import save_token
+from dashboard.campaigns import cross_promotion
+from dashboard.pagedata import partner_handles
 from tests.graph_server import (
     APP_ID,
     APP_SECRET,
@@ -295,6 +297,13 @@ def test_refresh_sends_each_account_down_its_path_and_stores_it_right(
     # the tags edge: UNIMED's post tagging UMA is a cross-promotion edge UNIMED -> UMA
     assert "perpustakaan.uma" in unimed.loc["DUnimTag001", "tagged"]
     assert "DStudent001" not in set(store.posts()["post_id"]), "not a configured account"
+    frame = store.posts().merge(
+        store.accounts()[["id", "library_id"]], left_on="account_id", right_on="id"
+    )
+    frame["engagements"] = frame["likes"].astype("Float64") + frame["comments"]
+    edges = cross_promotion(frame, partner_handles(store.accounts(), config))
+    tags = edges[(edges["how"] == "tag")].set_index(["source", "target"])["posts"]
+    assert tags[("unimed", "uma")] == 1, "the tags edge is a cross-promotion edge"
 
     assert len(posts_of(store, "perpus.usu")) == 6
 
@@ -484,17 +493,35 @@ def test_a_repeated_cursor_stops_the_walk_with_a_message_and_keeps_what_it_read(
 
 
 def baseline(graph, tmp_path, config):
-    """A connected UMA with one good refresh stored."""
+    """A connected UMA with one good refresh stored, and what it stored."""
     settings = settings_for(graph, tmp_path)
     connect(graph, settings)
     store = Store(settings.database_url, config.timezone)
     assert run(config, settings, store).status == "ok"
-    return settings, store, store.counts()
+    return settings, store, stored(store)
 
 
-def kept(store, counts):
-    now = store.counts()
-    return all(now[t] >= counts[t] for t in ("posts", "post_metrics", "account_metrics"))
+def stored(store):
+    return {
+        "counts": store.counts(),
+        "account_metrics": store.account_metrics().set_index(["account_id", "day", "metric"])[
+            "value"
+        ],
+        "post_metrics": store.post_metrics().set_index(["post_id", "metric"])["value"],
+        "likes": store.posts().set_index("post_id")["likes"],
+    }
+
+
+def kept(store, before) -> bool:
+    """Nothing stored before a faulty refresh is lost or turned to NULL by it."""
+    now = stored(store)
+    for table in ("posts", "post_daily", "post_metrics", "account_metrics", "account_daily"):
+        assert now["counts"][table] >= before["counts"][table], table
+    for key in ("account_metrics", "post_metrics", "likes"):
+        old, new = before[key], now[key].reindex(before[key].index)
+        assert (old.isna() | (old == new)).all(), key
+        assert not (old.notna() & new.isna()).any(), key
+    return True
 
 
 @pytest.mark.parametrize(
