@@ -677,7 +677,7 @@ class GraphCollector:
         except TokenFileError as err:
             link = Link(library_id, None)
             path = token_path(self.settings.token_dir, PLATFORM, library_id)
-            link.error = AuthFailed(
+            link.error = TokenRejected(
                 library_id, key="graph_token_unreadable", library=library_id, path=path
             )
             link.status, link.detail = "error", str(err)
@@ -838,16 +838,16 @@ class GraphCollector:
         result = AccountResult(ref, started_at=self.now(), path="graph_api")
         link = self.link(ref.library_id)
         if link.token is None and link.error is None:
-            result.error = AuthFailed(ref.handle, key="graph_no_token", library=ref.library_id)
+            result.error = TokenRejected(ref.handle, key="graph_no_token", library=ref.library_id)
             return result
         self.resolve(link)
         if link.error is not None:
-            result.error = link.error
+            result.error = _naming(link.error, ref.handle)
             return result
         ig_id = link.accounts.get(ref.handle)
         if ig_id is None:
             reached = ", ".join("@" + h for h in sorted(link.accounts)) or "no account"
-            result.error = AuthFailed(
+            result.error = TokenRejected(
                 ref.handle,
                 key="graph_not_reached",
                 library=ref.library_id,
@@ -1077,9 +1077,9 @@ class GraphCollector:
                 result.requests += client.requests - before
                 if err.token_invalid:
                     self._token_fault(link, err, None)
-                    result.error = link.error
+                    result.error = _naming(link.error, ref.handle)
                     continue  # try the next connected library
-                if err.code == 110 or (err.code == 100 and "user" in str(err).lower()):
+                if err.code == 110 or err.subcode == 2207013:  # personal or unknown
                     result.error = AccountNotFound(
                         ref.handle,
                         key="graph_bd_not_found",
@@ -1125,8 +1125,7 @@ class GraphCollector:
     ) -> CollectorError:
         if err.token_invalid:
             self._token_fault(link, err, None)
-            assert link.error is not None
-            return link.error
+            return _naming(link.error, ref.handle)
         if err.rate_limited:
             return self._stop(err, ref.handle, ref.library_id, during)
         error = self._fault(err, ref.handle, ref.library_id, during)
@@ -1137,7 +1136,7 @@ class GraphCollector:
 
     def _fault(self, err: GraphApiError, handle: str, library: str, during: str) -> CollectorError:
         if err.permission:
-            return AuthFailed(
+            return PermissionMissing(
                 handle,
                 key="graph_permission",
                 library=library,
@@ -1209,9 +1208,22 @@ class GraphCollector:
 
 
 class TokenRejected(AuthFailed):
-    """Meta refuses one library's token (190): that library reconnects, the others go on."""
+    """One library's token is refused (190), unreadable or missing: that library
+    reconnects, the others go on."""
 
     stops_platform = False
+
+
+class PermissionMissing(AuthFailed):
+    """A permission (#10, #200) is missing for one library's token: the others go on."""
+
+    stops_platform = False
+
+
+def _naming(error: CollectorError | None, handle: str) -> CollectorError:
+    """A library's token fault as the error of one of its accounts (the account first)."""
+    assert error is not None
+    return type(error)(handle, key=error.key, **error.params)
 
 
 def _paging_error(handle: str, err: PagingStopped) -> CollectorError:
