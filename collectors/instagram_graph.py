@@ -728,6 +728,11 @@ class GraphCollector:
                     link.status, link.detail = "error", str(link.error)
                 self._record(link)
                 return link
+            except PagingStopped as err:
+                link.error = _paging_error(link.library_id, err)
+                link.status, link.detail = "error", str(link.error)
+                self._record(link)
+                return link
         if not link.accounts:
             link.status, link.detail = (
                 "error",

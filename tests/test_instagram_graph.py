@@ -870,3 +870,41 @@ def _without_permission(name, file):
             if entry["permission"] == name:
                 entry["status"] = "declined"
     return data
+
+
+@pytest.mark.parametrize("kind", ["page", "user"])
+def test_a_token_from_the_environment_finds_its_account(graph, tmp_path, config, kind):
+    """No token file, no facts: a Page token names its Instagram account in /me; a user
+    token lists its Pages in /me/accounts."""
+    token = f"{kind.upper()}-TOKEN-FROM-ENV-SENTINEL"
+    graph.tokens[token] = TokenInfo(kind, (UMA_IG,))
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'env.db'}",
+        token_dir=str(tmp_path / "none"),
+        instagram_graph_api_url=graph.url,
+        tokens={"INSTAGRAM_TOKEN_UMA": (token, "env")},
+    )
+    store = Store(settings.database_url, config.timezone)
+    summary = run(config, settings, store)
+    assert summary.by["perpustakaan.uma"].path == "graph_api"
+    assert summary.by["perpustakaan.uma"].status == "ok", summary.log
+    asked = [p for p, _, _ in graph.requests if p.startswith("/v27.0/me")]
+    assert asked == (["/v27.0/me"] if kind == "page" else ["/v27.0/me", "/v27.0/me/accounts"])
+    row = store.connections().set_index("library_id").loc["uma"]
+    assert (row["token_source"], row["external_id"], row["status"]) == ("env", UMA_IG, "ok")
+    assert token not in summary.log + every_text(store)
+
+
+def test_connect_without_the_token_facts_still_saves_the_page_token(
+    graph, tmp_path, connect_env, monkeypatch, capsys
+):
+    monkeypatch.setenv("META_USER_TOKEN", "SHORT-LIVED-SENTINEL-41")
+    graph.fail("debug_token", "permission_200")
+    assert cli.main(["connect", "instagram", "--library", "uma"]) == 0
+    shown = capsys.readouterr()
+    assert "Meta did not describe the token" in shown.out
+    saved = json.loads((tmp_path / "tokens" / "instagram-uma.json").read_text())
+    assert saved["token"] == PAGE_TOKEN and saved["expires_at"] is None
+    assert "instagram_basic" in saved["scopes"], "the scopes granted to the user token"
+    for secret in SECRETS:
+        assert secret not in shown.out + shown.err
