@@ -39,7 +39,7 @@ def connect_instagram(
     *,
     account: str | None = None,
     prompt: Callable[[str], str] | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
     record: Callable[[Connection], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
 ) -> str:
@@ -48,6 +48,7 @@ def connect_instagram(
     token (fb_exchange_token), check the permissions granted, find the Page and its linked
     Instagram account in /me/accounts, prefer the Page token (it does not expire when it
     comes from a long-lived user token), and read its facts with /debug_token."""
+    out = out or sys.stdout  # looked up now: the caller may have replaced it
     try:
         library = config.library(library_id)
     except KeyError:
