@@ -99,11 +99,28 @@ def _cmd_migrate(args: argparse.Namespace, settings: Settings, config: Config) -
 
 
 def _cmd_connect(args: argparse.Namespace, settings: Settings, config: Config) -> int:
-    from collectors.youtube_analytics import connect
-
+    """Connect a library's own account to an official API: the Instagram Graph API (a token
+    pasted at a hidden prompt) or YouTube Analytics (consent in a browser)."""
     if args.library not in {lib.id for lib in config.libraries}:
         print(f"Unknown library '{args.library}' (see {config.path}).", file=sys.stderr)
         return EXIT_CONFIG
+    if args.platform == "instagram":
+        from collectors.instagram_connect import ConnectError, connect_instagram
+
+        store = open_store(settings, config)
+        try:
+            connect_instagram(
+                settings, config, args.library, account=args.account, record=store.set_connection
+            )
+        except ConnectError as exc:
+            print(f"Not connected: {exc}", file=sys.stderr)
+            return EXIT_PARTIAL
+        except (EOFError, KeyboardInterrupt):
+            print("Not connected: no token given.", file=sys.stderr)
+            return EXIT_PARTIAL
+        return EXIT_OK
+    from collectors.youtube_analytics import connect
+
     try:
         connect(
             args.library,
@@ -142,21 +159,25 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.set_defaults(func=_cmd_refresh)
     connect = sub.add_parser(
         "connect",
-        help="let a library authorise Jejaring on its own YouTube channel (YouTube Analytics); "
-        "run it on a computer with a browser",
+        help="connect a library's own account to an official API: instagram (Graph API; the "
+        "token is read from META_USER_TOKEN or a hidden prompt, never an argument) or youtube "
+        "(YouTube Analytics; run it on a computer with a browser)",
     )
-    connect.add_argument("platform", choices=["youtube"])
+    connect.add_argument("platform", choices=["instagram", "youtube"])
     connect.add_argument("--library", required=True, help="the library id in jejaring.toml")
     connect.add_argument(
+        "--account", help="instagram: the username, when the token reaches several"
+    )
+    connect.add_argument(
         "--client-file",
-        help="the 'Desktop app' OAuth client JSON from Google Cloud (default: "
+        help="youtube: the 'Desktop app' OAuth client JSON from Google Cloud (default: "
         "YOUTUBE_OAUTH_CLIENT_FILE)",
     )
     connect.add_argument(
-        "--port", type=int, default=0, help="loopback port for Google's answer (default: any)"
+        "--port", type=int, default=0, help="youtube: loopback port for Google's answer"
     )
     connect.add_argument(
-        "--no-browser", action="store_true", help="print the sign-in address, open no browser"
+        "--no-browser", action="store_true", help="youtube: print the sign-in address only"
     )
     connect.set_defaults(func=_cmd_connect)
     status = sub.add_parser("status", help="print the last runs and each account's freshness")

@@ -43,6 +43,8 @@ class Library:
     short_name: str = ""
     #: False while staff have not confirmed that the handles really are the library's.
     handles_confirmed: bool = True
+    #: how this library's Instagram accounts are collected: "auto" or one of INSTAGRAM_PATHS
+    instagram_path: str = "auto"
 
     @property
     def label(self) -> str:
@@ -70,6 +72,26 @@ class Campaign:
 class InstagramOptions:
     recheck_days: int = 30
     max_posts_per_run: int = 200
+
+
+# -- Instagram Graph API (graph workstream) -------------------------------------------
+#: Forced Instagram paths a library may choose (``instagram_path``); "auto" picks the best
+#: available (collectors.refresh._instagram).
+INSTAGRAM_PATHS = ("auto", "graph_api", "business_discovery", "instaloader")
+DEFAULT_GRAPH_VERSION = "v27.0"  # Graph API of 4 November 2026 (Meta's changelog)
+
+
+@dataclass(frozen=True)
+class InstagramGraphOptions:
+    """``[instagram_graph]``: the official API for the libraries' own accounts."""
+
+    version: str = DEFAULT_GRAPH_VERSION
+    #: days of account insights fetched again on every refresh (Meta: up to 48 h late)
+    refetch_days: int = 3
+    #: how far back a first connection fills daily account insights (Meta keeps ~2 years)
+    history_days: int = 729
+    #: percent of Meta's rate-limit usage from which requests slow down
+    slow_down_at: int = 75
 
 
 @dataclass(frozen=True)
@@ -100,6 +122,7 @@ class Config:
     campaigns: tuple[Campaign, ...] = ()
     instagram: InstagramOptions = field(default_factory=InstagramOptions)
     access: Access = field(default_factory=Access)
+    instagram_graph: InstagramGraphOptions = field(default_factory=InstagramGraphOptions)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -130,6 +153,13 @@ class Settings:
     token_dir: str = DEFAULT_TOKEN_DIR
     #: official-API tokens by variable name: (the secret, "env" or "secrets")
     tokens: Mapping[str, tuple[str, str]] = field(default_factory=dict, repr=False)
+    #: Instagram Graph API root for a proxy or the local test server (default Meta's)
+    instagram_graph_api_url: str | None = None
+    #: the library's own Meta app, for `connect instagram` only (the secret kept out of repr)
+    meta_app_id: str | None = None
+    meta_app_secret: str | None = field(default=None, repr=False)
+    #: a short-lived user token from the Graph API Explorer, for `connect instagram` only
+    meta_user_token: str | None = field(default=None, repr=False)
 
 
 SETTING_NAMES = {
@@ -143,6 +173,10 @@ SETTING_NAMES = {
     "instagram_user": "INSTAGRAM_USER",
     "instagram_session_file": "INSTAGRAM_SESSION_FILE",
     "token_dir": "JEJARING_TOKEN_DIR",
+    "instagram_graph_api_url": "INSTAGRAM_GRAPH_API_URL",
+    "meta_app_id": "META_APP_ID",
+    "meta_app_secret": "META_APP_SECRET",
+    "meta_user_token": "META_USER_TOKEN",
 }
 
 
@@ -311,7 +345,16 @@ def _ident(v: _Validator, data: Mapping[str, Any], table: str, index: int, entry
     return ident
 
 
-_LIBRARY_KEYS = {"id", "name", "short_name", "color", "instagram", "youtube", "handles_confirmed"}
+_LIBRARY_KEYS = {
+    "id",
+    "name",
+    "short_name",
+    "color",
+    "instagram",
+    "youtube",
+    "handles_confirmed",
+    "instagram_path",
+}
 _CAMPAIGN_KEYS = {
     "id",
     "name",
@@ -323,7 +366,7 @@ _CAMPAIGN_KEYS = {
     "include_urls",
     "exclude_urls",
 }
-_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram", "access"}
+_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram", "access", "instagram_graph"}
 _ACCESS_KEYS = {"allowed_emails", "allowed_domains", "provider"}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -381,7 +424,18 @@ def _library(v: _Validator, data: Any, index: int) -> Library:
             key="handles_confirmed",
         )
     short = _text(v, data, "short_name", table, index, entry, required=False)
-    return Library(ident, name, color.lower(), tuple(instagram), tuple(youtube), short, confirmed)
+    path = data.get("instagram_path", "auto")
+    if path not in INSTAGRAM_PATHS:
+        raise v.fail(
+            f"{path!r} is not an Instagram path; use one of " + ", ".join(INSTAGRAM_PATHS),
+            table=table,
+            index=index,
+            entry=entry,
+            key="instagram_path",
+        )
+    return Library(
+        ident, name, color.lower(), tuple(instagram), tuple(youtube), short, confirmed, path
+    )
 
 
 def _date(v: _Validator, data: Mapping[str, Any], key: str, index: int, entry: str) -> dt.date:
@@ -530,7 +584,8 @@ def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
     _no_duplicates(v, "campaigns", [c.id for c in campaigns])
     options = _instagram_options(v, data.get("instagram", {}))
     access = _access(v, data.get("access", {}))
-    return Config(path, timezone, tuple(libraries), tuple(campaigns), options, access)
+    graph = _instagram_graph_options(v, data.get("instagram_graph", {}))
+    return Config(path, timezone, tuple(libraries), tuple(campaigns), options, access, graph)
 
 
 def _access(v: _Validator, data: Any) -> Access:
@@ -571,6 +626,50 @@ def _access(v: _Validator, data: Any) -> Access:
             field="provider",
         )
     return Access(lists["allowed_emails"], lists["allowed_domains"], provider)
+
+
+_GRAPH_KEYS = {"version": None, "refetch_days": (1, 30), "history_days": (1, 729),
+               "slow_down_at": (10, 99)}  # fmt: skip
+
+
+def _section_line(v: _Validator, section: str, key: str | None) -> int | None:
+    """The line of ``key`` in a ``[section]`` table (or of its header), for messages."""
+    lines = v.where.lines
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        return None
+    if key is not None:
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for i in range(start + 1, len(lines)):
+            if lines[i].lstrip().startswith("["):
+                break
+            if pattern.match(lines[i]):
+                return i + 1
+    return start + 1
+
+
+def _instagram_graph_options(v: _Validator, data: Any) -> InstagramGraphOptions:
+    def fail(message: str, key: str | None = None) -> ConfigError:
+        line = _section_line(v, "instagram_graph", key)
+        return ConfigError(v.path, message, entry="[instagram_graph]", field=key, line=line)
+
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", key="instagram_graph")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _GRAPH_KEYS:
+            raise fail(f"unknown key; allowed keys are {', '.join(sorted(_GRAPH_KEYS))}", key)
+        bounds = _GRAPH_KEYS[key]
+        if bounds is None:
+            if not isinstance(value, str) or not re.fullmatch(r"v\d{1,3}\.\d{1,2}", value):
+                raise fail(f"{value!r} is not a Graph API version; write it like 'v27.0'", key)
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise fail("must be a whole number", key)
+        elif not bounds[0] <= value <= bounds[1]:
+            raise fail(f"must be from {bounds[0]} to {bounds[1]}", key)
+        values[key] = value
+    return InstagramGraphOptions(**values)
 
 
 def _no_duplicates(v: _Validator, table: str, ids: list[str]) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 import re
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -148,10 +149,36 @@ def _instagram(
     config: Config,
     full: bool,
     warn: Callable[[str], None],
+    *,
+    instaloader: Callable[..., Iterator[AccountResult]] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
 ) -> Iterator[AccountResult]:
-    from collectors.instagram import collect_instagram
+    """Instagram through up to three collectors, one path per account: the Graph API when
+    the library connected its account, business discovery through a connected library,
+    instaloader for the rest (``instagram_path`` in jejaring.toml forces one). Connection
+    facts (token expiry, status) are stored as they are learnt."""
+    from collectors.instagram_graph import GraphCollector
 
-    yield from collect_instagram(accounts, store, settings, config, full=full, warn=warn)
+    graph = GraphCollector(store, settings, config, full=full, warn=warn, sleep=sleep, now=now)
+
+    def record_connections() -> None:
+        for facts in graph.take_connections():
+            store.set_connection(facts)
+
+    paths = graph.plan(accounts)
+    record_connections()
+    for result in graph.collect([a for a in accounts if paths[a] != "instaloader"], paths):
+        record_connections()
+        yield result
+    record_connections()
+    rest = [a for a in accounts if paths[a] == "instaloader"]
+    if rest:
+        if instaloader is None:
+            from collectors.instagram import collect_instagram as instaloader
+        for result in instaloader(rest, store, settings, config, full, warn):
+            result.path = result.path or "instaloader"
+            yield result
 
 
 COLLECTORS = {"youtube": _youtube, "instagram": _instagram}
