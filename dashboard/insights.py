@@ -264,7 +264,7 @@ def categorise(
         rows.append((platform, post_id, category, "rules" if category else None, matched))
     out = pd.DataFrame(rows, columns=["platform", "post_id", "category", "source", "matched"])
     out["set_by"] = None
-    out["set_at"] = pd.NaT
+    out["set_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
     if categories.urls:
         by_url = {normalize_url(u): c for u, c in categories.urls.items()}
         chosen = posts["url"].map(
@@ -283,7 +283,7 @@ def categorise(
         out.loc[hit, "source"] = "staff"
         out.loc[hit, "matched"] = ""
         out.loc[hit, "set_by"] = picked["set_by"].to_numpy()
-        out.loc[hit, "set_at"] = picked["set_at"].to_numpy()
+        out.loc[hit, "set_at"] = pd.to_datetime(picked["set_at"], utc=True).to_numpy()
     out["category"] = out["category"].where(out["category"] != NO_CATEGORY, None)
     return out[CATEGORY_COLUMNS]
 
