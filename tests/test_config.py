@@ -244,16 +244,65 @@ def test_shipped_category_rules_are_the_documented_defaults():
 @pytest.mark.parametrize(
     ("old", "new", "entry", "field", "line", "words"),
     [
-        ('keywords = ["Jam Layanan", "panduan"]', 'keywords = "x"\nwords = []', "[categories.orienting]", "words", 29, "unknown key"),
-        ('hashtags = ["Pengumuman"]', 'hashtags = ["#jam layanan"]', "[categories.orienting]", "hashtags", 29, "not a hashtag"),
-        ('keywords = ["Jam Layanan", "panduan"]', "keywords = [1]", "[categories.orienting]", "keywords", 28, "list of strings"),
-        ('/ABC/" = "humanizing"', '/ABC/" = "fun"', "[categories.urls]", "https://www.instagram.com/p/ABC/", 32, "not a category"),
-        ('order = ["crowdsourcing", "humanizing", "orienting", "showcasing"]', 'order = ["orienting"]', "[categories]", "order", 25, "each of"),
-        ('recipients = ["kepala@uma.ac.id"]', 'recipients = ["kepala"]', "[digest]", "recipients", 35, "not an e-mail"),
+        (
+            'keywords = ["Jam Layanan", "panduan"]',
+            'keywords = "x"\nwords = []',
+            "[categories.orienting]",
+            "words",
+            29,
+            "unknown key",
+        ),
+        (
+            'hashtags = ["Pengumuman"]',
+            'hashtags = ["#jam layanan"]',
+            "[categories.orienting]",
+            "hashtags",
+            29,
+            "not a hashtag",
+        ),
+        (
+            'keywords = ["Jam Layanan", "panduan"]',
+            "keywords = [1]",
+            "[categories.orienting]",
+            "keywords",
+            28,
+            "list of strings",
+        ),
+        (
+            '/ABC/" = "humanizing"',
+            '/ABC/" = "fun"',
+            "[categories.urls]",
+            "https://www.instagram.com/p/ABC/",
+            32,
+            "not a category",
+        ),
+        (
+            'order = ["crowdsourcing", "humanizing", "orienting", "showcasing"]',
+            'order = ["orienting"]',
+            "[categories]",
+            "order",
+            25,
+            "each of",
+        ),
+        (
+            'recipients = ["kepala@uma.ac.id"]',
+            'recipients = ["kepala"]',
+            "[digest]",
+            "recipients",
+            35,
+            "not an e-mail",
+        ),
         ('language = "en"', 'language = "fr"', "[digest]", "language", 36, "'id' or 'en'"),
-        ('sender = "jejaring@uma.ac.id"', 'sender = "jejaring"\ncc = 1', "[digest]", "cc", 38, "unknown key"),
+        (
+            'sender = "jejaring@uma.ac.id"',
+            'sender = "jejaring"\ncc = 1',
+            "[digest]",
+            "cc",
+            38,
+            "unknown key",
+        ),
     ],
-)  # fmt: skip
+)
 def test_insights_sections_name_the_line(old, new, entry, field, line, words):
     text = GOOD + INSIGHTS
     assert old in text

@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
+from dashboard.insight_panels import breakouts_section
 from dashboard.pagedata import period_posts
 from dashboard.posts import post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
@@ -63,6 +64,8 @@ with right:
         hide_index=True,
         column_config=ctx.post_columns,
     )
+
+breakouts_section(ctx)
 
 st.subheader(t("hashtags_title"), anchor=False)
 minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, value=3, key="min_posts")
