@@ -523,7 +523,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "digest_cross": ("Promosi silang", "Cross-promotion"),
     "digest_cross_line": (
         "{source} → {target}: {posts} unggahan",
-        "{source} → {target}: {posts} posts",
+        "{source} → {target}: {posts} post(s)",
     ),
     "digest_best_time": ("Waktu terbaik mengunggah", "Best times to post"),
     "digest_best_time_note": (
