@@ -198,7 +198,7 @@ def _override_control(ctx: Context, posts: pd.DataFrame) -> None:
             + " · "
             + category_name(posts.iloc[i]["category"], lang)
         ),
-        key="category_post",
+        key=f"category_post_{lang}",  # formatted labels follow a language switch
     )
     post = posts.iloc[index]
     st.text(post_text(post)[:600])  # plain text: captions are untrusted input
@@ -234,9 +234,9 @@ def _override_control(ctx: Context, posts: pd.DataFrame) -> None:
             choices,
             index=choices.index(current),
             format_func=lambda c: _choice_name(c, lang),
-            key="category_choice",
+            key=f"category_choice_{lang}",
         )
-        who = st.text_input(t("override_name"), value=_signed_in_email(), key="category_who")
+        who = st.text_input(t("override_name"), value=_signed_in_email(), key=f"category_who_{lang}")
         if not st.form_submit_button(t("override_save")):
             return
     ctx.store.set_post_category(

@@ -41,10 +41,12 @@ PAGES = [
     ("compare", "Perbandingan antarperpustakaan"),
     ("campaigns", "Kampanye bersama"),
     ("posts", "Jelajah unggahan"),
+    ("categories", "Kategori konten"),
     ("data", "Kesehatan data"),
 ]
 
-MIN_CHARTS = {"compare": 7, "campaigns": 1}  # campaigns: the cross-promotion Sankey
+# campaigns: the cross-promotion Sankey; categories: mean ER per category
+MIN_CHARTS = {"compare": 7, "campaigns": 1, "categories": 1}
 
 pytestmark = pytest.mark.browser
 
@@ -189,6 +191,8 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
         assert page.locator('[data-testid="stPlotlyChart"]').count() >= 1
     elif name == "posts":
         assert page.locator('[data-testid="stDataFrame"]').count() >= 4
+    elif name == "categories":
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     else:
         assert page.locator('[data-testid="stDownloadButton"]').count() == 4
     page.close()

@@ -164,8 +164,8 @@ def test_staff_choice_is_saved_shown_and_kept(demo_url):
     at = run("categories")
     posts = at.dataframe[1].value
     first = posts.iloc[0]  # newest post, also the first choice of the control
-    at.selectbox(key="category_choice").set_value("humanizing")
-    at.text_input(key="category_who").input("Rina")
+    at.selectbox(key="category_choice_id").set_value("humanizing")
+    at.text_input(key="category_who_id").input("Rina")
     next(b for b in at.button if b.label == "Simpan").click().run()
     assert not at.exception
     assert any(s.value == "Tersimpan." for s in at.success)
@@ -178,7 +178,7 @@ def test_staff_choice_is_saved_shown_and_kept(demo_url):
         stored = conn.execute(sa.text("SELECT category, set_by FROM post_categories")).all()
     assert [tuple(r) for r in stored] == [("humanizing", "Rina")]
     # back to the rules
-    at.selectbox(key="category_choice").set_value("__rules__")
+    at.selectbox(key="category_choice_id").set_value("__rules__")
     next(b for b in at.button if b.label == "Simpan").click().run()
     with engine.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM post_categories")).scalar() == 0
