@@ -236,7 +236,9 @@ def _override_control(ctx: Context, posts: pd.DataFrame) -> None:
             format_func=lambda c: _choice_name(c, lang),
             key=f"category_choice_{lang}",
         )
-        who = st.text_input(t("override_name"), value=_signed_in_email(), key=f"category_who_{lang}")
+        who = st.text_input(
+            t("override_name"), value=_signed_in_email(), key=f"category_who_{lang}"
+        )
         if not st.form_submit_button(t("override_save")):
             return
     ctx.store.set_post_category(
