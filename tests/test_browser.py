@@ -165,11 +165,13 @@ def test_every_page_renders_without_exception(server, browser, path, heading):
     page = browser.new_page(viewport={"width": 1400, "height": 1800})
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
-    # Done when the script has finished (no skeletons left) and every chart has drawn.
+    # Done when the script has finished (no skeletons left, no "Running…" icon) and every
+    # chart has drawn.
     page.wait_for_function(
         """(minimum) => {
             const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
             return !document.querySelector('[data-testid="stSkeleton"]')
+                && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
                 && charts.length >= minimum
                 && charts.every(c => c.querySelector('svg.main-svg'));
         }""",

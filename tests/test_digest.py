@@ -489,3 +489,14 @@ def test_cli_reports_an_unreachable_server(env, tmp_path):
     )
     assert done.returncode == 1 and "Digest not sent" in done.stderr
     assert (tmp_path / "jejaring-digest-2026-W47-id.txt").exists()
+
+
+def test_schedule_sends_the_last_week_on_monday_morning_wib():
+    crontab = (ROOT / "deploy" / "crontab").read_text()
+    (line,) = [x for x in crontab.splitlines() if "dashboard.digest" in x]
+    assert "CRON_TZ=Asia/Jakarta" in crontab
+    assert line.split()[:5] == ["30", "7", "*", "*", "1"] and "--week last" in line
+    timer = (ROOT / "deploy" / "jejaring-digest.timer").read_text()
+    assert "OnCalendar=Mon *-*-* 07:30:00 Asia/Jakarta" in timer
+    service = (ROOT / "deploy" / "jejaring-digest.service").read_text()
+    assert "-m dashboard.digest --week last" in service
