@@ -651,7 +651,11 @@ def main(
         return EXIT_STORE
     label = f"{week.start} – {week.end}"
     if args.out or not sending:
-        html_path, text_path = write_files(digest, config, lang, Path(args.out or DEFAULT_OUT))
+        try:
+            html_path, text_path = write_files(digest, config, lang, Path(args.out or DEFAULT_OUT))
+        except OSError as exc:
+            print(f"Cannot write the digest to {args.out or DEFAULT_OUT}: {exc}", file=sys.stderr)
+            return EXIT_CONFIG
         length = len(render_text(digest, config, lang))
         print(f"Digest of the week {label} written to {html_path} and {text_path} "
               f"({length} characters of text).")  # fmt: skip
@@ -672,8 +676,11 @@ def main(
     except MailError as exc:
         print(f"Digest not sent: {exc}", file=sys.stderr)
         if not args.out:
-            html_path, _ = write_files(digest, config, lang, Path(DEFAULT_OUT))
-            print(f"It was written to {html_path.parent} instead.", file=sys.stderr)
+            try:
+                html_path, _ = write_files(digest, config, lang, Path(DEFAULT_OUT))
+                print(f"It was written to {html_path.parent} instead.", file=sys.stderr)
+            except OSError as write_error:
+                print(f"Nor could it be written to {DEFAULT_OUT}: {write_error}", file=sys.stderr)
         return EXIT_NOT_SENT
     print(f"Digest of the week {label} sent to {len(recipients)} recipient(s) via "
           f"{smtp.host}:{smtp.port}.")  # fmt: skip

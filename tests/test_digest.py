@@ -353,10 +353,14 @@ def test_cli_writes_files_without_a_mail_server(env, tmp_path):
         ([], {"JEJARING_CONFIG": "/nonexistent/j.toml"}, 2, "file not found"),
         ([], {"JEJARING_SMTP_HOST": "x", "JEJARING_SMTP_PORT": "abc"}, 2, "JEJARING_SMTP_PORT"),
         ([], {"JEJARING_DATABASE_URL": "mysql://x/y"}, 4, "Database error"),
+        (["--out", "{tmp}/file.txt/sub"], {}, 2, "Cannot write the digest"),
     ],
 )
 def test_cli_errors_are_one_line_and_exit_codes(env, tmp_path, args, extra, code, words):
-    done = cli([*args, "--out", str(tmp_path)], {**env, **extra})
+    (tmp_path / "file.txt").write_text("a file, not a folder")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    out = [] if "--out" in args else ["--out", str(tmp_path)]
+    done = cli([*args, *out], {**env, **extra})
     assert done.returncode == code
     assert words in done.stderr
 
