@@ -123,6 +123,8 @@ class Config:
     instagram: InstagramOptions = field(default_factory=InstagramOptions)
     access: Access = field(default_factory=Access)
     instagram_graph: InstagramGraphOptions = field(default_factory=InstagramGraphOptions)
+    categories: Categories = field(default_factory=lambda: Categories())
+    digest: DigestOptions = field(default_factory=lambda: DigestOptions())
 
     @property
     def tz(self) -> ZoneInfo:
@@ -160,6 +162,12 @@ class Settings:
     meta_app_secret: str | None = field(default=None, repr=False)
     #: a short-lived user token from the Graph API Explorer, for `connect instagram` only
     meta_user_token: str | None = field(default=None, repr=False)
+    #: the digest's mail server, as given (checked by :func:`smtp_settings`)
+    smtp_host: str | None = None
+    smtp_port: str | None = None
+    smtp_starttls: str | None = None
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
 
 
 SETTING_NAMES = {
@@ -177,6 +185,11 @@ SETTING_NAMES = {
     "meta_app_id": "META_APP_ID",
     "meta_app_secret": "META_APP_SECRET",
     "meta_user_token": "META_USER_TOKEN",
+    "smtp_host": "JEJARING_SMTP_HOST",
+    "smtp_port": "JEJARING_SMTP_PORT",
+    "smtp_starttls": "JEJARING_SMTP_STARTTLS",
+    "smtp_user": "JEJARING_SMTP_USER",
+    "smtp_password": "JEJARING_SMTP_PASSWORD",
 }
 
 
@@ -366,7 +379,10 @@ _CAMPAIGN_KEYS = {
     "include_urls",
     "exclude_urls",
 }
-_TOP_KEYS = {"timezone", "libraries", "campaigns", "instagram", "access", "instagram_graph"}
+_TOP_KEYS = {
+    "timezone", "libraries", "campaigns", "instagram", "access", "instagram_graph",
+    "categories", "digest",
+}  # fmt: skip
 _ACCESS_KEYS = {"allowed_emails", "allowed_domains", "provider"}
 _EMAIL_RE = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -585,7 +601,19 @@ def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
     options = _instagram_options(v, data.get("instagram", {}))
     access = _access(v, data.get("access", {}))
     graph = _instagram_graph_options(v, data.get("instagram_graph", {}))
-    return Config(path, timezone, tuple(libraries), tuple(campaigns), options, access, graph)
+    categories = _categories(v, data.get("categories", {}))
+    digest = _digest(v, data.get("digest", {}))
+    return Config(
+        path,
+        timezone,
+        tuple(libraries),
+        tuple(campaigns),
+        options,
+        access,
+        graph,
+        categories,
+        digest,
+    )
 
 
 def _access(v: _Validator, data: Any) -> Access:
@@ -698,3 +726,241 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(str(path), f"not UTF-8 text ({exc.reason})") from None
     return parse_config(text, str(path))
+
+
+# -- insights: content categories, weekly digest, the digest's mail server ----------------
+
+#: Content categories of library posts after Doney, Wikle & Martinez (2020), "Likes,
+#: Comments, Views: A Content Analysis of Academic Library Instagram Posts", ITAL 39(3).
+CATEGORIES = ("showcasing", "orienting", "humanizing", "crowdsourcing")
+#: A staff override meaning "none of the categories fits" (the rules' guess is overruled).
+NO_CATEGORY = "none"
+#: Default rules, Bahasa Indonesia and English; whole words / whole hashtags, any case.
+DEFAULT_CATEGORY_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "showcasing": (
+        ("koleksi", "koleksi baru", "buku baru", "e-journal", "e-book", "e-resources",
+         "jurnal", "repositori", "ruang baca", "fasilitas", "layanan baru", "database",
+         "new books", "new arrivals", "collection", "repository", "study room"),
+        ("#koleksibaru", "#bukubaru", "#repositori", "#eresources", "#newbooks"),
+    ),
+    "orienting": (
+        ("jam layanan", "jam buka", "panduan", "cara", "tutorial", "tips", "pengumuman",
+         "jadwal", "libur", "alur", "syarat", "webinar", "opening hours", "guide", "how to",
+         "announcement", "schedule", "closed"),
+        ("#pengumuman", "#infoperpustakaan", "#tipsmahasiswa", "#webinar", "#announcement"),
+    ),
+    "humanizing": (
+        ("pustakawan", "tim kami", "di balik layar", "kenalan", "selamat hari",
+         "selamat ulang tahun", "terima kasih", "staf", "librarian", "our team",
+         "behind the scenes", "meet the", "happy"),
+        ("#pustakawan", "#timperpustakaan", "#dibaliklayar", "#behindthescenes",
+         "#librarian"),
+    ),
+    "crowdsourcing": (
+        ("kolom komentar", "tulis di komentar", "komentar di bawah", "vote", "polling", "kuis",
+         "bagikan", "tag temanmu", "ceritakan", "menurutmu", "comment below", "tell us",
+         "poll", "quiz", "share your"),
+        ("#kuis", "#polling", "#giveaway", "#quiz"),
+    ),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    category: str
+    keywords: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()  # lower case, with '#'
+
+
+def _default_rules() -> tuple[CategoryRule, ...]:
+    return tuple(CategoryRule(c, *DEFAULT_CATEGORY_RULES[c]) for c in CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Categories:
+    """How posts get a content category: per-URL choices, then rules (see
+    ``dashboard.insights.categorise``); ``order`` breaks ties between categories."""
+
+    rules: tuple[CategoryRule, ...] = field(default_factory=_default_rules)
+    order: tuple[str, ...] = ("crowdsourcing", "humanizing", "orienting", "showcasing")
+    urls: Mapping[str, str] = field(default_factory=dict)  # post URL -> category
+
+
+@dataclass(frozen=True)
+class DigestOptions:
+    recipients: tuple[str, ...] = ()
+    language: str = "id"
+    sender: str = ""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The digest's mail server (from JEJARING_SMTP_*); the password is kept out of repr."""
+
+    host: str
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    """The mail server of ``settings``; None when JEJARING_SMTP_HOST is not set. A bad port
+    or STARTTLS value raises :class:`ConfigError` naming the variable (never its secret)."""
+    if not settings.smtp_host:
+        return None
+    port = 587
+    if settings.smtp_port:
+        try:
+            port = int(settings.smtp_port)
+            if not 0 < port < 65536:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                "JEJARING_SMTP_PORT", f"'{settings.smtp_port}' is not a port number (e.g. 587)"
+            ) from None
+    starttls = True
+    if settings.smtp_starttls:
+        flag = settings.smtp_starttls.strip().lower()
+        if flag not in ("true", "false", "1", "0", "yes", "no"):
+            raise ConfigError("JEJARING_SMTP_STARTTLS", "must be true or false")
+        starttls = flag in ("true", "1", "yes")
+    if bool(settings.smtp_user) != bool(settings.smtp_password):
+        raise ConfigError(
+            "JEJARING_SMTP_USER" if not settings.smtp_user else "JEJARING_SMTP_PASSWORD",
+            "JEJARING_SMTP_USER and JEJARING_SMTP_PASSWORD go together: set both or neither",
+        )
+    return SmtpSettings(
+        settings.smtp_host.strip(), port, starttls, settings.smtp_user, settings.smtp_password
+    )
+
+
+def _section_line(v: _Validator, section: str, key: str | None = None) -> int | None:
+    """The line of ``[section]`` (or of ``key`` in it): for errors in plain tables such as
+    ``[categories.orienting]`` or ``[digest]``."""
+    lines = v.where.lines
+    parent, _, child = section.rpartition(".")
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None and parent:
+        # written inline in the parent table: orienting = { keywords = [...] }
+        at = _section_line(v, parent, child)
+        return at
+    if start is None:
+        return None
+    if key is None:
+        return start + 1
+    pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+    for i in range(start + 1, len(lines)):
+        if lines[i].lstrip().startswith("["):
+            break
+        if pattern.match(lines[i]):
+            return i + 1
+    return start + 1
+
+
+def _section_error(v: _Validator, section: str, key: str | None, message: str) -> ConfigError:
+    return ConfigError(
+        v.path, message, entry=f"[{section}]", field=key, line=_section_line(v, section, key)
+    )
+
+
+def _section_strings(v: _Validator, data: Mapping[str, Any], section: str, key: str) -> list[str]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        raise _section_error(v, section, key, "must be a list of strings")
+    return [x.strip() for x in value if x.strip()]
+
+
+_CATEGORY_RULE_KEYS = {"keywords", "hashtags"}
+
+
+def _categories(v: _Validator, data: Any) -> Categories:
+    """``[categories]``: per category ``keywords`` and ``hashtags`` (each given list replaces
+    that default), ``order`` (tie-break), and ``urls`` (post URL -> category)."""
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", key="categories")
+    known = {*CATEGORIES, "order", "urls"}
+    for key in data:
+        if key not in known:
+            raise _section_error(
+                v, "categories", key, f"unknown key; allowed keys are {', '.join(sorted(known))}"
+            )
+    rules = []
+    for category in CATEGORIES:
+        keywords, hashtags = DEFAULT_CATEGORY_RULES[category]
+        section = f"categories.{category}"
+        given = data.get(category, {})
+        if not isinstance(given, dict):
+            raise _section_error(v, "categories", category, "must be a table")
+        for key in given:
+            if key not in _CATEGORY_RULE_KEYS:
+                raise _section_error(
+                    v, section, key, "unknown key; allowed keys are hashtags, keywords"
+                )
+        if "keywords" in given:
+            keywords = tuple(k.lower() for k in _section_strings(v, given, section, "keywords"))
+        if "hashtags" in given:
+            tags = [
+                "#" + h.lstrip("#").lower() for h in _section_strings(v, given, section, "hashtags")
+            ]
+            for tag in tags:
+                if not re.fullmatch(r"#\w+", tag):
+                    raise _section_error(
+                        v,
+                        section,
+                        "hashtags",
+                        f"'{tag}' is not a hashtag (letters, digits and '_' only)",
+                    )
+            hashtags = tuple(tags)
+        rules.append(CategoryRule(category, tuple(keywords), tuple(hashtags)))
+    order = Categories().order
+    if "order" in data:
+        given_order = _section_strings(v, data, "categories", "order")
+        if sorted(given_order) != sorted(CATEGORIES):
+            raise _section_error(
+                v, "categories", "order", f"must list each of {', '.join(CATEGORIES)} once"
+            )
+        order = tuple(given_order)
+    urls = data.get("urls", {})
+    if not isinstance(urls, dict):
+        raise _section_error(v, "categories", "urls", 'must be a table of "post URL" = "category"')
+    for url, category in urls.items():
+        if category not in (*CATEGORIES, NO_CATEGORY):
+            raise _section_error(
+                v,
+                "categories.urls",
+                url,
+                f"'{category}' is not a category; use one of {', '.join(CATEGORIES)} or "
+                f"'{NO_CATEGORY}'",
+            )
+        if not url.startswith(("https://", "http://")):
+            raise _section_error(v, "categories.urls", url, "is not a post URL (https://…)")
+    return Categories(tuple(rules), order, dict(urls))
+
+
+_DIGEST_KEYS = {"recipients", "language", "sender"}
+
+
+def _digest(v: _Validator, data: Any) -> DigestOptions:
+    """``[digest]``: recipients (e-mail addresses), language (id or en), sender."""
+    if not isinstance(data, dict):
+        raise v.fail("must be a table", key="digest")
+    for key in data:
+        if key not in _DIGEST_KEYS:
+            raise _section_error(
+                v, "digest", key, f"unknown key; allowed keys are {', '.join(sorted(_DIGEST_KEYS))}"
+            )
+    recipients = _section_strings(v, data, "digest", "recipients")
+    for address in recipients:
+        if not _EMAIL_RE.match(address):
+            raise _section_error(v, "digest", "recipients", f"'{address}' is not an e-mail address")
+    language = data.get("language", "id")
+    if language not in ("id", "en"):
+        raise _section_error(v, "digest", "language", "must be 'id' or 'en'")
+    sender = data.get("sender", "")
+    if not isinstance(sender, str) or (sender and not _EMAIL_RE.match(sender.strip())):
+        raise _section_error(v, "digest", "sender", f"'{sender}' is not an e-mail address")
+    return DigestOptions(tuple(recipients), language, sender.strip())

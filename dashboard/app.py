@@ -169,6 +169,11 @@ class Context:
         return kwargs
 
     @property
+    def store(self) -> Store:
+        """The shared store (for reads the windows lack, and staff's category choices)."""
+        return _store(self.settings.database_url, self.tz)
+
+    @property
     def post_columns(self) -> dict[str, object]:
         """Column settings for post tables: thumbnails as images, URLs as links, the text
         narrow enough that the figures after it stay in view (the rest scrolls)."""

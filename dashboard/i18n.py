@@ -493,6 +493,236 @@ TEXT: dict[str, tuple[str, str]] = {
     "export_media_count": ("jumlah_media", "media_count"),
     "export_total_views": ("total_tayangan", "total_views"),
     "export_captured_local": ("diambil_waktu_lokal", "captured_local"),
+    # -- insights --
+    "chart_category_er_of": (
+        "{platform}: ER rata-rata per kategori (%)",
+        "{platform}: mean ER per category (%)",
+    ),
+    "breakouts_title": ("Unggahan yang melejit", "Breakout posts"),
+    "breakouts_card": ("Melejit dalam periode ini", "Breakouts in this period"),
+    "underperformers_title": ("Di bawah kebiasaan", "Underperforming posts"),
+    "breakouts_help": (
+        "Melejit: 2 atau 7 hari setelah terbit, ER unggahan (interaksi ÷ pengikut × 100) "
+        'paling sedikit 2× ER biasa akun itu untuk jenis yang sama — misalnya "3× reel biasa '
+        'akun ini" — dan jauh di luar kebiasaannya (skor-z robust ≥ 3,5). ER biasa = median '
+        "8 sampai 20 unggahan sebelumnya dari akun dan jenis yang sama (12 bulan terakhir); "
+        "skor-z = 0,6745 × (ER − median) ÷ MAD (median simpangan absolut; bila 0, dipakai "
+        "1,253314 × rata-rata simpangan absolut; bila semua sama, aturan 2× saja). Di bawah "
+        "kebiasaan: paling banyak ½× ER biasa dan skor-z ≤ −3,5 (hanya mungkin pada akun yang "
+        "stabil). Tanpa penilaian: kurang dari 8 unggahan sebelumnya sejenis, suka "
+        "disembunyikan, atau tidak ada data pada hari itu.",
+        "Breakout: 2 or 7 days after publication, the post's ER (engagements ÷ followers × "
+        "100) is at least 2× the account's typical ER for that kind of post — e.g. \"3× this "
+        "account's typical reels\" — and far outside its usual spread (robust z-score ≥ 3.5). "
+        "Typical ER = the median of the account's 8 to 20 previous posts of the same kind "
+        "(last 12 months); z = 0.6745 × (ER − median) ÷ MAD (the median absolute deviation; "
+        "when it is 0, 1.253314 × the mean absolute deviation; when all are equal, the 2× "
+        "rule alone). Underperforming: at most half the typical ER and z ≤ −3.5 (possible only "
+        "on steady accounts). No verdict: fewer than 8 earlier posts of that kind, hidden "
+        "likes, or no capture on that day.",
+    ),
+    "no_breakouts": (
+        "Belum ada unggahan yang melejit dalam periode ini.",
+        "No breakout post in this period yet.",
+    ),
+    "no_underperformers": (
+        "Tidak ada unggahan di bawah kebiasaan dalam periode ini.",
+        "No underperforming post in this period.",
+    ),
+    "no_verdict_count": (
+        "{n} unggahan periode ini belum dinilai: terlalu muda, kurang dari 8 unggahan "
+        "sebelumnya sejenis, suka disembunyikan, atau tidak ada data pada hari ke-2/ke-7.",
+        "{n} posts of this period have no verdict: too young, fewer than 8 earlier posts of "
+        "the kind, hidden likes, or no capture on day 2/7.",
+    ),
+    "reason_breakout": (
+        "{ratio}× ER {kinds} biasa akun ini, hari ke-{age}",
+        "{ratio}× this account's typical {kinds} at day {age}",
+    ),
+    "reason_underperformer": (
+        "hanya {ratio}× ER {kinds} biasa akun ini, hari ke-{age}",
+        "only {ratio}× this account's typical {kinds} at day {age}",
+    ),
+    "kinds_image": ("foto", "images"),
+    "kinds_carousel": ("carousel", "carousels"),
+    "kinds_reel": ("reel", "reels"),
+    "kinds_video": ("video", "videos"),
+    "kinds_short": ("Shorts", "Shorts"),
+    "kinds_live": ("siaran langsung", "lives"),
+    "col_reason": ("Alasan", "Why"),
+    "col_er_at_age": ("ER pada hari itu (%)", "ER on that day (%)"),
+    "col_typical_er": ("ER biasa (%)", "Typical ER (%)"),
+    "page_categories": ("Kategori konten", "Content categories"),
+    "categories_title": ("Kategori konten", "Content categories"),
+    "categories_intro": (
+        "Kategori menurut Doney, Wikle & Martinez (2020), analisis unggahan Instagram "
+        "perpustakaan perguruan tinggi: unggahan mana yang paling berhasil per kategori, untuk "
+        "perpustakaan kita. Kategori ditentukan dari kata kunci dan tagar di jejaring.toml "
+        "(yang paling banyak cocok menang; bila seri, urutan di jejaring.toml), atau dipilih "
+        'staf di bawah (pilihan staf selalu menang). Unggahan yang tidak cocok tetap "tanpa '
+        'kategori", tidak ditebak.',
+        "Categories after Doney, Wikle & Martinez (2020), a content analysis of academic "
+        "library Instagram posts: which kind of post works best, for our libraries. A post's "
+        "category comes from the keywords and hashtags in jejaring.toml (most matches wins; "
+        "a tie goes to the order in jejaring.toml), or from staff's choice below (which always "
+        'wins). Posts that match nothing stay "uncategorised": never guessed.',
+    ),
+    "cat_showcasing": ("Memamerkan", "Showcasing"),
+    "cat_orienting": ("Mengarahkan", "Orienting"),
+    "cat_humanizing": ("Memanusiakan", "Humanizing"),
+    "cat_crowdsourcing": ("Mengajak partisipasi", "Crowdsourcing"),
+    "cat_uncategorised": ("Tanpa kategori", "Uncategorised"),
+    "cat_none": ("Tidak ada yang cocok", "None fits"),
+    "cat_help_showcasing": (
+        "koleksi, sumber daya, layanan, ruang",
+        "resources, collections, services, spaces",
+    ),
+    "cat_help_orienting": (
+        "perpustakaan dalam kehidupan kampus: jam layanan, panduan, cara, pengumuman",
+        "the library within campus life: hours, guides, how-tos, announcements",
+    ),
+    "cat_help_humanizing": ("staf, humor, kehangatan", "staff, humour, warmth"),
+    "cat_help_crowdsourcing": (
+        "mengajak pengikut menanggapi, memilih, membagikan",
+        "asking followers to respond, vote, share",
+    ),
+    "categories_summary": ("Per perpustakaan dan kategori", "Per library and category"),
+    "col_category": ("Kategori", "Category"),
+    "col_share": ("Porsi unggahan (%)", "Share of posts (%)"),
+    "col_breakouts": ("Melejit", "Breakouts"),
+    "col_source": ("Ditentukan oleh", "Decided by"),
+    "col_matched": ("Kata yang cocok", "Words found"),
+    "source_rules": ("aturan", "rules"),
+    "source_url": ("URL di jejaring.toml", "URL in jejaring.toml"),
+    "source_staff": ("staf", "staff"),
+    "chart_category_er": ("ER rata-rata per kategori (%)", "Mean ER by category (%)"),
+    "categories_posts": ("Unggahan dan kategorinya", "Posts and their category"),
+    "override_title": ("Ubah kategori sebuah unggahan", "Change a post's category"),
+    "override_post": ("Unggahan", "Post"),
+    "override_category": ("Kategori", "Category"),
+    "override_rules": (
+        "Ikuti aturan (hapus pilihan staf)",
+        "Follow the rules (remove staff's choice)",
+    ),
+    "override_name": ("Nama Anda (dicatat bersama pilihan)", "Your name (kept with the choice)"),
+    "override_save": ("Simpan", "Save"),
+    "override_saved": ("Tersimpan.", "Saved."),
+    "override_current": (
+        "Sekarang: {category} — ditetapkan oleh {who}, {when}.",
+        "Now: {category} — set by {who}, {when}.",
+    ),
+    "override_current_rules": (
+        "Sekarang: {category} (menurut {source}).",
+        "Now: {category} (from the {source}).",
+    ),
+    "someone": ("seseorang", "someone"),
+    "no_posts_period": ("Tidak ada unggahan dalam periode ini.", "No posts in this period."),
+    # weekly digest
+    "digest_title": ("Jejaring — ringkasan mingguan", "Jejaring — weekly digest"),
+    "digest_week": (
+        "Minggu {start} – {end} ({tz}), dibandingkan dengan {pstart} – {pend}",
+        "Week {start} – {end} ({tz}), compared with {pstart} – {pend}",
+    ),
+    "digest_subject": (
+        "Jejaring: ringkasan minggu {start} – {end}",
+        "Jejaring: digest of the week {start} – {end}",
+    ),
+    "digest_no_data": (
+        "Tidak ada data untuk minggu ini: tidak ada unggahan dan tidak ada data akun. Periksa "
+        "apakah pengambilan data berjalan (lihat masalah data di bawah).",
+        "No data for this week: no posts and no account captures. Check that the refresh runs "
+        "(see the data problems below).",
+    ),
+    "digest_numbers": ("Angka minggu ini", "This week's numbers"),
+    "digest_partnership": ("Kemitraan", "Partnership"),
+    "digest_line": (
+        "{posts} unggahan ({dposts}), {eng} interaksi ({deng}), ER {er} ({der} poin persen), "
+        "audiens {aud} ({daud})",
+        "{posts} post(s) ({dposts}), {eng} engagements ({deng}), ER {er} ({der} pp), "
+        "audience {aud} ({daud})",
+    ),
+    "digest_vs": ("vs minggu sebelumnya", "vs the week before"),
+    "digest_breakouts": ("Melejit minggu ini", "Breakouts this week"),
+    "digest_breakouts_note": (
+        "Unggahan yang pertama kali dinilai melejit oleh data yang diambil minggu ini.",
+        "Posts first flagged by a capture made this week.",
+    ),
+    "digest_underperformers": ("Di bawah kebiasaan minggu ini", "Underperforming this week"),
+    "digest_none": ("tidak ada", "none"),
+    "digest_campaigns": ("Kampanye", "Campaigns"),
+    "digest_running": (
+        "{name}: berjalan {start} – {end}; sejauh ini {parts}",
+        "{name}: running {start} – {end}; so far {parts}",
+    ),
+    "digest_running_part": (
+        "{platform} {posts} unggahan, rasio ER {lift}",
+        "{platform} {posts} posts, lift {lift}",
+    ),
+    "digest_running_none": ("belum ada unggahan", "no posts yet"),
+    "digest_upcoming": ("{name}: mulai {start}", "{name}: starts {start}"),
+    "digest_no_campaigns": (
+        "Tidak ada kampanye yang berjalan atau akan datang (4 minggu).",
+        "No campaign running or coming up (4 weeks).",
+    ),
+    "digest_cross": ("Promosi silang", "Cross-promotion"),
+    "digest_cross_line": (
+        "{source} → {target}: {posts} unggahan",
+        "{source} → {target}: {posts} post(s)",
+    ),
+    "digest_best_time": ("Waktu terbaik mengunggah", "Best times to post"),
+    "digest_best_time_note": (
+        "Hari × jam ({tz}) dengan ER rata-rata tertinggi dalam 12 bulan terakhir, hanya slot "
+        "dengan paling sedikit {n} unggahan.",
+        "Weekday × hour ({tz}) with the highest mean ER over the last 12 months, only slots "
+        "with at least {n} posts.",
+    ),
+    "digest_slot": (
+        "{day} {hour}:00 (ER {er}, {posts} unggahan)",
+        "{day} {hour}:00 (ER {er}, {posts} posts)",
+    ),
+    "digest_no_slots": (
+        "belum cukup unggahan (tiap slot perlu ≥ {n})",
+        "not enough posts yet (each slot needs ≥ {n})",
+    ),
+    "digest_problems": ("Masalah data", "Data problems"),
+    "digest_no_problems": ("Tidak ada masalah data.", "No data problems."),
+    "digest_stale": (
+        "{account} ({library}): data terakhir {when}",
+        "{account} ({library}): last capture {when}",
+    ),
+    "digest_stale_never": (
+        "{account} ({library}): belum pernah diambil",
+        "{account} ({library}): never captured",
+    ),
+    "digest_failed": (
+        "{account} ({library}): pengambilan gagal {n}× minggu ini — {error}",
+        "{account} ({library}): refresh failed {n}× this week — {error}",
+    ),
+    "digest_token": (
+        "Koneksi {platform} {library}: {status}{expires}",
+        "{platform} connection of {library}: {status}{expires}",
+    ),
+    "digest_token_expires": (", berakhir {when}", ", expires {when}"),
+    "token_status_ok": ("aktif", "active"),
+    "token_status_expiring": ("segera berakhir", "expiring"),
+    "token_status_expired": ("sudah berakhir", "expired"),
+    "token_status_revoked": ("dicabut", "revoked"),
+    "token_status_error": ("bermasalah", "in error"),
+    "digest_problems_short": (
+        "{stale} akun basi, {failed} akun gagal diambil, {tokens} koneksi bermasalah",
+        "{stale} stale accounts, {failed} accounts failing, {tokens} connections in trouble",
+    ),
+    "digest_more": ("… dan {n} lagi (lihat e-mail)", "… and {n} more (see the e-mail)"),
+    "digest_footer": (
+        "Dibuat oleh Jejaring {when} ({tz}). ER = interaksi (suka + komentar) ÷ pengikut saat "
+        "mengunggah × 100.",
+        "Made by Jejaring {when} ({tz}). ER = engagements (likes + comments) ÷ followers at "
+        "posting time × 100.",
+    ),
+    "digest_demo": (
+        "Data demo: angka ini dibuat oleh `python -m collectors demo`.",
+        "Demo data: these numbers were made by `python -m collectors demo`.",
+    ),
 }
 
 

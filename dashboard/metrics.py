@@ -169,10 +169,12 @@ KPI_COLUMNS = [
 def kpis(
     posts: pd.DataFrame, daily: pd.DataFrame, accounts: pd.DataFrame, period: Period
 ) -> pd.DataFrame:
-    """Per library and platform, plus platform ``all`` (combined), for ``period``:
+    """Per library and platform for ``period`` — never one figure for several platforms
+    together: YouTube's developer policies forbid fusing YouTube data with another
+    platform's into one metric, so a library's "combined" view shows these parts side by side.
 
-    - audience, audience_start, growth, growth_pct: see :func:`audience`; combined = sum
-      over the library's accounts (a person following both accounts counts twice)
+    - audience, audience_start, growth, growth_pct: see :func:`audience`; the sum over the
+      library's accounts on that platform
     - posts = number of posts published in the period
     - engagements = sum of the posts' engagements (posts with hidden likes left out)
     - mean_er = mean of the posts' ER by followers (%); mean_per_1k likewise per 1,000
@@ -182,38 +184,28 @@ def kpis(
     """
     aud = audience(daily, accounts, period)
     current = in_period(posts, period)
-    pairs = accounts[["library_id", "platform"]].drop_duplicates()
-    index = pd.MultiIndex.from_frame(
-        pd.concat([pairs, pairs[["library_id"]].drop_duplicates().assign(platform=ALL)])
-    )
+    keys = ["library_id", "platform"]
+    index = pd.MultiIndex.from_frame(accounts[keys].drop_duplicates())
     numeric = current.assign(
         engagements=current["engagements"].astype("float64"),
         er_followers=current["er_followers"].astype("float64"),
         per_1k=current["per_1k"].astype("float64"),
         views=current["views"].astype("float64"),
     )
-    parts = []
-    for keys in (["library_id", "platform"], ["library_id"]):
-        a = aud.groupby(keys).agg(
-            audience=("audience", "sum"), audience_start=("audience_start", _sum_known)
-        )
-        p = numeric.groupby(keys).agg(
-            posts=("post_id", "size"),
-            engagements=("engagements", "sum"),
-            mean_er=("er_followers", "mean"),
-            mean_per_1k=("per_1k", "mean"),
-            views=("views", _sum_known),
-        )
-        both = a.join(p, how="outer")
-        if keys == ["library_id"]:
-            both = both.assign(platform=ALL).set_index("platform", append=True)
-        parts.append(both)
-    frame = pd.concat(parts).reindex(index)
+    a = aud.groupby(keys).agg(
+        audience=("audience", "sum"), audience_start=("audience_start", _sum_known)
+    )
+    p = numeric.groupby(keys).agg(
+        posts=("post_id", "size"),
+        engagements=("engagements", "sum"),
+        mean_er=("er_followers", "mean"),
+        mean_per_1k=("per_1k", "mean"),
+        views=("views", _sum_known),
+    )
+    frame = a.join(p, how="outer").reindex(index)
     frame["posts"] = frame["posts"].fillna(0).astype("int64")
     frame["engagements"] = frame["engagements"].fillna(0.0)
-    frame = frame.sort_index(
-        key=lambda idx: idx if idx.name == "library_id" else idx.map(lambda v: (v == ALL, v))
-    ).reset_index()
+    frame = frame.sort_index().reset_index()
     frame["growth"] = frame["audience"] - frame["audience_start"]
     frame["growth_pct"] = _pct(frame["growth"], frame["audience_start"])
     return frame[KPI_COLUMNS]

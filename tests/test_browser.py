@@ -42,6 +42,7 @@ PAGES = [
     ("compare", "Perbandingan antarperpustakaan", "Libraries side by side"),
     ("campaigns", "Kampanye bersama", "Joint campaigns"),
     ("posts", "Jelajah unggahan", "Posts explorer"),
+    ("categories", "Kategori konten", "Content categories"),
     ("data", "Kesehatan data", "Data health"),
 ]
 # The browser's language chooses the dashboard's (st.context.locale).
@@ -50,7 +51,8 @@ DEMO = {"id": "Data demo", "en": "Demo data"}
 
 # audience, two weekly charts per platform, two content types, two heatmaps; campaigns:
 # the timeline and the cross-promotion Sankey
-MIN_CHARTS = {"compare": 9, "campaigns": 2}
+# categories: mean ER per category
+MIN_CHARTS = {"compare": 9, "campaigns": 2, "categories": 1}
 DONE = '[data-testid="jejaring-done"]'
 
 pytestmark = pytest.mark.browser
@@ -222,6 +224,8 @@ def test_every_page_renders_without_exception(server, browser, path, heading_id,
         assert page.locator('[data-testid="stMetric"]').count() >= 7
     elif name == "posts":
         assert page.locator('[data-testid="stDataFrame"]').count() >= 4
+    elif name == "categories":
+        assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     else:
         assert page.locator('[data-testid="stDownloadButton"]').count() == 4
     page.close()

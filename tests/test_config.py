@@ -198,3 +198,149 @@ def test_settings_come_from_environment_then_secrets():
     assert settings.instagram_user == "dedicated"
     assert "sekret-key" not in repr(settings)
     assert load_settings({}).database_url == "sqlite:///data/jejaring.db"
+
+
+# -- insights: [categories], [digest], the digest's mail server --
+
+INSIGHTS = """
+[categories]
+order = ["crowdsourcing", "humanizing", "orienting", "showcasing"]
+
+[categories.orienting]
+keywords = ["Jam Layanan", "panduan"]
+hashtags = ["Pengumuman"]
+
+[categories.urls]
+"https://www.instagram.com/p/ABC/" = "humanizing"
+
+[digest]
+recipients = ["kepala@uma.ac.id"]
+language = "en"
+sender = "jejaring@uma.ac.id"
+"""
+
+
+def test_categories_and_digest_sections_are_parsed():
+    from collectors.config import DEFAULT_CATEGORY_RULES
+
+    cfg = parse_config(GOOD + INSIGHTS)
+    rules = {r.category: r for r in cfg.categories.rules}
+    assert rules["orienting"].keywords == ("jam layanan", "panduan")
+    assert rules["orienting"].hashtags == ("#pengumuman",)
+    assert rules["showcasing"].keywords == DEFAULT_CATEGORY_RULES["showcasing"][0]  # default
+    assert cfg.categories.urls == {"https://www.instagram.com/p/ABC/": "humanizing"}
+    assert cfg.digest.recipients == ("kepala@uma.ac.id",) and cfg.digest.language == "en"
+    assert parse_config(GOOD).digest.recipients == ()
+
+
+def test_shipped_category_rules_are_the_documented_defaults():
+    from collectors.config import Categories
+
+    shipped = load_config(Path(__file__).parent.parent / "jejaring.toml")
+    assert shipped.categories == Categories()
+    assert shipped.digest.language == "id"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "entry", "field", "line", "words"),
+    [
+        (
+            'keywords = ["Jam Layanan", "panduan"]',
+            'keywords = "x"\nwords = []',
+            "[categories.orienting]",
+            "words",
+            29,
+            "unknown key",
+        ),
+        (
+            'hashtags = ["Pengumuman"]',
+            'hashtags = ["#jam layanan"]',
+            "[categories.orienting]",
+            "hashtags",
+            29,
+            "not a hashtag",
+        ),
+        (
+            'keywords = ["Jam Layanan", "panduan"]',
+            "keywords = [1]",
+            "[categories.orienting]",
+            "keywords",
+            28,
+            "list of strings",
+        ),
+        (
+            '/ABC/" = "humanizing"',
+            '/ABC/" = "fun"',
+            "[categories.urls]",
+            "https://www.instagram.com/p/ABC/",
+            32,
+            "not a category",
+        ),
+        (
+            'order = ["crowdsourcing", "humanizing", "orienting", "showcasing"]',
+            'order = ["orienting"]',
+            "[categories]",
+            "order",
+            25,
+            "each of",
+        ),
+        (
+            'recipients = ["kepala@uma.ac.id"]',
+            'recipients = ["kepala"]',
+            "[digest]",
+            "recipients",
+            35,
+            "not an e-mail",
+        ),
+        ('language = "en"', 'language = "fr"', "[digest]", "language", 36, "'id' or 'en'"),
+        (
+            'sender = "jejaring@uma.ac.id"',
+            'sender = "jejaring"\ncc = 1',
+            "[digest]",
+            "cc",
+            38,
+            "unknown key",
+        ),
+    ],
+)
+def test_insights_sections_name_the_line(old, new, entry, field, line, words):
+    text = GOOD + INSIGHTS
+    assert old in text
+    err = _error(text.replace(old, new, 1))
+    assert (err.entry, err.field, err.line) == (entry, field, line)
+    assert words in str(err)
+
+
+def test_smtp_settings_from_environment_never_show_the_password():
+    from collectors.config import smtp_settings
+
+    assert smtp_settings(load_settings({})) is None
+    env = {
+        "JEJARING_SMTP_HOST": "smtp.uma.ac.id",
+        "JEJARING_SMTP_PORT": "2525",
+        "JEJARING_SMTP_STARTTLS": "false",
+        "JEJARING_SMTP_USER": "jejaring",
+        "JEJARING_SMTP_PASSWORD": "SENTINEL-SMTP-PASS",
+    }
+    settings = load_settings(env)
+    smtp = smtp_settings(settings)
+    assert (smtp.host, smtp.port, smtp.starttls, smtp.user) == (
+        "smtp.uma.ac.id",
+        2525,
+        False,
+        "jejaring",
+    )
+    assert "SENTINEL" not in repr(settings) and "SENTINEL" not in repr(smtp)
+    from_secrets = smtp_settings(load_settings({}, {"JEJARING_SMTP_HOST": "mail.x.id"}))
+    assert from_secrets.port == 587 and from_secrets.starttls
+    for name, value, words in [
+        ("JEJARING_SMTP_PORT", "smtp", "not a port"),
+        ("JEJARING_SMTP_STARTTLS", "maybe", "true or false"),
+    ]:
+        with pytest.raises(ConfigError) as info:
+            smtp_settings(load_settings({**env, name: value}))
+        assert name in str(info.value) and words in str(info.value)
+    with pytest.raises(ConfigError) as info:
+        smtp_settings(load_settings({**env, "JEJARING_SMTP_PASSWORD": ""}))
+    assert "set both or neither" in str(info.value)
+    assert "SENTINEL" not in str(info.value)

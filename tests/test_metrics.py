@@ -109,7 +109,7 @@ def test_audience_and_growth_over_a_period():
     assert a.loc[3, "audience"] == 0 and math.isnan(a.loc[3, "growth_pct"])
 
 
-def test_kpis_per_platform_and_combined():
+def test_kpis_per_platform_never_fused():
     enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
     period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
     k = m.kpis(enriched, DAILY, ACCOUNTS, period).set_index(["library_id", "platform"])
@@ -119,12 +119,11 @@ def test_kpis_per_platform_and_combined():
     assert uma_ig["mean_er"] == pytest.approx((10 + 50 / 11) / 2)
     assert uma_ig["views"] == 2000
     assert uma_ig["audience"] == 1200 and uma_ig["audience_start"] == 1000
-    uma_all = k.loc[("uma", "all")]
-    assert uma_all["posts"] == 4
-    assert uma_all["audience"] == 1700  # 1200 + 500
-    assert uma_all["engagements"] == 195
-    assert uma_all["mean_er"] == pytest.approx((10 + 50 / 11 + 7) / 3)
-    assert uma_all["views"] == 2700
+    uma_yt = k.loc[("uma", "youtube")]
+    assert uma_yt["posts"] == 1 and uma_yt["audience"] == 500 and uma_yt["engagements"] == 35
+    assert uma_yt["views"] == 700 and uma_yt["mean_er"] == pytest.approx(7)
+    # No row adds Instagram and YouTube up (YouTube API policy): only the parts exist.
+    assert set(k.index.get_level_values("platform")) == {"instagram", "youtube"}
     unimed = k.loc[("unimed", "instagram")]
     assert unimed["posts"] == 1 and math.isnan(unimed["mean_er"]) and math.isnan(unimed["views"])
 

@@ -154,7 +154,7 @@ def test_no_secret_anywhere(world, caplog):
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
     at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
     at.sidebar.date_input(key="custom_range").set_value((period.start, period.end)).run()
-    for page in ["overview", "compare", "campaigns", "posts", "data"]:
+    for page in ["overview", "compare", "campaigns", "posts", "categories", "data"]:
         at.switch_page(f"dashboard/pages/{page}.py").run()
         assert not at.exception, page
         outputs.append(repr(at.main) + repr(at.sidebar))

@@ -322,6 +322,36 @@ class Reads:
         t = post_categories
         return self._frame(self._select(t).order_by(t.c.platform, t.c.post_id), t)
 
+    # -- insights --
+
+    def post_history(
+        self,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+        account_ids: Sequence[int] | None = None,
+        max_age: dt.timedelta | None = None,
+    ) -> pd.DataFrame:
+        """Daily capture rows (post_daily) of the posts published in [start, end) (UTC-aware
+        bounds) by the given accounts, only those captured less than ``max_age`` after the
+        post's publication when given; ordered by post and day."""
+        t = post_daily
+        stmt = self._select(t).join(
+            posts, (posts.c.platform == t.c.platform) & (posts.c.post_id == t.c.post_id)
+        )
+        if start is not None:
+            stmt = stmt.where(posts.c.published_at >= start)
+        if end is not None:
+            stmt = stmt.where(posts.c.published_at < end)
+        if account_ids is not None:
+            stmt = stmt.where(posts.c.account_id.in_([int(a) for a in account_ids]))
+        if max_age is not None:
+            if self._sqlite:  # times are stored as UTC text there
+                age = sa.func.julianday(t.c.captured_at) - sa.func.julianday(posts.c.published_at)
+                stmt = stmt.where(age < max_age.total_seconds() / 86400)
+            else:
+                stmt = stmt.where(t.c.captured_at - posts.c.published_at < max_age)
+        return self._frame(stmt.order_by(t.c.platform, t.c.post_id, t.c.day), t)
+
 
 def _typed(frame: pd.DataFrame, types: dict[str, Any]) -> pd.DataFrame:
     """Give read columns stable dtypes: aware UTC timestamps, nullable integers."""

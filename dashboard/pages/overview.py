@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.app import MAX_CARDS, context
+from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
 from dashboard.report import build_report
@@ -105,3 +106,5 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
 
 st.subheader(t("kpi_table"), anchor=False)
 ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))
+
+breakouts_card(ctx)

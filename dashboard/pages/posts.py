@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
+from dashboard.insight_panels import breakouts_section
 from dashboard.pagedata import period_posts
 from dashboard.posts import post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
@@ -65,6 +66,8 @@ with right:
         posts_table(top_posts(in_period, "er_followers", 5), ctx.labels, lang, "er_followers", 60),
         column_config=ctx.post_columns,
     )
+
+breakouts_section(ctx)
 
 st.subheader(t("hashtags_title"), anchor=False)
 minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, **ctx.keep("min_posts", 3))

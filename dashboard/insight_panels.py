@@ -1,0 +1,255 @@
+"""The insights on the dashboard: the Overview's breakout card, the Posts page's breakout
+section, and the Content categories page with staff's category control.
+
+Pages call these with one line each; data comes from ``insight_data`` (cached here), words
+from ``i18n``, tables from ``insight_tables``. No formulas and no SQL here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from collectors.config import CATEGORIES, NO_CATEGORY
+from collectors.store import Store
+from dashboard import i18n
+from dashboard import insights as ins
+from dashboard.app import Context
+from dashboard.insight_data import Insights, category_data, load_insights
+from dashboard.insight_tables import (
+    categorised_posts_table,
+    category_name,
+    category_table,
+    flagged_table,
+)
+from dashboard.metrics import Period
+from dashboard.pagedata import Loader
+from dashboard.posts import post_label, post_text
+
+_FOLLOW_RULES = "__rules__"  # the choice that removes staff's category
+
+
+# The fingerprint argument is only a cache key: it changes whenever a capture is written.
+@st.cache_data(show_spinner=False, max_entries=8)
+def _insights(
+    _load: Loader,
+    _store: Store,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> Insights:
+    return load_insights(_load, _store, tz, Period(start, end))
+
+
+def insights_of(ctx: Context) -> Insights:
+    """The period's posts with their verdicts, cached until the store changes."""
+    ids = tuple(int(i) for i in ctx.accounts["id"])
+    return _insights(
+        ctx.load,
+        ctx.store,
+        ctx.settings.database_url,
+        ctx.tz,
+        ctx.fingerprint,
+        ids,
+        ctx.period.start,
+        ctx.period.end,
+    )
+
+
+def breakouts_card(ctx: Context) -> None:
+    """Overview: the period's breakout posts with the reason, in a bordered card."""
+    if ctx.accounts.empty:
+        return
+    flagged = insights_of(ctx).flagged(ins.BREAKOUT)
+    with st.container(border=True):
+        st.subheader(ctx.t("breakouts_card"), anchor=False, help=ctx.t("breakouts_help"))
+        if flagged.empty:
+            st.caption(ctx.t("no_breakouts"))
+        else:
+            st.dataframe(
+                flagged_table(flagged.head(10), ctx.labels, ctx.lang),
+                hide_index=True,
+                column_config=ctx.post_columns,
+                key="breakouts_card",
+            )
+
+
+def breakouts_section(ctx: Context) -> None:
+    """Posts page: breakout and underperforming posts of the period, and how many posts
+    have no verdict."""
+    if ctx.accounts.empty:
+        return
+    data = insights_of(ctx)
+    st.subheader(ctx.t("breakouts_title"), anchor=False, help=ctx.t("breakouts_help"))
+    for verdict, none_key in (
+        (ins.BREAKOUT, "no_breakouts"),
+        (ins.UNDERPERFORMER, "no_underperformers"),
+    ):
+        flagged = data.flagged(verdict)
+        if verdict == ins.UNDERPERFORMER:
+            st.markdown(f"**{ctx.t('underperformers_title')}**")
+        if flagged.empty:
+            st.caption(ctx.t(none_key))
+            continue
+        st.dataframe(
+            flagged_table(flagged, ctx.labels, ctx.lang),
+            hide_index=True,
+            column_config=ctx.post_columns,
+            key=f"posts_{verdict}",
+        )
+    posts = data.period_posts()
+    unjudged = int(posts["verdict"].isin(ins.NO_VERDICT).sum())
+    if unjudged:
+        st.caption(ctx.t("no_verdict_count", n=unjudged))
+
+
+def _signed_in_email() -> str:
+    try:
+        return str(st.user.email) if st.user.is_logged_in else ""
+    except Exception:  # no sign-in configured
+        return ""
+
+
+def _category_chart(summary: pd.DataFrame, ctx: Context, platform: str) -> go.Figure:
+    """Mean ER per category on one platform, one bar per library in its colour."""
+    fig = go.Figure()
+    names = [category_name(c, ctx.lang) for c in [*CATEGORIES, ins.UNCATEGORISED]]
+    summary = summary[summary["platform"] == platform]
+    for library_id in [x for x in ctx.libraries if x in set(summary["library_id"])]:
+        rows = summary[summary["library_id"] == library_id]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=rows["mean_er"].astype("float64").to_numpy(),
+                name=ctx.labels.get(library_id, library_id),
+                marker_color=ctx.colors.get(library_id, "#777777"),
+                customdata=rows["posts"].to_numpy(),
+                hovertemplate="%{y:.2f}% (n = %{customdata})",
+            )
+        )
+    fig.update_layout(
+        title=ctx.t("chart_category_er_of", platform=ctx.t(platform)),
+        barmode="group",
+        height=340,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.15, xanchor="left", x=0),
+        yaxis_title=ctx.t("axis_er"),
+        separators=i18n.separators(ctx.lang),
+    )
+    return fig
+
+
+def categories_page(ctx: Context) -> None:
+    """The Content categories page: per library and category, share of posts, mean ER and
+    breakouts; the control to change a post's category; the period's posts with theirs."""
+    t, lang = ctx.t, ctx.lang
+    st.title(t("categories_title"))
+    st.caption(t("categories_intro"))
+    if not ctx.libraries or not ctx.platforms:
+        st.warning(t("no_selection"))
+        return
+    if ctx.accounts.empty:
+        st.info(t("no_data"))
+        return
+    if st.session_state.pop("category_saved", False):
+        st.success(t("override_saved"))
+    st.markdown(
+        "\n".join(f"- **{category_name(c, lang)}**: {t(f'cat_help_{c}')}" for c in CATEGORIES)
+    )
+    data = category_data(insights_of(ctx), ctx.config.categories, ctx.store)
+    st.subheader(t("categories_summary"), anchor=False, help=t("breakouts_help"))
+    st.dataframe(category_table(data.summary, ctx.labels, lang), hide_index=True)
+    # One chart per platform: platforms are never mixed in one figure (YouTube API policy).
+    for platform in [p for p in ctx.platforms if p in set(data.summary["platform"])]:
+        st.plotly_chart(_category_chart(data.summary, ctx, platform), key=f"category_er_{platform}")
+    posts = data.posts.sort_values("published_at", ascending=False)
+    _override_control(ctx, posts.head(300))
+    st.subheader(t("categories_posts"), anchor=False)
+    st.dataframe(
+        categorised_posts_table(posts, ctx.labels, lang),
+        hide_index=True,
+        column_config=ctx.post_columns,
+    )
+
+
+def _choice_name(choice: str, lang: str) -> str:
+    if choice == _FOLLOW_RULES:
+        return i18n.text("override_rules", lang)
+    if choice == NO_CATEGORY:
+        return i18n.text("cat_none", lang)
+    return category_name(choice, lang)
+
+
+def _override_control(ctx: Context, posts: pd.DataFrame) -> None:
+    """Choose a post, choose a category, save (kept in the store's post_categories, which
+    collectors never write); shows who set the current one and when."""
+    t, lang = ctx.t, ctx.lang
+    st.subheader(t("override_title"), anchor=False)
+    if posts.empty:
+        st.info(t("no_posts_period"))
+        return
+    index = st.selectbox(
+        t("override_post"),
+        list(range(len(posts))),
+        format_func=lambda i: (
+            post_label(posts.iloc[i], ctx.labels, lang)
+            + " · "
+            + category_name(posts.iloc[i]["category"], lang)
+        ),
+        key=f"category_post_{lang}",  # formatted labels follow a language switch
+    )
+    post = posts.iloc[index]
+    st.text(post_text(post)[:600])  # plain text: captions are untrusted input
+    staff = post["source"] == "staff"
+    if staff:
+        when = pd.Timestamp(post["set_at"]).tz_convert(ctx.tz).to_pydatetime()
+        who = post["set_by"] if isinstance(post["set_by"], str) else t("someone")
+        st.caption(
+            t(
+                "override_current",
+                category=_choice_name(post["category"] if isinstance(post["category"], str)
+                                      else NO_CATEGORY, lang),
+                who=who,
+                when=i18n.datetime(when, lang),
+            )
+        )  # fmt: skip
+    else:
+        source = post["source"] if isinstance(post["source"], str) else "rules"
+        st.caption(
+            t(
+                "override_current_rules",
+                category=category_name(post["category"], lang),
+                source=t(f"source_{source}"),
+            )
+        )
+    choices = [*CATEGORIES, NO_CATEGORY, _FOLLOW_RULES]
+    current = _FOLLOW_RULES
+    if staff:
+        current = post["category"] if isinstance(post["category"], str) else NO_CATEGORY
+    with st.form("category_override", border=True):
+        choice = st.selectbox(
+            t("override_category"),
+            choices,
+            index=choices.index(current),
+            format_func=lambda c: _choice_name(c, lang),
+            key=f"category_choice_{lang}",
+        )
+        who = st.text_input(
+            t("override_name"), value=_signed_in_email(), key=f"category_who_{lang}"
+        )
+        if not st.form_submit_button(t("override_save")):
+            return
+    ctx.store.set_post_category(
+        str(post["platform"]),
+        str(post["post_id"]),
+        None if choice == _FOLLOW_RULES else choice,
+        who.strip() or None,
+    )
+    st.session_state["category_saved"] = True
+    st.rerun()
