@@ -117,21 +117,24 @@ def test_posts_page_has_the_breakouts_section(demo_url):
     assert any("Di bawah kebiasaan" in m.value for m in at.markdown)
 
 
-def expected_posts_per_library(url: str, start: dt.date, end: dt.date) -> dict[str, int]:
+def expected_posts_per_library(
+    url: str, start: dt.date, end: dt.date
+) -> dict[tuple[str, str], int]:
+    """Posts per (library, platform) published on local days [start, end]."""
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT a.library_id, p.published_at FROM posts p "
+                "SELECT a.library_id, a.platform, p.published_at FROM posts p "
                 "JOIN accounts a ON a.id = p.account_id"
             )
         ).all()
     engine.dispose()
-    counts: dict[str, int] = {}
-    for library, published in rows:
+    counts: dict[tuple[str, str], int] = {}
+    for library, platform, published in rows:
         local = dt.datetime.fromisoformat(str(published)).replace(tzinfo=dt.UTC).astimezone(TZ)
         if start <= local.date() <= end:
-            counts[library] = counts.get(library, 0) + 1
+            counts[(library, platform)] = counts.get((library, platform), 0) + 1
     return counts
 
 
@@ -144,7 +147,8 @@ def test_categories_page_shows_every_category_per_library(demo_url):
     end = dt.datetime.now(TZ).date()
     want = expected_posts_per_library(demo_url, end - dt.timedelta(days=364), end)
     for library, label in [("uma", "UMA"), ("unimed", "UNIMED")]:
-        rows = table[table["Perpustakaan"] == label]
+        # Instagram's posts: platforms are summarised apart, never mixed
+        rows = table[(table["Perpustakaan"] == label) & (table["Platform"] == "Instagram")]
         assert list(rows["Kategori"]) == [
             "Memamerkan",
             "Mengarahkan",
@@ -152,12 +156,14 @@ def test_categories_page_shows_every_category_per_library(demo_url):
             "Mengajak partisipasi",
             "Tanpa kategori",
         ]
-        assert rows["Unggahan"].map(parse_id).sum() == want[library]
+        assert rows["Unggahan"].map(parse_id).sum() == want[(library, "instagram")]
+        youtube = table[(table["Perpustakaan"] == label) & (table["Platform"] == "YouTube")]
+        assert youtube["Unggahan"].map(parse_id).sum() == want[(library, "youtube")]
         assert rows["Porsi unggahan (%)"].map(parse_id).sum() == pytest.approx(100, abs=0.3)
         # every category of the paper has posts and a mean ER in the demo
         assert (rows["Unggahan"].map(parse_id).iloc[:4] > 0).all()
         assert (rows["ER rata-rata (pengikut)"].iloc[:4] != "–").all()
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # one chart per platform
 
 
 def test_staff_choice_is_saved_shown_and_kept(demo_url):
