@@ -6,7 +6,7 @@ from dashboard import i18n
 from dashboard.app import MAX_CARDS, context
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
-from dashboard.report import build_report
+from dashboard.report.buttons import report_buttons
 from dashboard.tables import kpi_table
 
 ctx = context()
@@ -24,16 +24,7 @@ st.caption(
     )
 )
 
-st.download_button(
-    t("report_button"),
-    # Built only when clicked: the report embeds plotly.js and every campaign of the period.
-    data=lambda: build_report(ctx.load, ctx.all_accounts, ctx.config, ctx.period, lang, ctx.demo),
-    file_name=f"jejaring_laporan_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.html",
-    mime="text/html",
-    on_click="ignore",
-    icon=":material/download:",
-    key="report",
-)
+report_buttons(ctx)  # HTML and PDF, built only when clicked
 
 if not ctx.libraries or not ctx.platforms:
     st.warning(t("no_selection"))

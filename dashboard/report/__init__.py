@@ -1,0 +1,49 @@
+"""The manager's report, to print and forward: one self-contained HTML file or a PDF, both
+A4 portrait, with the period and the data sources on every page.
+
+``content`` decides what the report says; ``render_html``/``render_pdf`` lay it out;
+``figures`` draws its charts (matplotlib); ``cli`` is ``python -m dashboard.report``;
+``buttons`` the Overview page's downloads. Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from collectors.config import Config
+from dashboard import i18n
+from dashboard.metrics import Period
+from dashboard.pagedata import Loader
+from dashboard.report.content import Report, Sources, report_content, sources_of
+from dashboard.report.render_html import render_html
+from dashboard.report.render_pdf import render_pdf
+
+__all__ = ["Report", "Sources", "build_pdf", "build_report", "report_content", "sources_of"]
+
+
+def build_report(
+    load: Loader,
+    all_accounts: pd.DataFrame,
+    config: Config,
+    period: Period,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    sources: Sources | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """The report of ``period`` as one HTML document (see :func:`report_content`)."""
+    return render_html(report_content(load, all_accounts, config, period, lang, sources, now))
+
+
+def build_pdf(
+    load: Loader,
+    all_accounts: pd.DataFrame,
+    config: Config,
+    period: Period,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    sources: Sources | None = None,
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The report of ``period`` as a PDF (see :func:`report_content`)."""
+    return render_pdf(report_content(load, all_accounts, config, period, lang, sources, now))
