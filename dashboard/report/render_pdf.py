@@ -42,7 +42,7 @@ HEAD_LINE = 3.2
 INK, GREY, RULE = (34, 34, 34), (85, 85, 85), (170, 170, 170)
 HEAD_FILL, NOTICE_FILL, NOTICE_EDGE = (241, 243, 241), (238, 244, 251), (31, 95, 168)
 PLACEHOLDER = "\u25a1"  # □, in DejaVu Sans
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 _BOXES = re.compile(PLACEHOLDER + "{2,}")
 # Invisible modifiers of emoji (zero-width joiner, variation selectors, skin tones) are
 # dropped rather than boxed: they belong to the character before them.
@@ -64,8 +64,10 @@ def literal(text: str) -> str:
     """``text`` as it will be drawn: control characters as spaces; a run of characters the
     font cannot draw (emoji, CJK, broken surrogates) as one placeholder box."""
     drawable = _drawable()
-    out = []
+    out: list[str] = []
     for ch in _CONTROL.sub(" ", text):
+        if out and out[-1] == PLACEHOLDER and unicodedata.category(ch) in _INVISIBLE:
+            continue  # a joiner, variation selector or skin tone of an undrawable emoji
         if ord(ch) in drawable or ch == "\n":
             out.append(ch)
         elif unicodedata.category(ch) not in _INVISIBLE:
