@@ -422,7 +422,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "report_legend_library": ("Warna = perpustakaan:", "Colour = library:"),
     "report_legend_platform": ("Penanda = platform:", "Marker = platform:"),
-    "report_partial_week": ("minggu tidak penuh dalam periode", "week partly outside the period"),
+    "report_partial_week": (
+        "Minggu dimulai hari Senin; titik berlubang = minggu yang hanya sebagian masuk "
+        "periode (angkanya lebih kecil karena harinya lebih sedikit).",
+        "Weeks start on Monday; hollow marks = weeks only partly inside the period (their "
+        "figures are smaller because they have fewer days).",
+    ),
     "report_campaign_kpis": ("Angka kampanye", "Campaign figures"),
     "report_audience_gained": (
         "Audiens bertambah (sebelum kampanye)",

@@ -372,8 +372,11 @@ def test_cli_bad_arguments_exit_2_with_one_sentence_and_write_nothing(
 def newer_store(path: Path) -> str:
     url = f"sqlite:///{path}"
     Store(url, notice=lambda _text: None).dispose()
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    conn.commit()
+    conn.execute("PRAGMA journal_mode=DELETE")  # no -wal/-shm files left beside it
+    conn.close()
     return url
 
 
@@ -394,8 +397,9 @@ def test_cli_database_that_cannot_be_used_exits_4_with_one_sentence(
         url = "postgresql+psycopg://jejaring:rahasia-sekali@127.0.0.1:1/jejaring"
         expected = "the postgresql database 'jejaring' on 127.0.0.1:1 cannot be read:"
     else:
-        with sqlite3.connect(db) as conn:
-            conn.execute("CREATE TABLE catatan (x)")
+        conn = sqlite3.connect(db)
+        conn.execute("CREATE TABLE catatan (x)")
+        conn.close()
         url, expected = f"sqlite:///{db}", "is not a Jejaring store"
     before = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)

@@ -81,6 +81,7 @@ class Chart:
     title: str
     svg: str  # a standalone SVG document, text drawn as paths
     alt: str
+    note: str | None = None  # a line under the chart
 
 
 Block = Heading | Paragraph | Bullets | Table | Chart
@@ -327,7 +328,7 @@ def _campaign_blocks(
                 ],
                 rows,
                 [False, *[True] * 7],
-                [1.3, 0.9, 1.4, 1.1, 1.2, 1.3, 0.8, 1.6],
+                [1.3, 1.1, 1.3, 1.1, 1.2, 1.3, 0.8, 1.6],
             ),
         ]
         posts = data.posts
@@ -419,6 +420,8 @@ def _chart_blocks(load: Loader, config: Config, period: Period, lang: str) -> li
         )
     if data.weekly.empty:
         return [*blocks, Paragraph(t("report_no_posts"), "muted")]
+    # Weeks start on Monday: a period from another weekday has partial first/last weeks.
+    partial = period.start.weekday() != 0 or period.end.weekday() != 6
     for value, title, axis in (
         ("engagements", "chart_weekly_engagements", "axis_engagements"),
         ("mean_per_1k", "chart_per_1k", "axis_per_1k"),
@@ -430,6 +433,7 @@ def _chart_blocks(load: Loader, config: Config, period: Period, lang: str) -> li
                     data.weekly, value, t(axis), colors, labels, lang, period.start, period.end
                 ),
                 t(title),
+                t("report_partial_week") if partial else None,
             )
         )
     return blocks

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -105,28 +106,45 @@ def _title(text: str) -> Line2D:
 
 
 def _legend(fig: Figure, groups: Sequence[tuple[str, Sequence[Line2D]]]) -> None:
-    """One legend row under the chart; each group starts with what its marks encode
-    ("Colour = library:", "Marker = platform:")."""
+    """A legend under the chart, read line by line; each group starts with what its marks
+    encode ("Colour = library:", "Marker = platform:")."""
     handles: list[Line2D] = []
+    headings = {heading for heading, _entries in groups if heading}
     for heading, entries in groups:
         if entries:
             handles += [_title(heading), *entries] if heading else list(entries)
     if not handles:
         return
+    # As many entries a line as fit the figure's width (labels differ in length).
+    for ncols in range(min(len(handles), 8), 0, -1):
+        legend = _legend_of(fig, handles, ncols, headings)
+        if legend.get_window_extent().width <= fig.bbox.width * 0.98 or ncols == 1:
+            break
+        legend.remove()
+
+
+def _legend_of(fig: Figure, handles: list[Line2D], ncols: int, headings: set[str]) -> Legend:
+    """A legend of ``handles`` read line by line (matplotlib fills a legend column by
+    column, so it gets the entries column by column, padded with blanks); the groups'
+    ``headings`` in bold grey."""
+    rows = math.ceil(len(handles) / ncols)
+    blank = Line2D([], [], linestyle="none", label=" ")
+    padded = handles + [blank] * (rows * ncols - len(handles))
     legend = fig.legend(
-        handles=handles,
+        handles=[padded[r * ncols + c] for c in range(ncols) for r in range(rows)],
         loc="outside lower left",
-        ncols=min(len(handles), 8),
+        ncols=ncols,
         frameon=False,
         fontsize=FONT_PT,
         handlelength=1.8,
         columnspacing=1.2,
         handletextpad=0.5,
     )
-    for text, handle in zip(legend.get_texts(), handles, strict=True):
-        if handle.get_linestyle() == "None" and handle.get_marker() in ("None", None, ""):
+    for text in legend.get_texts():
+        if text.get_text() in headings:
             text.set_color("#555555")
             text.set_fontweight("bold")
+    return legend
 
 
 def _library_entries(
@@ -207,9 +225,8 @@ def weekly_chart(
 ) -> str:
     """One line per library through its weekly values (weeks start on Monday); a week only
     partly inside the period has a hollow mark, so a short last week does not read as a
-    fall."""
+    fall (the report says so under the chart)."""
     fig, (ax,) = _figure(2.5)
-    partial_seen = False
     for library_id, group in weekly.groupby("library_id", sort=True):
         group = group.sort_values("week")
         days = _days(group["week"])
@@ -218,7 +235,6 @@ def weekly_chart(
         ax.plot(days, values, color=color, linewidth=1.8, marker="o", markersize=3.5)
         partial = [d.date() < start or d.date() + dt.timedelta(days=6) > end for d in days]
         if any(partial):
-            partial_seen = True
             ax.plot(
                 [d for d, p in zip(days, partial, strict=True) if p],
                 [v for v, p in zip(values, partial, strict=True) if p],
@@ -233,15 +249,9 @@ def weekly_chart(
     _number_axis(ax, lang, axis)
     _date_axis(ax, lang, start - dt.timedelta(days=start.weekday()), end)
     libraries = sorted(set(weekly["library_id"]))
-    hollow = Line2D([], [], linestyle="none", marker="o", markersize=5, markerfacecolor="white",
-                    markeredgecolor=GREY, markeredgewidth=1.4,
-                    label=i18n.text("report_partial_week", lang))  # fmt: skip
     _legend(
         fig,
-        [
-            (i18n.text("report_legend_library", lang), _library_entries(libraries, colors, labels)),
-            ("", [hollow] if partial_seen else []),
-        ],
+        [(i18n.text("report_legend_library", lang), _library_entries(libraries, colors, labels))],
     )
     return _svg(fig)
 

@@ -43,7 +43,8 @@ table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0 0 1.5m
 th, td { border: 0.5pt solid #c8c8c8; padding: 0.8mm 1.4mm; text-align: left; vertical-align: top; }
 th { background: #f1f3f1; font-weight: bold; }
 th.group { text-align: center; }
-.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 td.text { overflow-wrap: anywhere; }
 .note { color: #555; font-size: 7.5pt; margin: 0 0 3mm; }
 figure.chart { margin: 2mm 0 4mm; }
@@ -162,7 +163,8 @@ def _block(block: Block) -> str:
         return (
             f"<figure class='chart'><figcaption>{html.escape(block.title)}</figcaption>"
             f"<img src='data:image/svg+xml;base64,{data}' alt='{html.escape(block.alt)}'>"
-            "</figure>"
+            + (f"<p class='note'>{html.escape(block.note)}</p>" if block.note else "")
+            + "</figure>"
         )
     raise TypeError(f"unknown block {block!r}")
 

@@ -210,10 +210,10 @@ _SIZE = re.compile(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', re.
 
 
 def _chart_height(doc: FPDF, block: Chart) -> float:
-    """Title, image at the text width, and the space after it (mm)."""
+    """Title, image at the text width, its note, and the space after it (mm)."""
     size = _SIZE.search(block.svg)
     ratio = float(size.group(2)) / float(size.group(1)) if size else 0.4
-    return 4.8 + 0.5 + doc.epw * ratio + 3
+    return 4.8 + 0.5 + doc.epw * ratio + (7 if block.note else 0) + 3
 
 
 def _chart(doc: FPDF, block: Chart) -> None:
@@ -221,6 +221,11 @@ def _chart(doc: FPDF, block: Chart) -> None:
     doc.multi_cell(0, 4.8, literal(block.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     doc.ln(0.5)
     doc.image(io.BytesIO(block.svg.encode("utf-8")), x=doc.l_margin, w=doc.epw)
+    if block.note:
+        doc.set_font(FAMILY, size=7)
+        doc.set_text_color(*GREY)
+        doc.multi_cell(0, 3.2, literal(block.note), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        doc.set_text_color(*INK)
     doc.ln(3)
 
 
