@@ -358,7 +358,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Preparing demo data (nothing has been collected yet)…",
     ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
-    # -- report (printable HTML and PDF) --
+    # -- uib: the printable report (HTML and PDF) --
     "report_pdf_button": ("Unduh laporan (PDF)", "Download report (PDF)"),
     "report_page": ("Halaman {page} dari {pages}", "Page {page} of {pages}"),
     "report_libraries": ("Perpustakaan: {names}", "Libraries: {names}"),
@@ -368,6 +368,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "report_kind_demo": ("DATA DEMO, bukan angka nyata", "DEMO DATA, not real figures"),
     "report_kind_real": ("data nyata", "real data"),
+    "report_kind_none": ("belum ada data", "no data yet"),
     "report_last_capture": ("terakhir diambil {when} ({tz})", "last captured {when} ({tz})"),
     "report_never_captured": ("belum pernah diambil", "never captured"),
     "report_path_graph_api": (

@@ -59,7 +59,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Bullets:
-    items: list[str]
+    items: list[tuple[str, str]]  # (term, its explanation)
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,11 @@ def sources_line(sources: Sources, tz: str, lang: str) -> str:
         used = set(sources.accounts.loc[sources.accounts["platform"] == platform, "path"])
         paths = ", ".join(_path_text(p, lang) for p in sorted(used - {"demo"}, key=_path_order))
         parts.append(f"{t(platform)} – {paths}" if paths else t(platform))
-    kind = t("report_kind_demo" if sources.demo else "report_kind_real")
+    kind = t(
+        "report_kind_none"
+        if sources.accounts.empty
+        else ("report_kind_demo" if sources.demo else "report_kind_real")
+    )
     when = (
         t("report_never_captured")
         if sources.last_capture is None
@@ -460,17 +464,18 @@ def _sources_table(sources: Sources, labels: Mapping[str, str], tz: str, lang: s
     )  # fmt: skip
 
 
+# (term, definition): the dashboard's help texts, each under the name it explains
 DEFINITIONS = (
-    "kpi_audience_help",
-    "kpi_growth_help",
-    "kpi_posts_help",
-    "kpi_engagements_help",
-    "kpi_er_help",
-    "per_1k_help",
-    "kpi_views_help",
-    "kpi_potential_reach_help",
-    "kpi_lift_help",
-    "campaigns_rule",
+    ("kpi_audience", "kpi_audience_help"),
+    ("kpi_growth", "kpi_growth_help"),
+    ("kpi_posts", "kpi_posts_help"),
+    ("kpi_engagements", "kpi_engagements_help"),
+    ("kpi_er", "kpi_er_help"),
+    ("axis_per_1k", "per_1k_help"),
+    ("kpi_views", "kpi_views_help"),
+    ("kpi_potential_reach", "kpi_potential_reach_help"),
+    ("kpi_lift", "kpi_lift_help"),
+    ("campaign", "campaigns_rule"),
 )
 
 
@@ -543,7 +548,7 @@ def report_content(
         blocks.append(_sources_table(sources, labels, tz, lang))
     blocks += [
         Heading(t("report_definitions")),
-        Bullets([t(key) for key in DEFINITIONS]),
+        Bullets([(t(term), t(text)) for term, text in DEFINITIONS]),
     ]
     return Report(
         lang=lang,

@@ -154,7 +154,10 @@ def _block(block: Block) -> str:
     if isinstance(block, Paragraph):
         return f"<p class='{block.style}'>{html.escape(block.text)}</p>"
     if isinstance(block, Bullets):
-        items = "".join(f"<li>{html.escape(item)}</li>" for item in block.items)
+        items = "".join(
+            f"<li><strong>{html.escape(term)}</strong>: {html.escape(text)}</li>"
+            for term, text in block.items
+        )
         return f"<ul class='definitions'>{items}</ul>"
     if isinstance(block, Table):
         return _table(block)

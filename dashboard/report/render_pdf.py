@@ -159,12 +159,18 @@ def _paragraph(doc: FPDF, block: Paragraph) -> None:
 
 
 def _bullets(doc: FPDF, block: Bullets) -> None:
-    doc.set_font(FAMILY, size=8.5)
-    for item in block.items:
-        doc.set_x(doc.l_margin)
+    margin = doc.l_margin
+    for term, text in block.items:
+        doc.set_font(FAMILY, size=8.5)
+        doc.set_x(margin)
         doc.cell(4, 4, "•")
-        doc.multi_cell(0, 4, literal(item), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        doc.ln(1)
+        doc.set_left_margin(margin + 4)  # wrapped lines hang under the term
+        doc.set_font(FAMILY, "B", 8.5)
+        doc.write(4, literal(term) + ": ")
+        doc.set_font(FAMILY, size=8.5)
+        doc.write(4, literal(text))
+        doc.set_left_margin(margin)
+        doc.ln(5)
 
 
 def _table(doc: FPDF, block: Table) -> None:
