@@ -29,8 +29,18 @@ from collectors.store import Store
 from dashboard.metrics import Period
 from dashboard.pagedata import choose, shown_accounts, window_loader
 from dashboard.report import build_pdf, build_report, cli
-from dashboard.report.content import sources_line, sources_of
-from dashboard.report.render_pdf import PLACEHOLDER, literal
+from dashboard.report.content import (
+    Heading,
+    Link,
+    Paragraph,
+    Report,
+    Table,
+    keep_groups,
+    report_content,
+    sources_line,
+    sources_of,
+)
+from dashboard.report.render_pdf import PLACEHOLDER, literal, render_pdf
 from tests.conftest import DEMO_END
 from tests.test_app import expected_kpis
 
@@ -214,6 +224,75 @@ def test_pdf_is_a4_with_head_on_every_page_and_the_kpis(demo_url):
     # (DejaVu Sans draws 😀 but not 📚 or 图书馆.)
     assert f"<script>alert('x')</script> Bacaan 😀{PLACEHOLDER} {PLACEHOLDER} <img src=x" in whole
     assert reader.metadata.title.startswith("Laporan promosi bersama · Periode 1 Sep 2025")
+
+
+def short_tables(url: str, period: Period) -> list[tuple[str, str]]:
+    """(first row, last row) as text of each table the report keeps on one page."""
+    config = load_config(CONFIG)
+    store = Store(url, config.timezone)
+    try:
+        shown = shown_accounts(store.accounts())
+        load = window_loader(store, config.timezone, shown)
+        sources = sources_of(shown, store.last_captures(), store.run_items())
+        report = report_content(load, shown, config, period, "id", sources)
+    finally:
+        store.dispose()
+    found = []
+    for run, whole in keep_groups(report.blocks):
+        for block in run:
+            if isinstance(block, Table) and whole and len(block.rows) > 1:
+                text = [[c.text if isinstance(c, Link) else c for c in r] for r in block.rows]
+                if all(len(c) < 25 for row in text for c in row):  # no wrapped cells
+                    found.append((" ".join(text[0]), " ".join(text[-1])))
+    return found
+
+
+def test_pdf_never_splits_a_short_table(demo_url):
+    pages = _pages(content(demo_url, CAMPAIGN, kind="pdf"))
+    tables = short_tables(demo_url, CAMPAIGN)
+    assert len(tables) >= 6  # four KPI groups, the campaign's figures, lift per account
+    for first, last in tables:
+        where = [i for i, text in enumerate(pages) if first in text]
+        assert len(where) == 1 and last in pages[where[0]], (first, last)
+
+
+def synthetic(blocks: list) -> Report:
+    return Report(
+        lang="en",
+        title="Joint promotion report",
+        period=CAMPAIGN,
+        period_line="Period 1 Sep 2025 – 30 Sep 2025",
+        sources_line="Sources: Instagram · real data",
+        generated_line="Generated 1 Oct 2025 08:00",
+        libraries_line="Libraries: UMA",
+        blocks=blocks,
+        empty=False,
+    )
+
+
+def test_pdf_moves_a_short_table_with_its_heading_to_the_next_page():
+    """Whatever precedes it, a short table and its heading land on one page."""
+    rows = [[f"row{i:02d}", f"{i * 1000:,}"] for i in range(12)]
+    table = Table(["Library", "Audience"], rows, [False, True], [1.0, 1.0])
+    moved = 0
+    for lines in range(30, 60, 3):  # filler ending at different heights of page 1
+        filler = Paragraph("\n".join(f"filler line {n}" for n in range(lines)))
+        pages = _pages(render_pdf(synthetic([filler, Heading("Short table", 4), table])))
+        where = [i for i, text in enumerate(pages) if "row00" in text]
+        assert len(where) == 1 and "row11" in pages[where[0]], lines
+        assert "Short table Library Audience row00" in pages[where[0]], lines
+        moved += where[0] == 1
+    assert moved, "the filler pushed the table over a page break at least once"
+
+
+def test_pdf_long_table_repeats_its_header_on_every_page():
+    rows = [[f"row{i:03d}", str(i)] for i in range(150)]
+    table = Table(["Library", "Audience"], rows, [False, True], [1.0, 1.0], [("", 1), ("Group", 1)])
+    pages = _pages(render_pdf(synthetic([Heading("Long table", 4), table])))
+    assert len(pages) >= 3
+    for text in pages:
+        assert "Group Library Audience row" in text
+    assert "row149" in pages[-1]
 
 
 def test_pdf_in_english(demo_url):
@@ -478,6 +557,9 @@ def test_chromium_prints_the_html_on_a4_with_the_head_on_every_page(demo_url, tm
         assert "Periode 1 Sep 2025 – 30 Sep 2025" in text, number
         assert "Sumber: Instagram; YouTube · DATA DEMO" in text, number
         assert f"Halaman {number} dari {len(pages)}" in text, number
+    for first, last in short_tables(demo_url, CAMPAIGN):
+        where = [i for i, text in enumerate(pages) if first in text]
+        assert len(where) == 1 and last in pages[where[0]], (first, last)
 
 
 def test_charts_use_library_colours_and_legends_say_what_marks_encode(demo_url):

@@ -17,8 +17,10 @@ from dashboard import i18n
 from dashboard.metrics import Period
 from dashboard.pagedata import Loader
 from dashboard.report.content import Report, Sources, report_content, sources_of
-from dashboard.report.render_html import render_html
-from dashboard.report.render_pdf import render_pdf
+
+# Aliased: the package's attributes render_html/render_pdf stay the modules.
+from dashboard.report.render_html import render_html as _render_html
+from dashboard.report.render_pdf import render_pdf as _render_pdf
 
 __all__ = ["Report", "Sources", "build_pdf", "build_report", "report_content", "sources_of"]
 
@@ -33,7 +35,7 @@ def build_report(
     now: dt.datetime | None = None,
 ) -> str:
     """The report of ``period`` as one HTML document (see :func:`report_content`)."""
-    return render_html(report_content(load, all_accounts, config, period, lang, sources, now))
+    return _render_html(report_content(load, all_accounts, config, period, lang, sources, now))
 
 
 def build_pdf(
@@ -46,4 +48,4 @@ def build_pdf(
     now: dt.datetime | None = None,
 ) -> bytes:
     """The report of ``period`` as a PDF (see :func:`report_content`)."""
-    return render_pdf(report_content(load, all_accounts, config, period, lang, sources, now))
+    return _render_pdf(report_content(load, all_accounts, config, period, lang, sources, now))
