@@ -3,26 +3,26 @@ A4 portrait, with the period and the data sources on every page.
 
 ``content`` decides what the report says; ``render_html``/``render_pdf`` lay it out;
 ``figures`` draws its charts (matplotlib); ``cli`` is ``python -m dashboard.report``;
-``buttons`` the Overview page's downloads. Nothing here writes to the store.
+``buttons`` the Overview page's downloads. Nothing here writes to the store. Importing the
+package is cheap: matplotlib and fpdf2 load when a report is built.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from collectors.config import Config
 from dashboard import i18n
-from dashboard.metrics import Period
-from dashboard.pagedata import Loader
-from dashboard.report.content import Report, Sources, report_content, sources_of
 
-# Aliased: the package's attributes render_html/render_pdf stay the modules.
-from dashboard.report.render_html import render_html as _render_html
-from dashboard.report.render_pdf import render_pdf as _render_pdf
+if TYPE_CHECKING:
+    from collectors.config import Config
+    from dashboard.metrics import Period
+    from dashboard.pagedata import Loader
+    from dashboard.report.content import Sources
 
-__all__ = ["Report", "Sources", "build_pdf", "build_report", "report_content", "sources_of"]
+__all__ = ["build_pdf", "build_report"]
 
 
 def build_report(
@@ -34,8 +34,11 @@ def build_report(
     sources: Sources | None = None,
     now: dt.datetime | None = None,
 ) -> str:
-    """The report of ``period`` as one HTML document (see :func:`report_content`)."""
-    return _render_html(report_content(load, all_accounts, config, period, lang, sources, now))
+    """The report of ``period`` as one HTML document (see ``content.report_content``)."""
+    from dashboard.report.content import report_content
+    from dashboard.report.render_html import render_html
+
+    return render_html(report_content(load, all_accounts, config, period, lang, sources, now))
 
 
 def build_pdf(
@@ -47,5 +50,8 @@ def build_pdf(
     sources: Sources | None = None,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The report of ``period`` as a PDF (see :func:`report_content`)."""
-    return _render_pdf(report_content(load, all_accounts, config, period, lang, sources, now))
+    """The report of ``period`` as a PDF (see ``content.report_content``)."""
+    from dashboard.report.content import report_content
+    from dashboard.report.render_pdf import render_pdf
+
+    return render_pdf(report_content(load, all_accounts, config, period, lang, sources, now))

@@ -1,32 +1,43 @@
 """The Overview page's report downloads: HTML and PDF buttons side by side.
 
 Each report is built only when its button is clicked (it reads every campaign of the
-period and draws its charts). Streamlit here; what the report says is in ``content``.
+period and draws its charts), and only then are matplotlib and fpdf2 loaded. Streamlit
+here; what the report says is in ``content``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
-from dashboard.app import Context
-from dashboard.report.content import Report, Sources, report_content, sources_of
-from dashboard.report.render_html import render_html
-from dashboard.report.render_pdf import render_pdf
+if TYPE_CHECKING:
+    from dashboard.app import Context
+    from dashboard.report.content import Report
 
 
-def _sources(ctx: Context) -> Sources:
+def _report(ctx: Context) -> Report:
+    from dashboard.report.content import report_content, sources_of
+
     health = ctx.health()
     captures = health[["account_id", "last_capture"]].rename(
         columns={"last_capture": "captured_at"}
     )
     _runs, items = ctx.runs()
-    return sources_of(ctx.accounts, captures, items)
+    sources = sources_of(ctx.accounts, captures, items)
+    return report_content(ctx.load, ctx.all_accounts, ctx.config, ctx.period, ctx.lang, sources)
 
 
-def _report(ctx: Context) -> Report:
-    return report_content(
-        ctx.load, ctx.all_accounts, ctx.config, ctx.period, ctx.lang, _sources(ctx)
-    )
+def _html(ctx: Context) -> str:
+    from dashboard.report.render_html import render_html
+
+    return render_html(_report(ctx))
+
+
+def _pdf(ctx: Context) -> bytes:
+    from dashboard.report.render_pdf import render_pdf
+
+    return render_pdf(_report(ctx))
 
 
 def report_buttons(ctx: Context) -> None:
@@ -36,7 +47,7 @@ def report_buttons(ctx: Context) -> None:
     with st.container(horizontal=True):
         st.download_button(
             ctx.t("report_button"),
-            data=lambda: render_html(_report(ctx)),
+            data=lambda: _html(ctx),
             file_name=f"{stem}.html",
             mime="text/html",
             on_click="ignore",
@@ -45,7 +56,7 @@ def report_buttons(ctx: Context) -> None:
         )
         st.download_button(
             ctx.t("report_pdf_button"),
-            data=lambda: render_pdf(_report(ctx)),
+            data=lambda: _pdf(ctx),
             file_name=f"{stem}.pdf",
             mime="application/pdf",
             on_click="ignore",
