@@ -400,7 +400,7 @@ def _campaign_blocks(
                     for r in best.itertuples(index=False)
                 ],
                 [False, False, False, True, True, False],
-                [1.2, 1.1, 3.3, 1.3, 0.7, 1.8],
+                [1.2, 1.1, 3.1, 1.2, 1.0, 1.8],
             ),
         ]
     return blocks
