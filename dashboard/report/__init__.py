@@ -22,7 +22,13 @@ if TYPE_CHECKING:
     from dashboard.pagedata import Loader
     from dashboard.report.content import Sources
 
-__all__ = ["build_pdf", "build_report"]
+__all__ = ["build_pdf", "build_report", "file_stem"]
+
+
+def file_stem(period: Period) -> str:
+    """The report's file name without its ending, as the dashboard and the command line
+    name it: jejaring_laporan_20261001-20261031."""
+    return f"jejaring_laporan_{period.start:%Y%m%d}-{period.end:%Y%m%d}"
 
 
 def build_report(

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from dashboard.report import file_stem
+
 if TYPE_CHECKING:
     from dashboard.app import Context
     from dashboard.report.content import Report
@@ -43,7 +45,7 @@ def _pdf(ctx: Context) -> bytes:
 def report_buttons(ctx: Context) -> None:
     """Two download buttons: the report of the chosen period, libraries and platforms as
     HTML and as PDF."""
-    stem = f"jejaring_laporan_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
+    stem = file_stem(ctx.period)
     with st.container(horizontal=True):
         st.download_button(
             ctx.t("report_button"),

@@ -25,6 +25,7 @@ from collectors.store import Store, describe
 from dashboard import i18n
 from dashboard.metrics import Period
 from dashboard.pagedata import choose, shown_accounts, window_loader
+from dashboard.report import file_stem
 from dashboard.report.content import Report, report_content, sources_of
 from dashboard.report.render_html import render_html
 from dashboard.report.render_pdf import render_pdf
@@ -65,11 +66,7 @@ def targets_of(out: str | None, pdf: bool, period: Period) -> list[Target]:
     """The files to write: ``--out`` names an .html or a .pdf file (default: the dashboard's
     file name in the current folder); ``--pdf`` adds the PDF beside an HTML file. The folder
     must exist: a mistyped path should not quietly grow folders."""
-    path = (
-        Path(out)
-        if out
-        else Path(f"jejaring_laporan_{period.start:%Y%m%d}-{period.end:%Y%m%d}.html")
-    )
+    path = Path(out) if out else Path(f"{file_stem(period)}.html")
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"--out {path} must end in .html or .pdf.")

@@ -67,7 +67,7 @@ class Table:
     columns: list[str]
     rows: list[list[Cell]]
     numeric: list[bool]  # right-aligned columns
-    widths: list[float]  # relative column widths (the PDF's; the HTML lets the browser fit)
+    widths: list[float]  # relative column widths, in the HTML and the PDF alike
     groups: list[tuple[str, int]] = field(default_factory=list)  # a header row above columns
     note: str | None = None  # a line under the table
 
@@ -103,10 +103,6 @@ class Report:
     def running_head(self) -> list[str]:
         """The lines printed at the top of every page."""
         return [f"{self.title} · {self.period_line}", self.sources_line]
-
-    @property
-    def file_stem(self) -> str:
-        return f"jejaring_laporan_{self.period.start:%Y%m%d}-{self.period.end:%Y%m%d}"
 
 
 # -- data sources ---------------------------------------------------------------------
@@ -161,8 +157,8 @@ def _when(value: object, tz: str, lang: str) -> str:
 
 
 def sources_line(sources: Sources, tz: str, lang: str) -> str:
-    """ "Sumber: Instagram – instaloader (halaman publik); YouTube – … · data nyata ·
-    terakhir diambil …" in one line."""
+    """The sources in one line, e.g. Sumber: Instagram – instaloader (halaman publik);
+    YouTube – YouTube Data API (data publik) · data nyata · terakhir diambil …"""
     t = lambda key, **kw: i18n.text(key, lang, **kw)  # noqa: E731
     parts = []
     for platform in sources.platforms:
@@ -503,8 +499,11 @@ def report_content(
     labels = {lib.id: lib.label for lib in config.libraries}
     chosen = load(period.end, period.end).accounts
     if sources is None:
-        empty = pd.DataFrame(columns=["account_id", "captured_at"])
-        sources = sources_of(chosen, empty, pd.DataFrame(columns=["run_id", "account_id", "path"]))
+        sources = sources_of(
+            chosen,
+            pd.DataFrame(columns=["account_id", "captured_at"]),
+            pd.DataFrame(columns=["run_id", "account_id", "path"]),
+        )
     previous = period.previous()
     period_line = t(
         "period_line",
