@@ -3,6 +3,8 @@
 Builds the shared context (config, store, sidebar filters) and hands over to the chosen page.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from dashboard import i18n
@@ -18,7 +20,10 @@ PAGES = [
     ("data", "page_data", ":material/database:"),
 ]
 
-st.set_page_config(page_title="Jejaring", page_icon=":material/local_library:", layout="wide")
+# A local icon: Streamlit fetches ":material/…:" page icons from a font CDN (nothing else
+# of the dashboard leaves the machine).
+ICON = str(Path(__file__).resolve().parent / "dashboard" / "icon.svg")
+st.set_page_config(page_title="Jejaring", page_icon=ICON, layout="wide")
 
 ctx = build_context()
 if ctx is None:

@@ -723,6 +723,88 @@ TEXT: dict[str, tuple[str, str]] = {
         "Data demo: angka ini dibuat oleh `python -m collectors demo`.",
         "Demo data: these numbers were made by `python -m collectors demo`.",
     ),
+    # -- uib: the printable report (HTML and PDF) --
+    "report_pdf_button": ("Unduh laporan (PDF)", "Download report (PDF)"),
+    "report_page": ("Halaman {page} dari {pages}", "Page {page} of {pages}"),
+    "report_libraries": ("Perpustakaan: {names}", "Libraries: {names}"),
+    "report_sources": (
+        "Sumber: {sources} · {kind} · {when}",
+        "Sources: {sources} · {kind} · {when}",
+    ),
+    "report_kind_demo": ("DATA DEMO, bukan angka nyata", "DEMO DATA, not real figures"),
+    "report_kind_real": ("data nyata", "real data"),
+    "report_kind_none": ("belum ada data", "no data yet"),
+    "report_last_capture": ("terakhir diambil {when} ({tz})", "last captured {when} ({tz})"),
+    "report_never_captured": ("belum pernah diambil", "never captured"),
+    "report_path_graph_api": (
+        "Instagram Graph API (akun sendiri)",
+        "Instagram Graph API (own account)",
+    ),
+    "report_path_business_discovery": (
+        "Instagram Graph API, business discovery (data publik)",
+        "Instagram Graph API, business discovery (public data)",
+    ),
+    "report_path_instaloader": ("instaloader (halaman publik)", "instaloader (public pages)"),
+    "report_path_data_api": ("YouTube Data API (data publik)", "YouTube Data API (public data)"),
+    "report_path_data_api_oauth": (
+        "YouTube Data API + Analytics (izin pemilik)",
+        "YouTube Data API + Analytics (owner's consent)",
+    ),
+    "report_path_demo": ("data demo", "demo data"),
+    "report_path_unknown": ("jalur tidak tercatat", "path not recorded"),
+    "report_demo_notice": (
+        "Data demo: angka dalam laporan ini dibuat oleh perintah python -m collectors demo, "
+        "bukan diambil dari Instagram atau YouTube.",
+        "Demo data: the numbers in this report were made by the command python -m collectors "
+        "demo, not collected from Instagram or YouTube.",
+    ),
+    "report_no_data": (
+        "Tidak ada data untuk periode {start} – {end}: tidak ada akun yang diambil datanya "
+        "dan tidak ada unggahan yang terbit dalam periode ini. Pilih periode lain atau "
+        "jalankan pengambilan data.",
+        "No data for {start} – {end}: no account was captured and no post was published in "
+        "this period. Choose another period or run a refresh.",
+    ),
+    "report_no_accounts": (
+        "Tidak ada akun untuk perpustakaan dan platform yang dipilih.",
+        "No account for the chosen libraries and platforms.",
+    ),
+    "report_no_posts": (
+        "Tidak ada unggahan dalam periode ini.",
+        "No post was published in this period.",
+    ),
+    "report_key_figures": ("Angka utama", "Key figures"),
+    "report_group_audience": ("Audiens", "Audience"),
+    "report_group_posts": ("Unggahan dan interaksi", "Posts and engagements"),
+    "report_group_er": ("Tingkat interaksi (ER)", "Engagement rate (ER)"),
+    "report_group_views": ("Tayangan", "Views"),
+    "report_growth_pct": ("Pertumbuhan audiens %", "Audience growth %"),
+    "report_this_period": ("periode ini", "this period"),
+    "report_pp_note": (
+        "Perubahan persentase dalam poin persen (pp). Periode sebelumnya = periode sama "
+        "panjang tepat sebelum periode ini.",
+        "Changes of percentages in percentage points (pp). Previous = the period of equal "
+        "length just before this one.",
+    ),
+    "report_legend_library": ("Warna = perpustakaan:", "Colour = library:"),
+    "report_legend_platform": ("Penanda = platform:", "Marker = platform:"),
+    "report_partial_week": (
+        "Minggu dimulai hari Senin; titik berlubang = minggu yang hanya sebagian masuk "
+        "periode (angkanya lebih kecil karena harinya lebih sedikit).",
+        "Weeks start on Monday; hollow marks = weeks only partly inside the period (their "
+        "figures are smaller because they have fewer days).",
+    ),
+    "report_campaign_kpis": ("Angka kampanye", "Campaign figures"),
+    "report_audience_gained": (
+        "Audiens bertambah (sebelum kampanye)",
+        "Audience gained (before the campaign)",
+    ),
+    "report_no_campaign_posts": (
+        "Belum ada unggahan yang termasuk kampanye ini.",
+        "No post belongs to this campaign yet.",
+    ),
+    "report_sources_title": ("Sumber data", "Data sources"),
+    "report_col_path": ("Jalur pengambilan", "Collection path"),
 }
 
 

@@ -251,14 +251,14 @@ WEEKLY_COLUMNS = ["library_id", "week", "posts", "engagements", "mean_er", "mean
                   "days", "partial"]  # fmt: skip
 
 
-def weekly(posts: pd.DataFrame, period: Period, by_platform: bool = False) -> pd.DataFrame:
-    """Per library (and platform, with ``by_platform``) and local week (weeks start on
-    Monday, see :func:`week_start`), for every week that overlaps the period: posts,
-    engagements (sum; 0 in a week without posts), mean ER by followers and mean engagements
-    per 1,000 followers (NA without posts), and how many of the week's days lie in the
-    period (``days``, ``partial`` when fewer than 7)."""
+def weekly(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Per library, platform and local week (weeks start on Monday, see :func:`week_start`),
+    for every week that overlaps the period: posts, engagements (sum; 0 in a week without
+    posts), mean ER by followers and mean engagements per 1,000 followers (NA without
+    posts), and how many of the week's days lie in the period (``days``, ``partial`` when
+    fewer than 7). Platforms are never added up (YouTube API policy)."""
     current = in_period(posts, period)
-    keys = ["library_id", "platform"] if by_platform else ["library_id"]
+    keys = ["library_id", "platform"]
     cols = [*keys, *WEEKLY_COLUMNS[1:]]
     if current.empty:
         return pd.DataFrame(columns=cols)
@@ -300,17 +300,14 @@ BEST_TIME_MIN_POSTS = 3  # a weekday-and-hour cell with fewer posts shows no ER
 
 
 def best_time(
-    posts: pd.DataFrame,
-    period: Period,
-    by_platform: bool = False,
-    min_posts: int = BEST_TIME_MIN_POSTS,
+    posts: pd.DataFrame, period: Period, min_posts: int = BEST_TIME_MIN_POSTS
 ) -> pd.DataFrame:
-    """Per library (and platform, with ``by_platform``), local weekday (0 = Monday) and
-    hour: posts and mean ER by followers; ``reliable`` when the cell has at least
+    """Per library, platform, local weekday (0 = Monday) and hour (platforms never mixed):
+    posts and mean ER by followers; ``reliable`` when the cell has at least
     ``min_posts`` posts (one post's ER says little about a time slot).
     Use it as a heatmap of when posts have done best."""
     current = in_period(posts, period)
-    keys = ["library_id", "platform"] if by_platform else ["library_id"]
+    keys = ["library_id", "platform"]
     cols = [*keys, "weekday", "hour", "posts", "mean_er", "reliable"]
     if current.empty:
         return pd.DataFrame(columns=cols)

@@ -175,10 +175,9 @@ def overview(load: Loader, period: Period) -> pd.DataFrame:
 @dataclass(frozen=True)
 class CompareData:
     audience: pd.DataFrame
-    weekly: pd.DataFrame  # per library, platforms together (the report's, until it splits)
+    weekly: pd.DataFrame  # per library and platform (never added up across platforms)
     content: pd.DataFrame
     best_time: pd.DataFrame  # per library and platform
-    weekly_by_platform: pd.DataFrame | None = None  # per library and platform
 
 
 def compare(load: Loader, period: Period, combined_best_time: bool = False) -> CompareData:
@@ -191,8 +190,7 @@ def compare(load: Loader, period: Period, combined_best_time: bool = False) -> C
         audience_series(win.daily, win.accounts, period),
         weekly(win.posts, period),
         content_mix(win.posts, period),
-        best_time(posts, period, by_platform=True),
-        weekly(win.posts, period, by_platform=True),
+        best_time(posts, period),
     )
 
 

@@ -501,65 +501,6 @@ def test_posts_page_search_and_hashtags(demo_url):
     assert at.main.caption[-1].value == "Tidak ada baris untuk ditampilkan."
 
 
-def test_report_cli_contains_the_kpis(demo_url, tmp_path):
-    import subprocess
-    import sys
-
-    end = dt.datetime.now(TZ).date()
-    start = end - dt.timedelta(days=29)
-    out = tmp_path / "laporan.html"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dashboard.report",
-            "--from",
-            str(start),
-            "--to",
-            str(end),
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    document = out.read_text()
-    expected = expected_kpis(demo_url, start, end)
-    audience = f"{expected[('uma', 'instagram')]['audience']:,}".replace(",", ".")
-    posts = str(expected[("unimed", "instagram")]["posts"])
-    assert f"<td>{audience}</td>" in document
-    assert f"<td>{posts}</td>" in document
-    assert "Laporan promosi bersama" in document and "Data demo" in document
-    assert document.count("<script") >= 2 and 'src="https://cdn' not in document, "offline"
-    # the campaign of the shipped config shows when the period covers it
-    out2 = tmp_path / "literasi.html"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "dashboard.report",
-            "--from",
-            "2025-09-01",
-            "--to",
-            "2025-09-30",
-            "--out",
-            str(out2),
-            "--lang",
-            "en",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    assert (
-        "Bulan Literasi 2025" in out2.read_text() and "Joint promotion report" in out2.read_text()
-    )
-
-
 def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
     from benchmarks.consortium import config_toml, consortium_config
 

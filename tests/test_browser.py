@@ -268,3 +268,51 @@ def test_hostile_caption_is_shown_as_text_and_runs_nothing(server, browser):
     assert page.locator("strong", has_text="tebal").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     page.close()
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """Every page works offline: nothing is fetched from a host other than the dashboard's
+    (Streamlit's ":material/…:" page icon used to come from a font CDN)."""
+    from urllib.parse import urlparse
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    outside: list[str] = []
+
+    def check(request) -> None:
+        host = urlparse(request.url).hostname
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != "127.0.0.1":
+            outside.append(request.url)
+
+    page.on("request", check)
+    for path, heading in PAGES:
+        page.goto(f"{server}/{path}")
+        page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=45_000
+        )
+        page.wait_for_load_state("networkidle")
+    assert outside == []
+    page.close()
+
+
+def test_report_buttons_download_html_and_pdf(server, browser):
+    import io
+
+    from pypdf import PdfReader
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    page.goto(server)
+    page.get_by_role("heading", name="Ringkasan per perpustakaan").wait_for(timeout=45_000)
+    saved = {}
+    for label, kind in (("Unduh laporan (HTML)", "html"), ("Unduh laporan (PDF)", "pdf")):
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name=label).click()
+        saved[kind] = Path(download.value.path()).read_bytes()
+        assert download.value.suggested_filename.startswith("jejaring_laporan_")
+        assert download.value.suggested_filename.endswith(f".{kind}")
+    assert saved["html"].startswith(b"<!DOCTYPE html>") and b"<script" not in saved["html"]
+    assert b"Laporan promosi bersama" in saved["html"]
+    reader = PdfReader(io.BytesIO(saved["pdf"]))
+    head = " ".join((reader.pages[0].extract_text() or "").split())
+    assert "Laporan promosi bersama · Periode" in head and "DATA DEMO" in head
+    page.close()

@@ -143,11 +143,13 @@ def test_weekly_content_mix_and_best_time():
     enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
     period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
     w = m.weekly(enriched, period)
-    uma_ig = w[(w["library_id"] == "uma")].set_index("week")
+    uma_ig = w[(w["library_id"] == "uma") & (w["platform"] == "instagram")].set_index("week")
+    uma_yt = w[(w["library_id"] == "uma") & (w["platform"] == "youtube")].set_index("week")
     # 10 and 11 Sep are in the week of Monday 8 Sep; 20 Sep in the week of 15 Sep
     assert uma_ig.loc[dt.date(2025, 9, 8), "posts"] == 2
     assert uma_ig.loc[dt.date(2025, 9, 8), "engagements"] == 160
-    assert uma_ig.loc[dt.date(2025, 9, 1), "posts"] == 1  # the YouTube video of 2 Sep
+    assert uma_yt.loc[dt.date(2025, 9, 1), "posts"] == 1  # the YouTube video of 2 Sep
+    assert uma_ig.loc[dt.date(2025, 9, 1), "posts"] == 0  # not added to Instagram's
     mix = m.content_mix(enriched, period)
     ig = mix[(mix["library_id"] == "uma") & (mix["platform"] == "instagram")].set_index("kind")
     assert ig["share"].sum() == pytest.approx(100)
@@ -182,18 +184,15 @@ def test_weeks_start_on_monday_and_partial_weeks_are_marked():
 def test_weekly_has_every_week_of_the_period_and_splits_platforms():
     enriched = m.enrich_posts(posts_frame(), DAILY, TZ)
     period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
-    w = m.weekly(enriched, period).set_index(["library_id", "week"])
+    w = m.weekly(enriched, period).set_index(["library_id", "platform", "week"])
     # UNIMED posted in one week only; the other weeks are 0 posts, 0 engagements, no ER
-    unimed = w.loc["unimed"]
+    unimed = w.loc[("unimed", "instagram")]
     assert len(unimed) == 5 and unimed["posts"].sum() == 1
     quiet = unimed[unimed["posts"] == 0]
     assert (quiet["engagements"] == 0).all() and quiet["mean_er"].isna().all()
-    assert bool(w.loc[("uma", dt.date(2025, 9, 29)), "partial"])  # 29–30 Sep only
-    split = m.weekly(enriched, period, by_platform=True).set_index(
-        ["library_id", "platform", "week"]
-    )
-    assert split.loc[("uma", "youtube", dt.date(2025, 9, 1)), "posts"] == 1
-    assert split.loc[("uma", "instagram", dt.date(2025, 9, 1)), "posts"] == 0
+    assert bool(w.loc[("uma", "instagram", dt.date(2025, 9, 29)), "partial"])  # 29–30 Sep
+    assert w.loc[("uma", "youtube", dt.date(2025, 9, 1)), "posts"] == 1
+    assert w.loc[("uma", "instagram", dt.date(2025, 9, 1)), "posts"] == 0
 
 
 def test_best_time_marks_cells_with_too_few_posts():
@@ -202,5 +201,5 @@ def test_best_time_marks_cells_with_too_few_posts():
     best = m.best_time(enriched, period, min_posts=2)
     assert not best["reliable"].any(), "every slot here has one post"
     assert m.best_time(enriched, period, min_posts=1)["reliable"].all()
-    split = m.best_time(enriched, period, by_platform=True)
+    split = m.best_time(enriched, period)
     assert set(split["platform"]) == {"instagram", "youtube"}

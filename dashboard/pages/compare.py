@@ -22,7 +22,7 @@ st.plotly_chart(
 st.caption(t("weekly_rule"))
 per_1k = st.toggle(t("per_1k_toggle"), help=t("per_1k_help"), **ctx.keep("per_1k", False))
 platforms = [p for p in ("instagram", "youtube") if p in ctx.platforms]
-weekly = data.weekly_by_platform
+weekly = data.weekly
 for platform in platforms:
     weeks = weekly[weekly["platform"] == platform]
     name = t(platform)

@@ -7,7 +7,7 @@ from dashboard.app import MAX_CARDS, context
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
-from dashboard.report import build_report
+from dashboard.report.buttons import report_buttons
 from dashboard.tables import kpi_table
 
 ctx = context()
@@ -15,16 +15,7 @@ t, lang = ctx.t, ctx.lang
 st.title(t("overview_title"))
 ctx.period_caption(compared=True)
 
-st.download_button(
-    t("report_button"),
-    # Built only when clicked: the report embeds plotly.js and every campaign of the period.
-    data=lambda: build_report(ctx.load, ctx.all_accounts, ctx.config, ctx.period, lang, ctx.demo),
-    file_name=f"jejaring_laporan_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}.html",
-    mime="text/html",
-    on_click="ignore",
-    icon=":material/download:",
-    key="report",
-)
+report_buttons(ctx)  # HTML and PDF, built only when clicked
 
 ctx.require_data()
 
