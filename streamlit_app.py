@@ -14,6 +14,7 @@ PAGES = [
     ("compare", "page_compare", ":material/compare_arrows:"),
     ("campaigns", "page_campaigns", ":material/campaign:"),
     ("posts", "page_posts", ":material/photo_library:"),
+    ("services", "page_services", ":material/support_agent:"),
     ("data", "page_data", ":material/database:"),
 ]
 

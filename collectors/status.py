@@ -42,7 +42,9 @@ def account_health(
         columns={"id": "account_id"}
     )
     last = daily.groupby("account_id")["captured_at"].max()
-    out = out.assign(last_capture=out["account_id"].map(last))
+    # reindex, not map: pandas cannot map through an empty datetime Series (accounts that
+    # have only imported posts, and no capture yet).
+    out = out.assign(last_capture=last.reindex(out["account_id"].to_numpy()).set_axis(out.index))
     age = (pd.Timestamp(now) - pd.to_datetime(out["last_capture"], utc=True)).dt.total_seconds()
     out["age_hours"] = age / 3600
     out["stale"] = out["last_capture"].isna() | (

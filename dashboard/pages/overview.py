@@ -7,6 +7,7 @@ from dashboard.app import MAX_CARDS, context
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
 from dashboard.report import build_report
+from dashboard.service_panels import overview_services
 from dashboard.tables import kpi_table
 
 ctx = context()
@@ -87,3 +88,5 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
 
 st.subheader(t("kpi_table"), anchor=False)
 st.dataframe(kpi_table(table.reset_index(), ctx.labels, lang), hide_index=True)
+
+overview_services(ctx)  # Ask Librarian's headline figures (dashboard/service_panels.py)
