@@ -183,7 +183,8 @@ def social_table(
 def overview_services(ctx: Context) -> None:
     """Ask Librarian's headline figures per chosen library on the Overview: questions (and
     change against the previous period), median time to the first reply, share answered
-    within one hour. Shows nothing when no chosen library has a service."""
+    within one hour. Shows nothing when no chosen library's service has figures in the
+    period or the one before."""
     period, previous = ctx.period, ctx.period.previous()
     data = load(ctx, previous.start, period.end)
     if data.services.empty:
@@ -191,6 +192,9 @@ def overview_services(ctx: Context) -> None:
     current = svc.figures(data.services, data.daily, data.questions, period, ctx.tz)
     before = svc.figures(data.services, data.daily, data.questions, previous, ctx.tz)
     table = svc.compare(current, before)
+    table = table[(table["days"] > 0) | table["questions_prev"].notna()]
+    if table.empty:  # configured, but nothing imported for these periods yet
+        return
     t, lang = ctx.t, ctx.lang
     st.subheader(t("ov_services_title"), anchor=False)
     st.caption(t("ov_services_caption"))

@@ -52,11 +52,13 @@ def fixture(name: str) -> bytes:
 
 
 def zip_of(files: dict[str, bytes]) -> bytes:
-    """A ZIP holding the given files (name inside the ZIP → bytes)."""
+    """A ZIP holding the given files (name inside the ZIP → bytes), the same bytes every
+    time (a fixed date in its entries)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(name, data)
+            info = zipfile.ZipInfo(name, date_time=(2026, 11, 25, 10, 0, 0))
+            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
