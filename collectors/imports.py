@@ -48,6 +48,7 @@ from collectors.records import (
 from collectors.store import Store
 
 SOURCE = "file_import"
+PLATFORM_NAMES = {"instagram": "Instagram", "youtube": "YouTube"}
 MANUAL = "manual"
 KIND_NAMES = {
     studio.KIND: "YouTube Studio export",
@@ -329,7 +330,7 @@ def _plan_export(
         if chosen not in mine:
             raise ImportFileError(
                 source.name, "import_unknown_account", account=chosen, library=library.id,
-                platform=platform, known=", ".join(mine) or "–",
+                platform=PLATFORM_NAMES[platform], known=", ".join(mine) or "–",
             )  # fmt: skip
     rows = [p for p in parsed.posts if not p.story]
     owners = store.post_owners(platform, [p.post_id for p in rows])
@@ -372,7 +373,11 @@ def _plan_export(
             account = _only_account(source.name, library.id, platform, mine)
             if rows:
                 plan.notices.append(
-                    notice("import_warn_assumed_account", account=account, platform=platform)
+                    notice(
+                        "import_warn_assumed_account",
+                        account=account,
+                        platform=PLATFORM_NAMES[platform],
+                    )
                 )
         row_accounts = {id(row): account for row in rows}
     elif parsed.kind == business_suite.KIND:
@@ -397,7 +402,7 @@ def _plan_export(
                 row = foreign_rows[0]
                 raise ImportFileError(
                     _where(source, row.part), "import_unknown_account", row.line,
-                    account=row.account, library=library.id, platform=platform,
+                    account=row.account, library=library.id, platform=PLATFORM_NAMES[platform],
                     known=", ".join(mine) or "–",
                 )  # fmt: skip
         fallback = chosen
@@ -518,11 +523,11 @@ def _plan_export(
 def _only_account(file: str, library: str, platform: str, mine: list[str]) -> str:
     if not mine:
         raise ImportFileError(
-            file, "import_no_platform_account", library=library, platform=platform
+            file, "import_no_platform_account", library=library, platform=PLATFORM_NAMES[platform]
         )
     if len(mine) > 1:
         raise ImportFileError(
-            file, "import_choose_account", library=library, platform=platform,
+            file, "import_choose_account", library=library, platform=PLATFORM_NAMES[platform],
             accounts=", ".join(mine),
         )  # fmt: skip
     return mine[0]

@@ -371,6 +371,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "names are never stored; patrons are only counted (a random marker that lasts one "
         "import).",
     ),
+    "services_demo_note": (
+        "Angka layanan berasal dari berkas yang diimpor; angka media sosial di sampingnya "
+        "masih data demo.",
+        "Service figures come from imported files; the social figures beside them are still "
+        "demo data.",
+    ),
     "services_none_configured": (
         "Perpustakaan yang dipilih tidak punya layanan. Tambahkan [[libraries.services]] di "
         'jejaring.toml (lihat README, "Layanan").',
@@ -501,7 +507,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "upload_auto": ("(otomatis dari berkas)", "(from the file)"),
     "upload_nothing_written": ("Tidak ada yang ditulis.", "Nothing was written."),
+    "upload_warnings": ("Perhatikan sebelum menyetujui:", "Check before you confirm:"),
     "upload_preview": ("Pratinjau: yang akan ditulis", "Preview: what will be written"),
+    "upload_nothing_to_write": (
+        "Berkas ini tidak berisi apa pun yang dapat ditulis (lihat peringatan di atas).",
+        "This file holds nothing that can be written (see the warnings above).",
+    ),
     "upload_confirm": ("Setujui dan impor", "Confirm and import"),
     "upload_done": (
         "{name} diimpor (impor #{number}, {rows} baris).",

@@ -59,6 +59,7 @@ def busy_heatmap(slots: pd.DataFrame, color: str, lang: str) -> go.Figure:
             customdata=median,
             colorscale=[[0, "#f4f4f4"], [1, color]],
             zmin=0,
+            zmax=max(1.0, float(np.nanmax(z))) if np.isfinite(z).any() else 1.0,
             hoverongaps=False,
             hovertemplate="%{y} %{x}:00 · %{z} "
             + i18n.text("svc_col_questions", lang).lower()

@@ -6,6 +6,8 @@ Holds no SQL and no formulas; the preview tables are built here in the reader's 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +29,15 @@ STATUS_KEYS = {
     "partner": "upload_status_partner",
     "skipped": "upload_status_skipped",
 }
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+
+
+def plain(text: str) -> str:
+    """Text from a file (names, values, columns) made safe for Streamlit's Markdown alerts:
+    every Markdown character escaped, so nothing in it becomes a link or formatting."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def preview(store: Store, config: Config, name: str, data: bytes, options: Options) -> Plan:
@@ -54,41 +65,34 @@ def _figure(value: float | None, lang: str) -> str:
     return i18n.number(value, lang, 0 if float(value).is_integer() else 2)
 
 
-def summary(plan: Plan, lang: str) -> list[tuple[str, str]]:
-    """(label, value) pairs summing up a plan."""
+def summary(plan: Plan, lang: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """What a plan is (label, text) and how much it writes (label, count)."""
     t = lambda key, **v: i18n.text(key, lang, **v)  # noqa: E731 - a short alias
     counts = plan.counts()
-    out = [(t("upload_kind"), t(f"upload_kind_{plan.kind}"))]
+    facts = [(t("upload_kind"), t(f"upload_kind_{plan.kind}"))]
     if plan.account is not None:
-        out.append((t("col_account"), plan.account.handle))
+        facts.append((t("col_account"), plan.account.handle))
     if plan.service is not None:
-        out.append((t("upload_service"), plan.service.name))
+        facts.append((t("upload_service"), plan.service.name))
     if plan.period is not None:
-        out.append(
-            (
-                t("upload_period"),
-                f"{i18n.date(plan.period[0], lang)} – {i18n.date(plan.period[1], lang)}",
-            )
-        )
+        start, end = (i18n.date(d, lang) for d in plan.period)
+        facts.append((t("upload_period"), f"{start} – {end}"))
     if plan.kind == "whatsapp":
-        out += [
-            (t("upload_chats"), i18n.number(plan.chats, lang)),
-            (t("svc_col_questions"), i18n.number(counts["questions"], lang)),
-            (t("upload_days"), i18n.number(counts["service_days"], lang)),
+        numbers = [
+            (t("upload_chats"), plan.chats),
+            (t("svc_col_questions"), counts["questions"]),
+            (t("upload_days"), counts["service_days"]),
         ]
     elif plan.kind == "service_csv":
-        out.append((t("upload_days"), i18n.number(counts["service_days"], lang)))
+        numbers = [(t("upload_days"), counts["service_days"])]
     else:
-        out += [
-            (t("upload_matched"), i18n.number(counts["posts_matched"], lang)),
-            (t("upload_new_posts"), i18n.number(counts["posts_new"], lang)),
-            (t("upload_skipped"), i18n.number(counts["posts_skipped"], lang)),
-            (
-                t("upload_figures"),
-                i18n.number(counts["post_figures"] + counts["account_figures"], lang),
-            ),
+        numbers = [
+            (t("upload_matched"), counts["posts_matched"]),
+            (t("upload_new_posts"), counts["posts_new"]),
+            (t("upload_skipped"), counts["posts_skipped"]),
+            (t("upload_figures"), counts["post_figures"] + counts["account_figures"]),
         ]
-    return out
+    return facts, [(label, i18n.number(value, lang)) for label, value in numbers]
 
 
 def post_table(plan: Plan, lang: str) -> pd.DataFrame:
@@ -181,7 +185,7 @@ def upload_panel(ctx: Context) -> None:
     st.caption(t("upload_intro", mb=MAX_FILE_MB))
     done = st.session_state.pop("upload_message", None)
     if done:
-        st.success(done, icon=":material/check_circle:")
+        st.success(plain(done), icon=":material/check_circle:")
     libraries = [lib.id for lib in ctx.config.libraries]
     library = st.selectbox(
         t("upload_library"), libraries, format_func=lambda x: ctx.labels.get(x, x),
@@ -203,23 +207,30 @@ def upload_panel(ctx: Context) -> None:
     try:
         plan = preview(store, ctx.config, upload.name, upload.getvalue(), options)
     except ImportFileError as exc:
-        st.error(exc.text(lang), icon=":material/error:")
+        st.error(plain(exc.text(lang)), icon=":material/error:")
         st.caption(t("upload_nothing_written"))
         return
     st.markdown(f"**{t('upload_preview')}**")
-    pairs = summary(plan, lang)
-    for column, (label, value) in zip(st.columns(len(pairs)), pairs, strict=True):
+    facts, numbers = summary(plan, lang)
+    # Labels and values of the file's own words are shown as text, never as Markdown.
+    st.text(" · ".join(f"{label}: {value}" for label, value in facts))
+    for column, (label, value) in zip(st.columns(len(numbers)), numbers, strict=True):
         column.metric(label, value, border=True)
     if plan.kind == "whatsapp":
         st.info(t("services_privacy"), icon=":material/lock:")
-    for item in plan.notices:
-        st.warning(item.text(lang), icon=":material/warning:")
+    if plan.notices:
+        items = "\n".join(f"- {plain(item.text(lang))}" for item in plan.notices)
+        st.warning(f"{t('upload_warnings')}\n\n{items}", icon=":material/warning:")
     if plan.posts:
         st.dataframe(post_table(plan, lang), hide_index=True)
     if plan.days:
         st.dataframe(day_table(plan, lang), hide_index=True)
     if plan.service_days:
         st.dataframe(service_table(plan, lang), hide_index=True)
+    counts = plan.counts()
+    if not any(counts[k] for k in ("posts_new", "post_figures", "account_figures", "service_days")):
+        st.info(t("upload_nothing_to_write"))
+        return
     if st.button(t("upload_confirm"), type="primary", key="upload_confirm"):
         _, message = confirm(store, plan, lang)
         st.session_state["upload_message"] = message

@@ -44,7 +44,10 @@ def test_preview_tables_in_both_languages(store):
     assert story["Outcome"] == "skipped (see the warnings)"
     indonesian = post_table(plan, "id")
     assert indonesian[indonesian["Unggahan"] == "CUMAreel01"].iloc[0]["Tayangan"] == "12.450"
-    assert dict(summary(plan, "en"))["New posts"] == "3"
+    facts, numbers = summary(plan, "en")
+    assert dict(numbers)["New posts"] == "3"
+    assert dict(facts) == {"Kind of file": "Instagram content export (Meta)",
+                           "Account": "perpustakaan.uma"}  # fmt: skip
     assert store.counts()["posts"] == 0  # a preview writes nothing
 
 
@@ -68,7 +71,9 @@ def test_preview_of_chats_shows_only_daily_figures(store):
          "12 j 55 mnt", "P90 balasan": "12 j 55 mnt", "≤ 1 jam": "0", "Dalam jam layanan":
          "0", "Penanya": "2"},
     ]  # fmt: skip
-    assert dict(summary(plan, "en"))["Chats"] == "2"
+    facts, numbers = summary(plan, "en")
+    assert dict(numbers) == {"Chats": "2", "Questions": "6", "Days": "2"}
+    assert dict(facts)["Period"] == "23 Nov 2026 – 24 Nov 2026"
 
 
 def test_confirm_writes_and_says_so(store):
@@ -120,8 +125,9 @@ def app_env(tmp_path, monkeypatch):
     commit(store, prepare(store, cfg, "chats.zip", Options("uma"), data=moved_chats(today)))
     # Owner figures of the demo accounts, as an official-API collector would store them.
     monday = chat_days(today)[0]
-    store.write_figures(
-        [
+    store.write(  # demo accounts stay demo accounts
+        is_demo=True,
+        account_figures=[
             AccountMetric(
                 AccountRef("uma", "instagram", demo_handle(cfg.library("uma"), "instagram")),
                 monday,
@@ -138,7 +144,7 @@ def app_env(tmp_path, monkeypatch):
                 "file_import",
                 NOW,
             ),
-        ]  # fmt: skip
+        ],
     )
     store.dispose()
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)
@@ -203,3 +209,13 @@ def test_data_page_offers_the_import(app_env):
     assert "Import a file" in [s.value for s in at.subheader]
     assert [s.label for s in at.main.selectbox] == ["Library the file belongs to"]
     assert at.get("file_uploader")  # the uploader is there (AppTest cannot fill it)
+
+
+def test_words_from_files_are_escaped_for_markdown():
+    from dashboard.uploads import plain
+
+    text = "[klik](javascript:alert(1)) **tebal** <b>x</b> :red[merah] $x$ a_b"
+    assert plain(text) == (
+        r"\[klik\]\(javascript\:alert\(1\)\) \*\*tebal\*\* \<b\>x\</b\> \:red\[merah\] "
+        r"\$x\$ a\_b"
+    )

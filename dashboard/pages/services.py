@@ -33,6 +33,8 @@ st.caption(
     )
 )
 st.info(t("services_privacy"), icon=":material/lock:")
+if ctx.demo:  # service figures come only from imports: they are never demo data
+    st.caption(t("services_demo_note"))
 
 if not ctx.libraries:
     st.warning(t("no_selection"))
@@ -78,8 +80,10 @@ for row in table.itertuples():
         ("svc_within_hours", i18n.percent(row.within_hours_pct, lang, 0), None),
         ("svc_askers", i18n.number(row.askers, lang), None),
     ]  # fmt: skip
-    for column, (key, value, change) in zip(st.columns(len(cards)), cards, strict=True):
-        column.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
+    for start in range(0, len(cards), 4):  # four to a row: the labels stay readable
+        row_cards = cards[start : start + 4]
+        for column, (key, value, change) in zip(st.columns(4), row_cards, strict=False):
+            column.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
     mine = days[days["service_id"] == row.service_id]
     left, right = st.columns(2)
     with left:
