@@ -462,6 +462,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "svc_col_owner": ("Angka pemilik akun (sumber)", "Owner figures (source)"),
     "svc_sum_upper": (" (jumlah harian, batas atas)", " (daily sum, an upper bound)"),
+    "svc_posts_table": (
+        "Unggahan dengan angka pemilik akun ({n}): jangkauan, impresi, CTR…",
+        "Posts with owner figures ({n}): reach, impressions, CTR…",
+    ),
     "svc_days_table": ("Angka per hari", "Figures per day"),
     "svc_chart_days": ("Pertanyaan per hari", "Questions per day"),
     "svc_chart_busy": (

@@ -62,6 +62,21 @@ def _owner_metrics(
     return _store(url, tz).account_metrics(start, end, list(ids))
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _post_metrics(
+    url: str, tz: str, fingerprint: tuple[object, ...], pairs: tuple[tuple[str, str], ...]
+) -> pd.DataFrame:
+    names = sorted({m for ms in svc.POST_FIGURES.values() for m in ms})
+    return _store(url, tz).post_metrics(list(pairs), names, latest=True)
+
+
+def post_figures(ctx: Context, posts: pd.DataFrame) -> pd.DataFrame:
+    """Owner-level figures of the given posts (see ``services.post_owner_figures``)."""
+    pairs = tuple(zip(posts["platform"], posts["post_id"], strict=True))
+    metrics = _post_metrics(ctx.settings.database_url, ctx.tz, ctx.fingerprint, pairs)
+    return svc.post_owner_figures(posts, metrics)
+
+
 def load(ctx: Context, start: dt.date, end: dt.date) -> ServiceData:
     """Services of the chosen libraries (configured ones without data too, with id −1…)
     and their figures for local days [start, end]."""
@@ -175,6 +190,41 @@ def social_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def post_figures_table(figures: pd.DataFrame, library_id: str, lang: str, tz: str) -> pd.DataFrame:
+    """The library's posts with owner-level figures, as shown: platform, day, text, one
+    column per figure (labels of the catalogue), sources and link."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731 - a short alias
+    mine = figures[figures["library_id"] == library_id]
+    out = pd.DataFrame(
+        {
+            t("col_platform"): [t(p) for p in mine["platform"]],
+            t("svc_col_day"): [
+                i18n.date(v.tz_convert(tz).date(), lang) for v in mine["published_at"]
+            ],
+            t("col_text"): [
+                " ".join(str(title if isinstance(title, str) and title else caption or "").split())[
+                    :80
+                ]
+                for title, caption in zip(mine["title"], mine["caption"], strict=True)
+            ],
+        }
+    )
+    for name in sorted({m for ms in svc.POST_FIGURES.values() for m in ms}):
+        if name not in mine or mine[name].isna().all():
+            continue
+        entry = metric("youtube", "post", name) or metric("instagram", "post", name)
+        label = entry.label[1 if lang == "en" else 0] if entry else name
+        if entry and entry.unit == "percent":
+            out[label] = [i18n.percent(v, lang, 1) for v in mine[name]]
+        else:
+            out[label] = [i18n.number(v, lang, 0 if pd.isna(v) or float(v).is_integer() else 1)
+                          for v in mine[name]]  # fmt: skip
+    out[t("svc_col_source")] = [sources_text(s, lang) for s in mine["sources"]]
+    out[t("col_link")] = [u if isinstance(u, str) and u.startswith("https://") else None
+                          for u in mine["url"]]  # fmt: skip
+    return out
 
 
 # -- the Overview's headline figures -------------------------------------------------------

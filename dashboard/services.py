@@ -221,3 +221,35 @@ def owner_figures(metrics: pd.DataFrame, accounts: pd.DataFrame, period: Period)
                 }
             )
     return pd.DataFrame(rows, columns=cols)
+
+
+#: Owner-level post figures shown beside the services, per platform.
+POST_FIGURES = {
+    "instagram": ("reach", "views", "saved", "shares"),
+    "youtube": ("impressions", "impressionsCtr", "views", "watchTimeHours"),
+}
+
+
+def post_owner_figures(posts: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """One row per post that has owner-level figures (``post_metrics``, latest day per
+    metric and source): the figures of :data:`POST_FIGURES` as columns, official API values
+    before export files, and the sources they came from (``sources``)."""
+    base = ["platform", "post_id", "library_id", "published_at", "title", "caption", "url"]
+    names = sorted({m for ms in POST_FIGURES.values() for m in ms})
+    if posts.empty or metrics.empty:
+        return pd.DataFrame(columns=[*base, *names, "sources"])
+    wanted = metrics[
+        [m in POST_FIGURES.get(p, ()) for p, m in zip(metrics["platform"], metrics["metric"],
+                                                      strict=True)]
+    ]  # fmt: skip
+    ranked = wanted.assign(
+        _rank=wanted["source"].map({"owner_insights": 0, "file_import": 1}).fillna(2)
+    ).sort_values(["_rank", "day"], ascending=[True, False])
+    best = ranked.drop_duplicates(["platform", "post_id", "metric"])
+    wide = best.pivot_table(
+        index=["platform", "post_id"], columns="metric", values="value", aggfunc="first"
+    )
+    sources = best.groupby(["platform", "post_id"])["source"].agg(lambda s: sorted(set(s)))
+    wide = wide.reindex(columns=names).assign(sources=sources).reset_index()
+    out = posts[base].merge(wide, on=["platform", "post_id"])
+    return out.sort_values("published_at", ascending=False).reset_index(drop=True)

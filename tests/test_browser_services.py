@@ -5,23 +5,17 @@ an imported chat export. Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import urllib.request
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.demo import demo_handle, load_demo
-from collectors.imports import Options, commit, prepare
-from collectors.records import AccountMetric, AccountRef
-from collectors.store import Store
-from tests.importing import CONFIG, FIXTURES, config, fixture, studio_zip
+from tests.importing import FIXTURES, fixture, studio_zip
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
-from tests.test_uploads import chat_days, moved_chats
+from tests.test_uploads import app_store
 
 pytestmark = pytest.mark.browser
 
@@ -39,26 +33,7 @@ PAGES = [
 def server(tmp_path_factory):
     _require_browser()
     tmp = tmp_path_factory.mktemp("browser_services")
-    (tmp / "jejaring.toml").write_text(CONFIG)
-    url = f"sqlite:///{tmp / 'browser.db'}"
-    cfg = config(str(tmp / "jejaring.toml"))
-    store = Store(url, cfg.timezone)
-    load_demo(store, cfg)
-    today = dt.datetime.now(ZoneInfo(cfg.timezone)).date()
-    commit(store, prepare(store, cfg, "chats.zip", Options("uma"), data=moved_chats(today)))
-    monday = chat_days(today)[0]
-    lib = cfg.library("uma")
-    now = dt.datetime.now(dt.UTC)
-    store.write(  # demo accounts stay demo accounts
-        is_demo=True,
-        account_figures=        [
-            AccountMetric(AccountRef("uma", "instagram", demo_handle(lib, "instagram")),
-                          monday, "reach", 1234, "owner_insights", now),
-            AccountMetric(AccountRef("uma", "youtube", demo_handle(lib, "youtube")),
-                          monday, "impressions", 5600, "file_import", now),
-        ]
-    )  # fmt: skip
-    store.dispose()
+    url = app_store(tmp)
     port = _free_port()
     env = dict(os.environ, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(tmp / "jejaring.toml"))
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -124,6 +99,13 @@ def test_pages_render_in_both_languages(server, browser, path, lang, heading, ch
         page.get_by_text("English", exact=True).first.click()
     page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
     _finished(page, charts)
+    if path == "services":  # open the posts with owner figures for the screenshot
+        label = "Unggahan dengan angka pemilik akun" if lang == "id" else "Posts with owner"
+        page.get_by_text(label).click()
+        page.locator(
+            '[data-testid="stExpanderDetails"] [data-testid="stDataFrame"]'
+        ).first.wait_for()
+        _finished(page, charts)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = f"{path or 'overview'}_{lang}"
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

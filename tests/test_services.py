@@ -141,3 +141,37 @@ def test_owner_figures_sum_days_prefer_the_official_api_and_average_rates():
         ("instagram", "reach"): (150.0, 2, ["file_import", "owner_insights"], "sum"),
         ("youtube", "impressionsCtr"): (5.0, 2, ["file_import"], "mean"),
     }
+
+
+def test_post_owner_figures_prefer_the_official_api_and_keep_sources():
+    posts = pd.DataFrame(
+        {
+            "platform": ["youtube", "instagram", "instagram"],
+            "post_id": ["vid1", "CODE1", "CODE2"],
+            "library_id": "uma",
+            "published_at": pd.to_datetime(["2026-11-20", "2026-11-21", "2026-11-22"], utc=True),
+            "title": ["Video", None, None],
+            "caption": [None, "Foto", "Tanpa angka"],
+            "url": ["https://www.youtube.com/watch?v=vid1", None, None],
+        }
+    )
+
+    def m(platform, post, metric, value, source, day):
+        return {"platform": platform, "post_id": post, "metric": metric, "value": value,
+                "source": source, "day": day}  # fmt: skip
+
+    metrics = pd.DataFrame(
+        [
+            m("youtube", "vid1", "impressions", 7000.0, "file_import", D1),
+            m("youtube", "vid1", "impressionsCtr", 4.2, "file_import", D1),
+            m("youtube", "vid1", "likes", 9.0, "file_import", D1),  # not a figure shown
+            m("instagram", "CODE1", "reach", 300.0, "file_import", D2),
+            m("instagram", "CODE1", "reach", 320.0, "owner_insights", D1),  # the API wins
+        ]
+    )
+    out = svc.post_owner_figures(posts, metrics).set_index("post_id")
+    assert list(out.index) == ["CODE1", "vid1"]  # newest first; CODE2 has no figures
+    assert out.loc["vid1", "impressions"] == 7000 and out.loc["vid1", "impressionsCtr"] == 4.2
+    assert out.loc["CODE1", "reach"] == 320
+    assert out.loc["CODE1", "sources"] == ["owner_insights"]
+    assert pd.isna(out.loc["vid1", "reach"])

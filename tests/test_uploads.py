@@ -17,8 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from collectors.demo import demo_handle, load_demo
 from collectors.exportfile import MAX_FILE_MB
-from collectors.imports import Options
-from collectors.records import AccountMetric, AccountRef
+from collectors.imports import Options, commit, prepare
+from collectors.records import AccountMetric, AccountRef, PostMetric
 from collectors.store import Store
 from dashboard.uploads import confirm, day_table, post_table, preview, service_table, summary
 from tests.importing import CONFIG, FIXTURES, chats_zip, config, fixture, studio_zip, zip_of
@@ -112,41 +112,42 @@ def moved_chats(today: dt.date) -> bytes:
     return zip_of(files)
 
 
-@pytest.fixture
-def app_env(tmp_path, monkeypatch):
-    (tmp_path / "jejaring.toml").write_text(CONFIG)
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    cfg = config(str(tmp_path / "jejaring.toml"))
+def app_store(folder: Path) -> str:
+    """A demo store with the two chats imported for this week and owner figures of the demo
+    accounts, as the official-API collectors would store them; returns its URL and writes
+    the configuration next to it."""
+    (folder / "jejaring.toml").write_text(CONFIG)
+    url = f"sqlite:///{folder / 'app.db'}"
+    cfg = config(str(folder / "jejaring.toml"))
     store = Store(url, cfg.timezone)
     load_demo(store, cfg)
     today = dt.datetime.now(ZoneInfo(cfg.timezone)).date()
-    from collectors.imports import commit, prepare
-
     commit(store, prepare(store, cfg, "chats.zip", Options("uma"), data=moved_chats(today)))
-    # Owner figures of the demo accounts, as an official-API collector would store them.
     monday = chat_days(today)[0]
+    lib = cfg.library("uma")
+    instagram = AccountRef("uma", "instagram", demo_handle(lib, "instagram"))
+    youtube = AccountRef("uma", "youtube", demo_handle(lib, "youtube"))
+    videos = store.posts(columns=["platform", "post_id", "published_at"])
+    video = videos[videos["platform"] == "youtube"].sort_values("published_at")
+    video = video[video["post_id"].str.contains("uma")].iloc[-1]["post_id"]
     store.write(  # demo accounts stay demo accounts
         is_demo=True,
         account_figures=[
-            AccountMetric(
-                AccountRef("uma", "instagram", demo_handle(cfg.library("uma"), "instagram")),
-                monday,
-                "reach",
-                1234,
-                "owner_insights",
-                NOW,
-            ),
-            AccountMetric(
-                AccountRef("uma", "youtube", demo_handle(cfg.library("uma"), "youtube")),
-                monday,
-                "impressions",
-                5600,
-                "file_import",
-                NOW,
-            ),
+            AccountMetric(instagram, monday, "reach", 1234, "owner_insights", NOW),
+            AccountMetric(youtube, monday, "impressions", 5600, "file_import", NOW),
+        ],
+        post_figures=[
+            PostMetric(youtube, "youtube", video, "impressions", 7000, "file_import", NOW),
+            PostMetric(youtube, "youtube", video, "impressionsCtr", 4.2, "file_import", NOW),
         ],
     )
     store.dispose()
+    return url
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    url = app_store(tmp_path)
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)
     monkeypatch.setenv("JEJARING_CONFIG", str(tmp_path / "jejaring.toml"))
     return url
@@ -187,6 +188,10 @@ def test_services_page_shows_the_hand_computed_figures(app_env):
         == "Jangkauan (jumlah harian, batas atas): 1.234 (API resmi (pemilik akun))"
     )
     assert owner["YouTube"] == "Impresi: 5.600 (berkas ekspor)"
+    posts = at.dataframe[1].value  # the posts with owner figures
+    assert posts[["Impresi", "CTR impresi", "Sumber"]].to_dict("records") == [
+        {"Impresi": "7.000", "CTR impresi": "4,2%", "Sumber": "berkas ekspor"}
+    ]
 
 
 def test_services_page_in_english(app_env):

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard import services as svc
 from dashboard.app import context
-from dashboard.metrics import kpis
+from dashboard.metrics import in_period, kpis
 from dashboard.service_charts import busy_heatmap, questions_per_day
 from dashboard.service_panels import (
     days_table,
@@ -14,6 +14,8 @@ from dashboard.service_panels import (
     load,
     owner_metrics,
     period_window,
+    post_figures,
+    post_figures_table,
     social_table,
     sources_text,
 )
@@ -51,8 +53,9 @@ table = svc.compare(
 days = svc.service_days(data.daily, ctx.period)
 asked = svc.local_questions(data.questions, ctx.tz, ctx.period)
 busy = svc.busy_hours(asked)
-window = ctx.load(ctx.period.start, ctx.period.end)
+window = ctx.load(ctx.period.start, ctx.period.end, detail="all")
 social = kpis(window.posts, window.daily, window.accounts, ctx.period)
+owned_posts = post_figures(ctx, in_period(window.posts, ctx.period))
 owner = svc.owner_figures(owner_metrics(ctx, ctx.period.start, ctx.period.end), ctx.accounts,
                           ctx.period)  # fmt: skip
 
@@ -104,5 +107,9 @@ for row in table.itertuples():
         st.caption(t("no_data"))
     else:
         st.dataframe(beside, hide_index=True)
+    posts_table = post_figures_table(owned_posts, row.library_id, lang, ctx.tz)
+    if not posts_table.empty:
+        with st.expander(t("svc_posts_table", n=len(posts_table))):
+            st.dataframe(posts_table, hide_index=True, column_config=ctx.post_columns)
     with st.expander(t("svc_days_table")):
         st.dataframe(days_table(mine, lang), hide_index=True)
