@@ -33,7 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YOUTUBE_API_KEY is not set: set it in the environment (or Streamlit secrets) to "
         "collect YouTube.",
     ),
-    # -- imports (export files, WhatsApp chats, service CSVs) --
+    # -- imp: imports of export files, chats and service counts --
     "import_where_line": ("{file}, baris {line}", "{file}, line {line}"),
     "import_not_found": ("berkas tidak ditemukan", "file not found"),
     "import_unreadable": (

@@ -358,7 +358,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Preparing demo data (nothing has been collected yet)…",
     ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
-    # -- imports and services (Ask Librarian) --
+    # -- imp: imports and services (Ask Librarian) --
     "page_services": ("Layanan", "Services"),
     "services_title": ("Layanan perpustakaan", "Library services"),
     "services_privacy": (
