@@ -381,23 +381,43 @@ def _plan_export(
                 )
         row_accounts = {id(row): account for row in rows}
     elif parsed.kind == business_suite.KIND:
+        # Whose account a row names: by its username (configured, or stored), else by the
+        # platform's account id of a stored account (a partner may have renamed itself).
+        stored = accounts[accounts["platform"] == platform]
+        by_handle = dict(zip(stored["handle"], stored["library_id"], strict=True))
+        by_external = {
+            str(e): lib
+            for e, lib in zip(stored["external_id"], stored["library_id"], strict=True)
+            if isinstance(e, str) and e
+        }
+
+        def owner_library(row: Any) -> str | None:
+            if row.account is not None:
+                found = _owner_of(config, platform, row.account) or by_handle.get(row.account)
+                if found is not None:
+                    return found
+            return by_external.get(row.account_id or "")
+
         own_rows, partner_rows, foreign_rows, anonymous = [], [], [], []
+        row_owner: dict[int, str | None] = {}
         for row in rows:
             handle = row.account
-            if handle is None:
-                anonymous.append(row)
-            elif handle in mine and (chosen is None or handle == chosen):
+            owner_lib = row_owner[id(row)] = owner_library(row)
+            if handle in mine and (chosen is None or handle == chosen):
                 own_rows.append(row)
-            elif _owner_of(config, platform, handle) not in (None, library.id):
+            elif owner_lib not in (None, library.id):
                 partner_rows.append(row)
+            elif handle is None:
+                anonymous.append(row)
             else:
                 foreign_rows.append(row)
         if not own_rows and not anonymous:
             if partner_rows:
                 row = partner_rows[0]
                 raise fail_other(
-                    row.line, row.part, row.account or "", _owner_of(config, platform, row.account)
-                )
+                    row.line, row.part, row.account or f"id {row.account_id}",
+                    row_owner[id(row)] or "",
+                )  # fmt: skip
             if foreign_rows:
                 row = foreign_rows[0]
                 raise ImportFileError(
@@ -418,8 +438,8 @@ def _plan_export(
                     "import_warn_other_account_row",
                     row.line,
                     row.part,
-                    account=row.account,
-                    library=_owner_of(config, platform, row.account),
+                    account=row.account or f"id {row.account_id}",
+                    library=row_owner[id(row)],
                 )  # fmt: skip
             )
         if foreign_rows:

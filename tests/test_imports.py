@@ -372,6 +372,18 @@ def test_a_meta_file_of_another_librarys_account_is_refused(store):
     assert str(err).startswith("meta_content_unimed.csv, line 2: 'digilib.unimed' is an account")
 
 
+def test_a_meta_file_of_a_renamed_partner_account_is_refused_by_its_id(store):
+    from collectors.records import AccountSnapshot
+
+    unimed = AccountRef("unimed", "instagram", "digilib.unimed")
+    store.write([AccountSnapshot(unimed, NOW, external_id="17841400000000009", followers=9)])
+    data = fixture("meta_content_unimed.csv").replace(b"digilib.unimed", b"digilib_baru")
+    err = refused(store, "renamed.csv", data)
+    assert str(err).startswith(
+        "renamed.csv, line 2: 'digilib_baru' is an account of library unimed, not of uma"
+    )
+
+
 def test_a_meta_file_of_an_unknown_account_is_refused(store):
     data = fixture("meta_content_unimed.csv").replace(b"digilib.unimed", b"perpus_lain")
     err = refused(store, "other.csv", data)
