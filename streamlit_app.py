@@ -17,6 +17,7 @@ PAGES = [
     ("campaigns", "page_campaigns", ":material/campaign:"),
     ("posts", "page_posts", ":material/photo_library:"),
     ("categories", "page_categories", ":material/category:"),
+    ("services", "page_services", ":material/support_agent:"),
     ("data", "page_data", ":material/database:"),
 ]
 

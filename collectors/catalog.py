@@ -177,6 +177,27 @@ METRICS: tuple[Metric, ...] = (
               "Estimated distinct people who watched (Studio export)."), False),
         )
     ),
+    # -- export files (YouTube Studio, Meta Business Suite): figures the APIs above lack ----
+    *(
+        _m("youtube", scope, "subscribersNet", "count", period,
+           ("Pelanggan bersih", "Net subscribers"),
+           ("Pelanggan bertambah dikurangi yang berhenti (kolom 'Subscribers' ekspor "
+            "Studio); bisa negatif.",
+            "Subscribers gained minus lost (the Studio export's 'Subscribers' column); may be "
+            "negative."),
+           signed=True)
+        for scope, period in (("account", "day"), ("post", "lifetime"))
+    ),
+    _m("instagram", "post", "likes", "count", "lifetime",
+       ("Suka", "Likes"), ("Suka pada unggahan (ekspor Meta Business Suite).",
+                           "Likes on the post (Meta Business Suite export).")),
+    _m("instagram", "post", "comments", "count", "lifetime",
+       ("Komentar", "Comments"), ("Komentar pada unggahan (ekspor Meta Business Suite).",
+                                  "Comments on the post (Meta Business Suite export).")),
+    _m("instagram", "post", "profile_visits", "count", "lifetime",
+       ("Kunjungan profil", "Profile visits"),
+       ("Kunjungan ke profil dari unggahan ini (ekspor Meta Business Suite).",
+        "Profile visits from this post (Meta Business Suite export).")),
 )  # fmt: skip
 
 #: Dates on which a platform changed what a metric means; charts mark them.

@@ -1,7 +1,8 @@
 """Argument parsing and printing for ``python -m collectors``.
 
 Exit codes: 0 ok, 1 some accounts failed, 2 configuration error, 3 another refresh runs,
-4 the database cannot be used (unreachable, damaged, newer than this Jejaring, full).
+4 the database cannot be used (unreachable, damaged, newer than this Jejaring, full),
+5 a file to import was refused (nothing of it written).
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from collectors.config import Config, Settings, load_config, load_settings
 from collectors.errors import ConfigError, JejaringError, StoreError
 from collectors.store import HEAD, Store
 
-EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE = 0, 1, 2, 3, 4
+if TYPE_CHECKING:
+    from collectors.imports import Plan, Result
+
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_LOCKED, EXIT_STORE, EXIT_FILE = 0, 1, 2, 3, 4, 5
 
 
 def open_store(settings: Settings, config: Config) -> Store:
@@ -139,6 +145,70 @@ def _cmd_connect(args: argparse.Namespace, settings: Settings, config: Config) -
     return EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace, settings: Settings, config: Config) -> int:
+    from collectors.errors import ImportFileError
+    from collectors.imports import Options, commit, prepare
+
+    if args.library not in {lib.id for lib in config.libraries}:
+        known = ", ".join(lib.id for lib in config.libraries)
+        print(f"Unknown library '{args.library}' (known: {known}; see {config.path}).",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_CONFIG
+    store = open_store(settings, config)
+    options = Options(args.library, args.account, args.service, args.timezone)
+    try:
+        plan = prepare(store, config, Path(args.file).name, options, path=args.file)
+    except ImportFileError as exc:
+        print(f"Not imported: {exc}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return EXIT_FILE
+    print(describe_plan(plan))
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return EXIT_OK
+    result = commit(store, plan)
+    print(describe_result(plan, result))
+    return EXIT_OK
+
+
+def describe_plan(plan: Plan) -> str:
+    """What an import would write, in English (the dashboard shows the same in a table)."""
+    counts = plan.counts()
+    lines = [f"{plan.shown_name}: {plan.kind_name} for library '{plan.library}'"]
+    if plan.account is not None:
+        lines[0] += f", account {plan.account.handle}"
+    if plan.service is not None:
+        lines[0] += f", service '{plan.service.name}'"
+    if plan.period is not None:
+        lines.append(f"  period: {plan.period[0]} to {plan.period[1]}")
+    if plan.kind == "whatsapp":
+        lines.append(
+            f"  {plan.chats} chat(s), {plan.messages} messages: {counts['questions']} "
+            f"questions on {counts['service_days']} days"
+        )
+        lines.append(
+            "  kept: daily counts and per-question timings only (no text, names or numbers)"
+        )
+    elif plan.kind == "service_csv":
+        lines.append(f"  {counts['service_days']} days of counts (source: manual)")
+    else:
+        lines.append(
+            f"  posts: {counts['posts_matched']} matched, {counts['posts_new']} new, "
+            f"{counts['posts_skipped']} skipped; {counts['post_figures']} post figures"
+        )
+        if plan.days:
+            lines.append(f"  account days: {len(plan.days)} ({counts['account_figures']} figures)")
+    if plan.notices:
+        lines.append("  warnings:")
+        lines.extend(f"  - {n.text('en')}" for n in plan.notices)
+    return "\n".join(lines)
+
+
+def describe_result(plan: Plan, result: Result) -> str:
+    how = "imported" if result.first_time else "imported again (same content)"
+    return f"{plan.shown_name}: {how} as import #{result.import_id}; {result.counts['rows']} rows."
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m collectors", description="Collect and store partner libraries' metrics."
@@ -188,6 +258,22 @@ def build_parser() -> argparse.ArgumentParser:
         "copy of the old file is kept)",
     )
     migrate.set_defaults(func=_cmd_migrate)
+    imp = sub.add_parser(
+        "import",
+        help="import a YouTube Studio or Meta Business Suite export, a WhatsApp chat export "
+        "of a library's service, or a service's daily counts (CSV)",
+    )
+    imp.add_argument("file", help="the .csv, .zip or .txt file")
+    imp.add_argument("--library", required=True, help="the library the file belongs to")
+    imp.add_argument("--account", help="the account, when the library has several")
+    imp.add_argument("--service", help="the service name, when the library has several")
+    imp.add_argument(
+        "--timezone", help="time zone of the times in the file (default: the configured one)"
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would be written, write nothing"
+    )
+    imp.set_defaults(func=_cmd_import)
     return parser
 
 

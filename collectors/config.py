@@ -33,6 +33,33 @@ _YT_HANDLE_RE = re.compile(r"^@[A-Za-z0-9_.\-]{3,30}$")
 _YT_CHANNEL_RE = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SERVICE_KINDS = ("whatsapp",)
+
+
+@dataclass(frozen=True)
+class Service:
+    """A library's service without an API, e.g. the WhatsApp "Ask Librarian" number.
+
+    ``staff`` are the WhatsApp display names of the staff who answer (every other sender is
+    a patron); service hours are local times in the configured time zone (WIB by default)
+    on ``days`` (Monday = 0); a patron message after ``silence_minutes`` without messages
+    starts a new question.
+    """
+
+    kind: str
+    name: str
+    staff: tuple[str, ...]
+    opens: dt.time = dt.time(8, 0)
+    closes: dt.time = dt.time(16, 0)
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    silence_minutes: int = 60
+
+    def in_hours(self, local: dt.datetime) -> bool:
+        """True when the local moment falls in the service hours of its day."""
+        return local.weekday() in self.days and self.opens <= local.time() < self.closes
+
+
 @dataclass(frozen=True)
 class Library:
     id: str
@@ -45,6 +72,8 @@ class Library:
     handles_confirmed: bool = True
     #: how this library's Instagram accounts are collected: "auto" or one of INSTAGRAM_PATHS
     instagram_path: str = "auto"
+    #: services without an API beside the accounts (WhatsApp "Ask Librarian")
+    services: tuple[Service, ...] = ()
 
     @property
     def label(self) -> str:
@@ -271,6 +300,21 @@ class _Lines:
                 return i + 1
         return start + 1 if table is not None else None
 
+    def nested(self, parent: str, parent_index: int, child: str, child_index: int) -> int | None:
+        """The global index of the ``child_index``-th ``[[parent.child]]`` table written
+        under the ``parent_index``-th ``[[parent]]`` (what :meth:`of` takes), or None."""
+        parent_re = re.compile(rf"^\s*\[\[\s*{re.escape(parent)}\s*\]\]")
+        child_re = re.compile(rf"^\s*\[\[\s*{re.escape(parent)}\.{re.escape(child)}\s*\]\]")
+        parents = [i for i, line in enumerate(self.lines) if parent_re.match(line)]
+        if parent_index >= len(parents):
+            return None
+        start = parents[parent_index]
+        stop = parents[parent_index + 1] if parent_index + 1 < len(parents) else len(self.lines)
+        children = [i for i, line in enumerate(self.lines) if child_re.match(line)]
+        before = sum(1 for i in children if i < start)
+        mine = [i for i in children if start < i < stop]
+        return before + child_index if child_index < len(mine) else None
+
 
 class _Validator:
     def __init__(self, path: str, text: str) -> None:
@@ -367,7 +411,10 @@ _LIBRARY_KEYS = {
     "youtube",
     "handles_confirmed",
     "instagram_path",
+    "services",
 }
+_SERVICE_KEYS = {"kind", "name", "staff", "hours", "days", "silence_minutes"}
+_HOURS_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 _CAMPAIGN_KEYS = {
     "id",
     "name",
@@ -449,9 +496,102 @@ def _library(v: _Validator, data: Any, index: int) -> Library:
             entry=entry,
             key="instagram_path",
         )
+    services = _services(v, data.get("services", []), index, entry)
     return Library(
-        ident, name, color.lower(), tuple(instagram), tuple(youtube), short, confirmed, path
+        ident,
+        name,
+        color.lower(),
+        tuple(instagram),
+        tuple(youtube),
+        short,
+        confirmed,
+        instagram_path=path,
+        services=services,
     )
+
+
+def _services(v: _Validator, raw: Any, lib_index: int, lib_entry: str) -> tuple[Service, ...]:
+    """The ``[[libraries.services]]`` of one library, each error naming its line."""
+    if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
+        raise v.fail(
+            "must be written as [[libraries.services]] tables",
+            table="libraries",
+            index=lib_index,
+            entry=lib_entry,
+            key="services",
+        )
+    services: list[Service] = []
+    for j, data in enumerate(raw):
+        index = v.where.nested("libraries", lib_index, "services", j)
+        entry = f"{lib_entry} services[{j + 1}]"
+
+        def fail(message: str, key: str | None = None, *, index=index, entry=entry) -> ConfigError:
+            if index is None:  # written inline, not as a table: point at the library
+                return v.fail(message, table="libraries", index=lib_index, entry=entry, key=key)
+            return v.fail(message, table="libraries.services", index=index, entry=entry, key=key)
+
+        for key in data:
+            if key not in _SERVICE_KEYS:
+                raise fail(f"unknown key; allowed keys are {', '.join(sorted(_SERVICE_KEYS))}", key)
+        kind = data.get("kind")
+        if kind not in SERVICE_KINDS:
+            raise fail(
+                f"{kind!r} is not a service kind; use one of {', '.join(SERVICE_KINDS)}"
+                if "kind" in data
+                else "is missing",
+                "kind",
+            )
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise fail("must be a non-empty string" if "name" in data else "is missing", "name")
+        staff = data.get("staff")
+        if (
+            not isinstance(staff, list)
+            or not staff
+            or not all(isinstance(x, str) and x.strip() for x in staff)
+        ):
+            raise fail(
+                "must list the WhatsApp display names of the staff who answer, e.g. "
+                '["Perpustakaan UMA"]',
+                "staff",
+            )
+        hours = data.get("hours", "08:00-16:00")
+        match = _HOURS_RE.match(hours) if isinstance(hours, str) else None
+        times = None
+        if match:
+            h1, m1, h2, m2 = (int(g) for g in match.groups())
+            if h1 < 24 and h2 <= 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2):
+                times = (dt.time(h1, m1), dt.time(23, 59, 59) if h2 == 24 else dt.time(h2, m2))
+        if times is None:
+            raise fail(
+                f"{hours!r} is not a span of service hours; write it like '08:00-16:00' "
+                "(local time, opening before closing)",
+                "hours",
+            )
+        days = data.get("days", ["mon", "tue", "wed", "thu", "fri"])
+        if (
+            not isinstance(days, list)
+            or not days
+            or not all(isinstance(d, str) and d.strip().lower()[:3] in WEEKDAYS for d in days)
+        ):
+            raise fail(f"must be a list of weekdays from {', '.join(WEEKDAYS)}", "days")
+        silence = data.get("silence_minutes", 60)
+        if isinstance(silence, bool) or not isinstance(silence, int) or not 5 <= silence <= 1440:
+            raise fail("must be a whole number of minutes from 5 to 1440", "silence_minutes")
+        if any(s.name.lower() == name.strip().lower() for s in services):
+            raise fail(f"duplicate service name '{name.strip()}'", "name")
+        services.append(
+            Service(
+                kind,
+                name.strip(),
+                tuple(dict.fromkeys(x.strip() for x in staff)),
+                times[0],
+                times[1],
+                tuple(sorted({WEEKDAYS.index(d.strip().lower()[:3]) for d in days})),
+                silence,
+            )
+        )
+    return tuple(services)
 
 
 def _date(v: _Validator, data: Mapping[str, Any], key: str, index: int, entry: str) -> dt.date:

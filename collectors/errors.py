@@ -101,3 +101,29 @@ class AuthFailed(CollectorError):
 
 class TransientError(CollectorError):
     """A network or server fault that survived the retries; try again later."""
+
+
+class ImportFileError(JejaringError):
+    """An export file (platform export, chat export, service CSV) cannot be imported.
+
+    One message naming the file, the line when there is one, and what is wrong, by a key of
+    :data:`collectors.messages.MESSAGES`; ``str()`` is English (CLI), ``text(lang)`` renders
+    it for the dashboard. Nothing of a file that fails is written.
+    """
+
+    def __init__(self, file: str, key: str, line: int | None = None, **params: object) -> None:
+        self.file = file
+        self.key = key
+        self.line = line
+        self.params = {k: str(v) for k, v in params.items()}
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        from collectors.messages import render
+
+        where = (
+            self.file
+            if self.line is None
+            else render("import_where_line", lang, file=self.file, line=self.line)
+        )
+        return f"{where}: {render(self.key, lang, **self.params)}"

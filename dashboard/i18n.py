@@ -805,6 +805,203 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "report_sources_title": ("Sumber data", "Data sources"),
     "report_col_path": ("Jalur pengambilan", "Collection path"),
+    # -- imp: imports and services (Ask Librarian) --
+    "page_services": ("Layanan", "Services"),
+    "services_title": ("Layanan perpustakaan", "Library services"),
+    "services_privacy": (
+        "Dari obrolan WhatsApp, Jejaring hanya menyimpan jumlah dan waktu: jumlah pertanyaan "
+        "per hari dan lama menunggu balasan pertama tiap pertanyaan. Isi pesan, nomor telepon "
+        "dan nama pemustaka tidak pernah disimpan; pemustaka hanya dihitung (penanda acak "
+        "yang berlaku selama satu impor).",
+        "From WhatsApp chats Jejaring keeps only counts and timings: questions per day and "
+        "each question's wait for the first reply. Message text, phone numbers and patrons' "
+        "names are never stored; patrons are only counted (a random marker that lasts one "
+        "import).",
+    ),
+    "services_demo_note": (
+        "Angka layanan berasal dari berkas yang diimpor; angka media sosial di sampingnya "
+        "masih data demo.",
+        "Service figures come from imported files; the social figures beside them are still "
+        "demo data.",
+    ),
+    "services_none_configured": (
+        "Perpustakaan yang dipilih tidak punya layanan. Tambahkan [[libraries.services]] di "
+        'jejaring.toml (lihat README, "Layanan").',
+        "The chosen libraries have no service. Add [[libraries.services]] to jejaring.toml "
+        '(see README, "Services").',
+    ),
+    "services_no_data": (
+        "Belum ada angka untuk periode ini. Impor ekspor obrolan WhatsApp (atau CSV hitungan "
+        "harian) di halaman Data.",
+        "No figures for this period yet. Import the WhatsApp chat export (or a CSV of daily "
+        "counts) on the Data page.",
+    ),
+    "services_sources": (
+        "Sumber: {sources}; {days} hari dengan angka.",
+        "Source: {sources}; {days} days with figures.",
+    ),
+    "services_no_timings": (
+        "Jam sibuk butuh waktu per pertanyaan (dari ekspor obrolan); hitungan manual tidak "
+        "memilikinya.",
+        "Busy hours need per-question timings (from chat exports); hand-kept counts have none.",
+    ),
+    "svc_questions": ("Pertanyaan", "Questions"),
+    "svc_questions_help": (
+        "Pertanyaan dalam periode. Pesan pemustaka memulai pertanyaan baru bila datang setelah "
+        "jeda tanpa pesan yang diatur (silence_minutes). Perubahan = dibanding periode "
+        "sebelumnya yang sama panjang.",
+        "Questions in the period. A patron's message starts a new question when it comes "
+        "after the configured silence (silence_minutes). Change = against the previous period "
+        "of equal length.",
+    ),
+    "svc_answered": ("Terjawab", "Answered"),
+    "svc_answered_help": (
+        "Pertanyaan yang dibalas staf ÷ pertanyaan × 100.",
+        "Questions a staff member replied to ÷ questions × 100.",
+    ),
+    "svc_median": ("Median balasan pertama", "Median first reply"),
+    "svc_median_help": (
+        "Median lama dari pertanyaan sampai balasan staf pertama, atas pertanyaan yang "
+        "terjawab (dari waktu per pertanyaan).",
+        "Median time from a question to the first staff reply, over the answered questions "
+        "(from per-question timings).",
+    ),
+    "svc_median_short": ("median", "median"),
+    "svc_p90": ("Persentil ke-90", "90th percentile"),
+    "svc_p90_help": (
+        "90% pertanyaan terjawab dalam waktu ini atau lebih cepat (interpolasi linear antar "
+        "peringkat).",
+        "90% of answered questions got their first reply within this time or sooner (linear "
+        "interpolation between ranks).",
+    ),
+    "svc_within_1h": ("Dijawab ≤ 1 jam", "Answered ≤ 1 hour"),
+    "svc_within_1h_help": (
+        "Pertanyaan yang dibalas dalam satu jam ÷ semua pertanyaan × 100.",
+        "Questions replied to within one hour ÷ all questions × 100.",
+    ),
+    "svc_within_hours": ("Dijawab dalam jam layanan", "Answered in service hours"),
+    "svc_within_hours_help": (
+        "Pertanyaan yang diajukan dalam jam layanan dan dibalas sebelum jam layanan hari itu "
+        "berakhir ÷ pertanyaan yang diajukan dalam jam layanan × 100 (jam layanan WIB dari "
+        "jejaring.toml).",
+        "Questions asked in service hours and replied to before that day's service hours "
+        "ended ÷ questions asked in service hours × 100 (service hours in WIB from "
+        "jejaring.toml).",
+    ),
+    "svc_askers": ("Penanya", "Askers"),
+    "svc_askers_help": (
+        "Jumlah per hari pemustaka berbeda yang bertanya, dijumlahkan atas hari-hari periode "
+        "(orang yang bertanya pada dua hari terhitung dua kali).",
+        "Per day, the distinct patrons who asked, summed over the period's days (a person "
+        "asking on two days counts twice).",
+    ),
+    "svc_social_title": (
+        "Media sosial perpustakaan pada periode yang sama",
+        "The library's social media in the same period",
+    ),
+    "svc_social_caption": (
+        "Per platform (angka YouTube tidak digabung dengan platform lain). Audiens dan "
+        "tayangan dari data publik; angka pemilik akun (jangkauan, impresi) dari API resmi "
+        "atau berkas ekspor, dengan sumbernya.",
+        "Per platform (YouTube figures are never merged with another platform's). Audience "
+        "and views from public data; owner figures (reach, impressions) from the official "
+        "APIs or export files, with their source.",
+    ),
+    "svc_col_owner": ("Angka pemilik akun (sumber)", "Owner figures (source)"),
+    "svc_sum_upper": (" (jumlah harian, batas atas)", " (daily sum, an upper bound)"),
+    "svc_posts_table": (
+        "Unggahan dengan angka pemilik akun ({n}): jangkauan, impresi, CTR…",
+        "Posts with owner figures ({n}): reach, impressions, CTR…",
+    ),
+    "svc_days_table": ("Angka per hari", "Figures per day"),
+    "svc_chart_days": ("Pertanyaan per hari", "Questions per day"),
+    "svc_chart_busy": (
+        "Jam sibuk (pertanyaan per hari dan jam, WIB)",
+        "Busy hours (questions by weekday and hour, local time)",
+    ),
+    "svc_col_day": ("Tanggal", "Day"),
+    "svc_col_questions": ("Pertanyaan", "Questions"),
+    "svc_col_answered": ("Terjawab", "Answered"),
+    "svc_col_median": ("Median balasan", "Median reply"),
+    "svc_col_p90": ("P90 balasan", "P90 reply"),
+    "svc_col_within_1h": ("≤ 1 jam", "≤ 1 hour"),
+    "svc_col_within_hours": ("Dalam jam layanan", "In service hours"),
+    "svc_col_askers": ("Penanya", "Askers"),
+    "svc_col_source": ("Sumber", "Source"),
+    "unit_s": ("dtk", "s"),
+    "unit_min": ("mnt", "min"),
+    "unit_h": ("j", "h"),
+    "unit_d": ("hr", "d"),
+    "ov_services_title": ("Tanya Pustakawan", "Ask Librarian"),
+    "ov_services_caption": (
+        "Layanan WhatsApp tiap perpustakaan pada periode ini; rincian di halaman Layanan.",
+        "Each library's WhatsApp service in this period; details on the Services page.",
+    ),
+    "upload_title": ("Impor berkas", "Import a file"),
+    "upload_intro": (
+        "Ekspor YouTube Studio (Analytics → Mode lanjutan → Konten, ZIP atau CSV), ekspor "
+        "konten Instagram dari Meta Business Suite (CSV), ekspor obrolan WhatsApp layanan "
+        "(.txt atau .zip, tanpa media) atau CSV hitungan harian layanan. Paling besar {mb} MB. "
+        "Anda melihat apa yang akan ditulis sebelum menyetujuinya.",
+        "A YouTube Studio export (Analytics → Advanced mode → Content, ZIP or CSV), a Meta "
+        "Business Suite Instagram content export (CSV), a WhatsApp chat export of a service "
+        "(.txt or .zip, without media) or a CSV of a service's daily counts. At most {mb} MB. "
+        "You see what will be written before you confirm.",
+    ),
+    "upload_library": ("Perpustakaan pemilik berkas", "Library the file belongs to"),
+    "upload_file": ("Berkas", "File"),
+    "upload_help": (
+        "Mengimpor berkas yang sama dua kali tidak mengubah apa pun. Berkas yang bermasalah "
+        "tidak ditulis sama sekali.",
+        "Importing the same file twice changes nothing. Nothing of a file with a problem is "
+        "written.",
+    ),
+    "upload_auto": ("(otomatis dari berkas)", "(from the file)"),
+    "upload_nothing_written": ("Tidak ada yang ditulis.", "Nothing was written."),
+    "upload_warnings": ("Perhatikan sebelum menyetujui:", "Check before you confirm:"),
+    "upload_preview": ("Pratinjau: yang akan ditulis", "Preview: what will be written"),
+    "upload_nothing_to_write": (
+        "Berkas ini tidak berisi apa pun yang dapat ditulis (lihat peringatan di atas).",
+        "This file holds nothing that can be written (see the warnings above).",
+    ),
+    "upload_confirm": ("Setujui dan impor", "Confirm and import"),
+    "upload_done": (
+        "{name} diimpor (impor #{number}, {rows} baris).",
+        "{name} imported (import #{number}, {rows} rows).",
+    ),
+    "upload_done_again": (
+        "{name} sudah pernah diimpor (impor #{number}); angkanya tetap sama.",
+        "{name} was imported before (import #{number}); its figures are unchanged.",
+    ),
+    "upload_kind": ("Jenis berkas", "Kind of file"),
+    "upload_kind_youtube_studio": ("Ekspor YouTube Studio", "YouTube Studio export"),
+    "upload_kind_instagram_content": (
+        "Ekspor konten Instagram (Meta)",
+        "Instagram content export (Meta)",
+    ),
+    "upload_kind_instagram_daily": (
+        "Ekspor harian Instagram (Meta)",
+        "Instagram daily export (Meta)",
+    ),
+    "upload_kind_whatsapp": ("Ekspor obrolan WhatsApp", "WhatsApp chat export"),
+    "upload_kind_service_csv": ("Hitungan harian layanan (CSV)", "Service daily counts (CSV)"),
+    "upload_service": ("Layanan", "Service"),
+    "upload_period": ("Periode", "Period"),
+    "upload_chats": ("Obrolan", "Chats"),
+    "upload_days": ("Hari", "Days"),
+    "upload_matched": ("Unggahan dikenal", "Posts matched"),
+    "upload_new_posts": ("Unggahan baru", "New posts"),
+    "upload_skipped": ("Baris dilewati", "Rows skipped"),
+    "upload_figures": ("Angka ditulis", "Figures written"),
+    "upload_col_line": ("Baris", "Line"),
+    "upload_col_status": ("Hasil", "Outcome"),
+    "upload_col_post": ("Unggahan", "Post"),
+    "upload_col_day": ("Angka per", "Figures as of"),
+    "upload_capture_day": ("hari impor", "import day"),
+    "upload_status_known": ("dikenal: angka ditambahkan", "known: figures added"),
+    "upload_status_new": ("baru: unggahan dibuat", "new: post created"),
+    "upload_status_partner": ("milik akun lain (kolaborasi)", "another account's (collaboration)"),
+    "upload_status_skipped": ("dilewati (lihat peringatan)", "skipped (see the warnings)"),
 }
 
 

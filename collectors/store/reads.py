@@ -53,13 +53,18 @@ class Reads:
             ]
         return sa.select(*cols)
 
-    def _frame(self, stmt: sa.Select[Any], table: sa.Table) -> pd.DataFrame:
-        with self.engine.connect() as conn:
-            result = conn.execute(stmt)
-            # Plain DBAPI tuples: pandas builds frames from them far faster than from Row
-            # objects, and _typed() does the conversions for a whole column at once.
-            rows = result.cursor.fetchall()
-            frame = pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=False)
+    def _frame(
+        self, stmt: sa.Select[Any], table: sa.Table, conn: sa.Connection | None = None
+    ) -> pd.DataFrame:
+        """Run a SELECT (in ``conn``'s transaction when given) into a typed frame."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self._frame(stmt, table, own)
+        result = conn.execute(stmt)
+        # Plain DBAPI tuples: pandas builds frames from them far faster than from Row
+        # objects, and _typed() does the conversions for a whole column at once.
+        rows = result.cursor.fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=list(result.keys()), coerce_float=False)
         return _typed(frame, {c.name: c.type for c in table.columns})
 
     def accounts(self) -> pd.DataFrame:
@@ -217,6 +222,8 @@ class Reads:
                         sa.select(sa.func.max(posts.c.metrics_at)).scalar_subquery(),
                         sa.select(sa.func.max(runs.c.run_id)).scalar_subquery(),
                         sa.select(sa.func.max(runs.c.finished_at)).scalar_subquery(),
+                        # imported files write figures without a run
+                        sa.select(sa.func.max(imports.c.id)).scalar_subquery(),
                     )
                 ).one()
             )
@@ -286,7 +293,10 @@ class Reads:
         start: dt.date | None = None,
         end: dt.date | None = None,
         service_ids: Sequence[int] | None = None,
+        conn: sa.Connection | None = None,
     ) -> pd.DataFrame:
+        """Daily service figures with days in [start, end] (``conn``: read inside that
+        transaction)."""
         t = service_daily
         stmt = self._select(t)
         if start is not None:
@@ -295,15 +305,17 @@ class Reads:
             stmt = stmt.where(t.c.day <= end)
         if service_ids is not None:
             stmt = stmt.where(t.c.service_id.in_([int(s) for s in service_ids]))
-        return self._frame(stmt.order_by(t.c.service_id, t.c.day, t.c.source), t)
+        return self._frame(stmt.order_by(t.c.service_id, t.c.day, t.c.source), t, conn)
 
     def service_questions(
         self,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
         service_ids: Sequence[int] | None = None,
+        conn: sa.Connection | None = None,
     ) -> pd.DataFrame:
-        """Per-question timings asked in [start, end) (UTC-aware bounds)."""
+        """Per-question timings asked in [start, end) (UTC-aware bounds; ``conn``: read
+        inside that transaction)."""
         t = service_questions
         stmt = self._select(t)
         if start is not None:
@@ -312,7 +324,24 @@ class Reads:
             stmt = stmt.where(t.c.asked_at < end)
         if service_ids is not None:
             stmt = stmt.where(t.c.service_id.in_([int(s) for s in service_ids]))
-        return self._frame(stmt.order_by(t.c.service_id, t.c.asked_at, t.c.seq), t)
+        return self._frame(stmt.order_by(t.c.service_id, t.c.asked_at, t.c.seq), t, conn)
+
+    def post_owners(self, platform: str, post_ids: Sequence[str]) -> pd.DataFrame:
+        """(post_id, account_id) of the given posts of a platform that the store knows."""
+        frames = [
+            self._frame(
+                self._select(posts, ["post_id", "account_id"]).where(
+                    posts.c.platform == platform, posts.c.post_id.in_(list(chunk))
+                ),
+                posts,
+            )
+            for chunk in _chunks(list(dict.fromkeys(post_ids)), 500)
+        ]
+        if not frames:
+            return self._frame(
+                self._select(posts, ["post_id", "account_id"]).where(sa.false()), posts
+            )
+        return pd.concat(frames, ignore_index=True)
 
     def imports(self) -> pd.DataFrame:
         return self._frame(self._select(imports).order_by(imports.c.id), imports)

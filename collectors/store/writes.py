@@ -653,6 +653,7 @@ class Writes:
         rows: int,
         conn: Connection,
         detail: str | None = None,
+        imported_at: dt.datetime | None = None,
     ) -> tuple[int, bool]:
         """Record an imported file; returns (import id, True when this content is new).
         The same content imported again keeps its first record."""
@@ -661,11 +662,16 @@ class Writes:
             library_id=library_id,
             file_name=file_name,
             sha256=sha256,
-            imported_at=_now(),
+            imported_at=_utc(imported_at) if imported_at is not None else _now(),
             rows=rows,
             detail=detail,
         )
-        new = conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+        # RETURNING tells whether a row was inserted (rowcount is -1 on PostgreSQL, where
+        # SQLAlchemy adds RETURNING for the new id itself).
+        inserted = conn.execute(
+            stmt.on_conflict_do_nothing().returning(imports.c.id)
+        ).scalar_one_or_none()
+        new = inserted is not None
         ident = conn.execute(
             sa.select(imports.c.id).where(
                 imports.c.kind == kind,

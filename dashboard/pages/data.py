@@ -10,6 +10,7 @@ from dashboard import i18n
 from dashboard.app import REFRESH_COMMAND, context
 from dashboard.exports import csv_bytes, excel_bytes, history_export, localize, posts_export
 from dashboard.tables import health_table, runs_table
+from dashboard.uploads import upload_panel
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -71,3 +72,5 @@ downloads = [  # (label key, data, file name, MIME type); Excel is built only wh
 for column, (key, data, name, mime) in zip(st.columns(4), downloads, strict=True):
     column.download_button(t(key), data, name, mime, key=key, on_click="ignore")
 st.caption(t("downloads_note"))
+
+upload_panel(ctx)  # importing export files (dashboard/uploads.py)

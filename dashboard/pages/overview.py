@@ -8,6 +8,7 @@ from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
 from dashboard.pagedata import overview
 from dashboard.report.buttons import report_buttons
+from dashboard.service_panels import overview_services
 from dashboard.tables import kpi_table
 
 ctx = context()
@@ -99,3 +100,5 @@ st.subheader(t("kpi_table"), anchor=False)
 ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))
 
 breakouts_card(ctx)
+
+overview_services(ctx)  # Ask Librarian's headline figures (dashboard/service_panels.py)
