@@ -275,7 +275,7 @@ def test_no_request_leaves_the_machine(server, browser):
     (Streamlit's ":material/…:" page icon used to come from a font CDN)."""
     from urllib.parse import urlparse
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="id-ID")
     outside: list[str] = []
 
     def check(request) -> None:
@@ -284,12 +284,10 @@ def test_no_request_leaves_the_machine(server, browser):
             outside.append(request.url)
 
     page.on("request", check)
-    for path, heading in PAGES:
+    for path, heading, _ in PAGES:
         page.goto(f"{server}/{path}")
-        page.get_by_role("heading", name=heading).wait_for(timeout=45_000)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=45_000
-        )
+        wait_until_finished(page, minimum_charts=MIN_CHARTS.get(path, 0))
+        assert page.get_by_role("heading", name=heading).count() == 1
         page.wait_for_load_state("networkidle")
     assert outside == []
     page.close()
@@ -300,9 +298,12 @@ def test_report_buttons_download_html_and_pdf(server, browser):
 
     from pypdf import PdfReader
 
-    page = browser.new_page(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    page = browser.new_page(
+        viewport={"width": 1400, "height": 1800}, accept_downloads=True, locale="id-ID"
+    )
     page.goto(server)
-    page.get_by_role("heading", name="Ringkasan per perpustakaan").wait_for(timeout=45_000)
+    wait_until_finished(page)
+    assert page.get_by_role("heading", name="Ringkasan per perpustakaan").count() == 1
     saved = {}
     for label, kind in (("Unduh laporan (HTML)", "html"), ("Unduh laporan (PDF)", "pdf")):
         with page.expect_download(timeout=120_000) as download:

@@ -92,7 +92,7 @@ def _finished(page, charts: int) -> None:
 
 @pytest.mark.parametrize(("path", "lang", "heading", "charts"), PAGES)
 def test_pages_render_in_both_languages(server, browser, path, lang, heading, charts):
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = browser.new_page(locale="id-ID", viewport={"width": 1400, "height": 1800})
     page.goto(f"{server}/{path}")
     if lang == "en":
         page.get_by_text("English", exact=True).first.wait_for(timeout=45_000)
@@ -125,7 +125,7 @@ def test_pages_render_in_both_languages(server, browser, path, lang, heading, ch
 
 
 def _data_page(server, browser, lang: str):
-    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page = browser.new_page(locale="id-ID", viewport={"width": 1400, "height": 2400})
     page.goto(f"{server}/data")
     if lang == "en":
         page.get_by_text("English", exact=True).first.click()
