@@ -10,10 +10,14 @@ import datetime as dt
 import os
 import re
 import stat
+import types
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import instaloader
+import instaloader.instaloadercontext
+import requests
 from instaloader import Instaloader, InstaloaderContext, Post, Profile, RateController
 from instaloader.exceptions import (
     AbortDownloadException,
@@ -22,11 +26,13 @@ from instaloader.exceptions import (
     LoginRequiredException,
     PrivateProfileNotFollowedException,
     ProfileNotExistsException,
+    QueryReturnedBadRequestException,
+    QueryReturnedForbiddenException,
     QueryReturnedNotFoundException,
     TooManyRequestsException,
 )
 
-from collectors.config import Config, Settings
+from collectors.config import Config, NetworkOptions, Settings
 from collectors.errors import (
     AccountNotFound,
     AccountPrivate,
@@ -35,6 +41,7 @@ from collectors.errors import (
     RateLimited,
     TransientError,
 )
+from collectors.http import DEFAULT_DEADLINE, DeadlineAdapter
 from collectors.records import (
     AccountRef,
     AccountResult,
@@ -64,8 +71,67 @@ class CountingRateController(RateController):
         super().wait_before_query(query_type)
 
 
-def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: None) -> Instaloader:
-    """A quiet loader that downloads nothing; logged in when INSTAGRAM_USER is set."""
+class _Transport:
+    """How instaloader reaches Instagram: every ``requests`` session its context makes
+    (anonymous, logged in, or the short-lived copies it makes for GraphQL and the iPhone API)
+    sends through :class:`DeadlineAdapter`, so each request ends within the deadline
+    (instaloader's ``request_timeout`` bounds each read only, and a server dripping bytes
+    holds it for ever). The statuses Instagram answered are noted: a "profile does not
+    exist" after a 400/401/403 means Instagram refused us, not that the profile is gone."""
+
+    def __init__(self) -> None:
+        self.deadline = DEFAULT_DEADLINE
+        self.statuses: deque[int] = deque(maxlen=500)
+        self.answers = 0
+
+    def seen(self, status: int, url: str) -> None:
+        self.statuses.append(status)
+        self.answers += 1
+
+    def since(self, mark: int) -> list[int]:
+        """Statuses answered since ``answers`` was ``mark``."""
+        new = self.answers - mark
+        return list(self.statuses)[-new:] if new > 0 else []
+
+
+TRANSPORT = _Transport()
+
+
+class _BoundedSession(requests.Session):
+    def __init__(self) -> None:
+        super().__init__()
+        adapter = DeadlineAdapter(TRANSPORT.deadline, on_response=TRANSPORT.seen)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+
+class _RequestsForInstaloader(types.ModuleType):
+    """``requests`` as instaloader's context module sees it: the same, but its sessions are
+    bounded. Only that module's name is rebound; ``requests`` itself is left alone."""
+
+    Session = _BoundedSession
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(requests, name)
+
+
+def install_transport(deadline: float) -> None:
+    """Bound every request instaloader makes from now on by ``deadline`` seconds."""
+    TRANSPORT.deadline = deadline
+    context_module = instaloader.instaloadercontext
+    if not isinstance(context_module.requests, _RequestsForInstaloader):
+        context_module.requests = _RequestsForInstaloader("requests")
+
+
+def make_loader(
+    settings: Settings,
+    warn: Callable[[str], None] = lambda text: None,
+    network: NetworkOptions | None = None,
+) -> Instaloader:
+    """A quiet loader that downloads nothing, whose every request ends within the network
+    deadline; logged in when INSTAGRAM_USER is set."""
+    network = network or NetworkOptions()
+    install_transport(network.deadline)  # before the loader makes its first session
     loader = Instaloader(
         quiet=True,
         download_pictures=False,
@@ -81,6 +147,7 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
         # per post; Jejaring needs neither.
         iphone_support=False,
         rate_controller=CountingRateController,
+        max_connection_attempts=network.retries + 1,
     )
     user = settings.instagram_user
     if user:
@@ -89,12 +156,7 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
             or instaloader.instaloader.get_default_session_filename(user)
         )
         if not os.path.exists(path):
-            raise AuthFailed(
-                user,
-                f"no Instagram session file for INSTAGRAM_USER '{user}' at {path}. Create it "
-                f"with `instaloader --login {user}` (or import it from a browser, see README), "
-                "or unset INSTAGRAM_USER to collect anonymously.",
-            )
+            raise AuthFailed(user, key="ig_no_session", user=user, path=path)
         mode = os.stat(path).st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             warn(
@@ -103,11 +165,9 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
             )
         try:
             loader.load_session_from_file(user, path)
-        except (OSError, ValueError, EOFError) as err:
+        except (OSError, ValueError, EOFError, KeyError) as err:
             raise AuthFailed(
-                user,
-                f"the Instagram session file {path} cannot be read ({type(err).__name__}); "
-                f"create it again with `instaloader --login {user}`.",
+                user, key="ig_bad_session", user=user, path=path, error=type(err).__name__
             ) from None
     return loader
 
@@ -286,62 +346,113 @@ def walk(
             return
 
 
-def _translate(err: BaseException, handle: str, private: bool) -> CollectorError:
+def _chain(err: BaseException) -> Iterator[BaseException]:
+    """The error and the errors it came from (instaloader wraps the last one it retried)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+# instaloader words an HTTP error as "<status> <reason> when accessing <url>"; other numbers
+# in its messages (a port such as 443, a retry count) are no status.
+_STATUS_RES = (
+    re.compile(r"\b([1-5]\d\d) [A-Za-z][A-Za-z' -]* when accessing\b"),
+    re.compile(r"\bHTTP (?:error code |status )?([1-5]\d\d)\b"),  # older instaloader
+    re.compile(r'responded with "([1-5]\d\d) [A-Za-z]'),  # AbortDownloadException
+)
+# What requests says when no answer came at all, when the error itself is gone (the cause
+# chain is how :func:`_connection_fault` knows it otherwise).
+_NO_CONNECTION_RE = re.compile(
+    r"Max retries exceeded|NewConnectionError|NameResolutionError|Failed to establish|"
+    r"Connection refused|Connection aborted|Name or service not known|"
+    r"Temporary failure in name resolution|Network is unreachable|No route to host"
+)
+_TIMEOUT_RE = re.compile(r"Read timed out|ConnectTimeout|timed out|did not finish its answer")
+_STATUS_OF = {
+    QueryReturnedBadRequestException: 400,
+    QueryReturnedForbiddenException: 403,
+    QueryReturnedNotFoundException: 404,
+    TooManyRequestsException: 429,
+}
+BLOCKED = (400, 401, 403)
+
+
+def _http_status(err: BaseException) -> int | None:
+    """The HTTP status Instagram answered, read from the error or what it came from."""
+    for link in _chain(err):
+        for kind, status in _STATUS_OF.items():
+            if isinstance(link, kind):
+                return status
+        for pattern in _STATUS_RES:
+            match = pattern.search(str(link))
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def _connection_fault(err: BaseException) -> str | None:
+    """ "timeout" or "connection" when no answer came at all (no network, refused, DNS,
+    the deadline), else None."""
+    for link in _chain(err):
+        if isinstance(link, requests.exceptions.Timeout | TimeoutError):
+            return "timeout"
+        if isinstance(link, requests.exceptions.ConnectionError | ConnectionError | OSError):
+            return "connection"
     text = str(err)
-    if isinstance(err, ProfileNotExistsException | QueryReturnedNotFoundException):
-        return AccountNotFound(
-            handle, "Instagram has no profile with this username; check it in jejaring.toml."
-        )
+    if _TIMEOUT_RE.search(text):
+        return "timeout"
+    if _NO_CONNECTION_RE.search(text):
+        return "connection"
+    return None
+
+
+def _translate(
+    err: BaseException, handle: str, private: bool, statuses: Iterable[int] = ()
+) -> CollectorError:
+    """A librarian's sentence for an instaloader error. ``statuses`` are the HTTP statuses
+    Instagram answered while this account was collected (see :class:`_Transport`)."""
+    text = str(err)
+    status = _http_status(err)
+    refused = [s for s in statuses if s in BLOCKED]
     if isinstance(err, PrivateProfileNotFollowedException) or (
         isinstance(err, LoginRequiredException) and private
     ):
-        return AccountPrivate(
-            handle,
-            "the profile is private: its posts cannot be collected. Its follower count is kept "
-            "when Instagram shows it.",
-        )
+        return AccountPrivate(handle, key="ig_private")
     if isinstance(err, AbortDownloadException):
         what = next(
             (w for w in ("checkpoint", "challenge", "feedback_required", "login") if w in text),
             "a check",
         )
-        return AuthFailed(
-            handle,
-            f"Instagram stopped the session ({what}). Open Instagram in a browser with the "
-            "INSTAGRAM_USER account, complete what it asks, create the session file again, "
-            "and wait a day before the next refresh. Instagram is skipped for this run.",
-        )
+        return AuthFailed(handle, key="ig_session_stopped", what=what)
     if isinstance(err, LoginRequiredException):
-        return AuthFailed(
-            handle,
-            "Instagram requires a login for this. Set INSTAGRAM_USER and a session file of a "
-            "dedicated account (see README). Instagram is skipped for this run.",
-        )
+        return AuthFailed(handle, key="ig_login_required")
     if (
-        isinstance(err, TooManyRequestsException)
-        or isinstance(err.__cause__, TooManyRequestsException)
+        status == 429
+        or any(isinstance(e, TooManyRequestsException) for e in _chain(err))
         or re.search(r"\b429\b", text)
     ):
-        return RateLimited(
-            handle,
-            "Instagram answered 429 Too Many Requests. Everything fetched so far is kept; "
-            "Instagram is skipped for this run. Retry in a few hours (at the next daily run).",
-        )
-    if re.search(r"\b401\b", text) or "Please wait a few minutes" in text:
-        return RateLimited(
-            handle,
-            "Instagram asked to wait (401 'Please wait a few minutes'). Everything fetched so "
-            "far is kept; Instagram is skipped for this run. Retry in a few hours.",
-        )
+        return RateLimited(handle, key="ig_rate_limited")
+    if "Please wait a few minutes" in text:
+        return RateLimited(handle, key="ig_wait")
+    if status in BLOCKED or (isinstance(err, ProfileNotExistsException) and refused):
+        # instaloader in 2026: revoked query ids, 400 for professional profiles seen
+        # anonymously, 403 surfacing as a false "profile does not exist". Never "missing".
+        return CollectorError(handle, key="ig_blocked", status=status or refused[-1])
+    if isinstance(err, ProfileNotExistsException) or status == 404:
+        return AccountNotFound(handle, key="ig_not_found")
+    fault = _connection_fault(err)
+    if fault == "timeout":
+        return TransientError(handle, key="ig_timeout")
+    if fault == "connection":
+        return TransientError(handle, key="ig_no_connection")
     if isinstance(err, ConnectionException):
-        status = re.search(r"\b([45]\d\d)\b", text)
-        return TransientError(
-            handle,
-            "Instagram could not be reached or failed"
-            + (f" (HTTP {status.group(1)})" if status else "")
-            + "; the next refresh will try again.",
-        )
-    return CollectorError(handle, f"Instagram answered unexpectedly ({type(err).__name__}).")
+        if status is not None:
+            return TransientError(handle, key="ig_http_failed", status=status)
+        return TransientError(handle, key="ig_failed")
+    return CollectorError(handle, key="ig_unexpected", error=type(err).__name__)
 
 
 def collect_account(
@@ -361,6 +472,7 @@ def collect_account(
     started = now()
     result = AccountResult(account, started_at=started)
     before = requests_made(loader)
+    answers_before = TRANSPORT.answers
     private = False
     try:
         profile = profiles(loader.context, account.handle)
@@ -378,7 +490,7 @@ def collect_account(
         ):
             result.posts.append(record)
     except (InstaloaderException, AbortDownloadException) as err:
-        result.error = _translate(err, account.handle, private)
+        result.error = _translate(err, account.handle, private, TRANSPORT.since(answers_before))
     result.requests = requests_made(loader) - before
     return result
 
@@ -399,7 +511,7 @@ def collect_instagram(
     """Collect every account in turn; a 429, a login demand or a checkpoint stops
     Instagram for this run (the accounts not reached are reported as skipped)."""
     try:
-        loader = loader or make_loader(settings, warn)
+        loader = loader or make_loader(settings, warn, config.network)
     except AuthFailed as err:
         for ref in accounts:
             yield AccountResult(ref, started_at=now(), error=err, skipped=True)
