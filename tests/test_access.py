@@ -94,7 +94,8 @@ def test_decide_and_allow_list_rules():
         decide(access, {"is_logged_in": True, "email": "x@unimed.ac.id.evil.com"}, True) == "denied"
     )
     assert decide(access, {"is_logged_in": True, "email": "x@sub.unimed.ac.id"}, True) == "denied"
-    assert decide(access, {"is_logged_in": True, "email": "A@UMA.ac.id"}, True) == "allowed"
+    signed = {"is_logged_in": True, "email_verified": True}
+    assert decide(access, signed | {"email": "A@UMA.ac.id"}, True) == "allowed"
 
 
 def test_access_config_is_validated():
