@@ -156,7 +156,7 @@ def make_loader(
             or instaloader.instaloader.get_default_session_filename(user)
         )
         if not os.path.exists(path):
-            raise AuthFailed(user, key="ig_no_session", user=user, path=path)
+            raise AuthFailed(user, key="ig_session_missing", user=user, path=path)
         mode = os.stat(path).st_mode
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             warn(
@@ -167,7 +167,7 @@ def make_loader(
             loader.load_session_from_file(user, path)
         except (OSError, ValueError, EOFError, KeyError) as err:
             raise AuthFailed(
-                user, key="ig_bad_session", user=user, path=path, error=type(err).__name__
+                user, key="ig_session_unreadable", user=user, path=path, error=type(err).__name__
             ) from None
     return loader
 
@@ -434,7 +434,7 @@ def _translate(
         or any(isinstance(e, TooManyRequestsException) for e in _chain(err))
         or re.search(r"\b429\b", text)
     ):
-        return RateLimited(handle, key="ig_rate_limited")
+        return RateLimited(handle, key="ig_429")
     if "Please wait a few minutes" in text:
         return RateLimited(handle, key="ig_wait")
     if status in BLOCKED or (isinstance(err, ProfileNotExistsException) and refused):
@@ -442,7 +442,7 @@ def _translate(
         # anonymously, 403 surfacing as a false "profile does not exist". Never "missing".
         return CollectorError(handle, key="ig_blocked", status=status or refused[-1])
     if isinstance(err, ProfileNotExistsException) or status == 404:
-        return AccountNotFound(handle, key="ig_not_found")
+        return AccountNotFound(handle, key="ig_no_profile")
     fault = _connection_fault(err)
     if fault == "timeout":
         return TransientError(handle, key="ig_timeout")
@@ -450,8 +450,8 @@ def _translate(
         return TransientError(handle, key="ig_no_connection")
     if isinstance(err, ConnectionException):
         if status is not None:
-            return TransientError(handle, key="ig_http_failed", status=status)
-        return TransientError(handle, key="ig_failed")
+            return TransientError(handle, key="ig_unreachable_status", status=status)
+        return TransientError(handle, key="ig_unreachable")
     return CollectorError(handle, key="ig_unexpected", error=type(err).__name__)
 
 

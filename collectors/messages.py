@@ -34,6 +34,116 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "collect YouTube.",
     ),
     # -- rel --
+    # The same keys and texts as the uia workstream's block (each workstream needed them
+    # before the other was merged): keep one copy when both are in.
+    "yt_timeout": (
+        "YouTube tidak menjawab tepat waktu ({error}); pengambilan berikutnya akan mencoba lagi.",
+        "YouTube did not answer in time ({error}); the next refresh will try again.",
+    ),
+    "yt_unreachable": (
+        "YouTube tidak dapat dihubungi ({error}) setelah {retries} kali mencoba ulang; "
+        "pengambilan berikutnya akan mencoba lagi.",
+        "YouTube could not be reached ({error}) after {retries} retries; the next refresh "
+        "will try again.",
+    ),
+    "yt_quota": (
+        "kuota harian YouTube API sudah habis; yang sudah diambil tetap disimpan. Kuota "
+        "direset tengah malam waktu Pasifik ({reset} {tz}); pengambilan berikutnya sesudah "
+        "itu melanjutkan.",
+        "the YouTube API daily quota is used up; what was collected is kept. The quota "
+        "resets at midnight Pacific time ({reset} {tz}); the next refresh after that "
+        "continues.",
+    ),
+    "yt_key_invalid": (
+        "YouTube menolak kunci API (kunci tidak valid). Periksa YOUTUBE_API_KEY; YouTube "
+        "dilewati pada pengambilan ini, platform lain tidak terpengaruh.",
+        "YouTube refused the API key (invalid key). Check YOUTUBE_API_KEY; YouTube is "
+        "skipped for this refresh, other platforms are not affected.",
+    ),
+    "yt_forbidden": (
+        "YouTube menolak permintaan ({reason}). Periksa bahwa YouTube Data API v3 aktif untuk "
+        "proyek kunci itu dan kuncinya tidak dibatasi.",
+        "YouTube refused the request ({reason}). Check that the YouTube Data API v3 is "
+        "enabled for the key's project and the key is not restricted.",
+    ),
+    "yt_not_found": (
+        "YouTube menjawab 'tidak ditemukan' ({reason}); periksa handle-nya.",
+        "YouTube answered 'not found' ({reason}); check the handle.",
+    ),
+    "yt_failing": (
+        "YouTube terus gagal (HTTP {status}) setelah {retries} kali mencoba ulang; pengambilan "
+        "berikutnya akan mencoba lagi.",
+        "YouTube kept failing (HTTP {status}) after {retries} retries; the next refresh will "
+        "try again.",
+    ),
+    "yt_no_channel": (
+        "YouTube tidak punya kanal dengan handle atau id ini. Periksa ejaannya di jejaring.toml "
+        "(sebuah @handle, atau id kanal yang diawali UC).",
+        "YouTube has no channel with this handle or id. Check the spelling in "
+        "jejaring.toml (an @handle, or a channel id starting with UC).",
+    ),
+    "ig_session_missing": (
+        "tidak ada berkas sesi Instagram untuk INSTAGRAM_USER '{user}' di {path}. Buat dengan "
+        "`instaloader --login {user}` (atau impor dari peramban, lihat README), atau kosongkan "
+        "INSTAGRAM_USER untuk mengambil data tanpa login.",
+        "no Instagram session file for INSTAGRAM_USER '{user}' at {path}. Create it "
+        "with `instaloader --login {user}` (or import it from a browser, see README), "
+        "or unset INSTAGRAM_USER to collect anonymously.",
+    ),
+    "ig_session_unreadable": (
+        "berkas sesi Instagram {path} tidak dapat dibaca ({error}); buat lagi dengan "
+        "`instaloader --login {user}`.",
+        "the Instagram session file {path} cannot be read ({error}); "
+        "create it again with `instaloader --login {user}`.",
+    ),
+    "ig_private": (
+        "profil ini privat: unggahannya tidak dapat diambil. Jumlah pengikutnya tetap disimpan "
+        "bila Instagram menampilkannya.",
+        "the profile is private: its posts cannot be collected. Its follower count is kept "
+        "when Instagram shows it.",
+    ),
+    "ig_session_stopped": (
+        "Instagram menghentikan sesi ({what}). Buka Instagram di peramban dengan akun "
+        "INSTAGRAM_USER, selesaikan yang diminta, buat berkas sesi lagi, dan tunggu sehari "
+        "sebelum pengambilan berikutnya. Instagram dilewati pada pengambilan ini.",
+        "Instagram stopped the session ({what}). Open Instagram in a browser with the "
+        "INSTAGRAM_USER account, complete what it asks, create the session file again, "
+        "and wait a day before the next refresh. Instagram is skipped for this run.",
+    ),
+    "ig_login_required": (
+        "Instagram meminta login untuk ini. Isi INSTAGRAM_USER dan berkas sesi dari akun "
+        "khusus (lihat README). Instagram dilewati pada pengambilan ini.",
+        "Instagram requires a login for this. Set INSTAGRAM_USER and a session file of a "
+        "dedicated account (see README). Instagram is skipped for this run.",
+    ),
+    "ig_429": (
+        "Instagram menjawab 429 Too Many Requests (terlalu banyak permintaan). Semua yang "
+        "sudah diambil tetap disimpan; Instagram dilewati pada pengambilan ini. Coba lagi "
+        "beberapa jam lagi (pada pengambilan harian berikutnya).",
+        "Instagram answered 429 Too Many Requests. Everything fetched so far is kept; "
+        "Instagram is skipped for this run. Retry in a few hours (at the next daily run).",
+    ),
+    "ig_wait": (
+        "Instagram meminta menunggu (401 'Please wait a few minutes'). Semua yang sudah "
+        "diambil tetap disimpan; Instagram dilewati pada pengambilan ini. Coba lagi beberapa "
+        "jam lagi.",
+        "Instagram asked to wait (401 'Please wait a few minutes'). Everything fetched so "
+        "far is kept; Instagram is skipped for this run. Retry in a few hours.",
+    ),
+    "ig_unreachable": (
+        "Instagram tidak dapat dihubungi atau gagal; pengambilan berikutnya akan mencoba lagi.",
+        "Instagram could not be reached or failed; the next refresh will try again.",
+    ),
+    "ig_unreachable_status": (
+        "Instagram tidak dapat dihubungi atau gagal (HTTP {status}); pengambilan berikutnya "
+        "akan mencoba lagi.",
+        "Instagram could not be reached or failed (HTTP {status}); the next refresh will try "
+        "again.",
+    ),
+    "ig_unexpected": (
+        "Instagram memberi jawaban yang tidak terduga ({error}).",
+        "Instagram answered unexpectedly ({error}).",
+    ),
     # The store (collectors/store/faults.py): {where} names the database, {error} is the
     # driver's own words.
     "store_full": (
@@ -114,28 +224,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where} failed ({error}); nothing was written.",
     ),
     # YouTube (collectors/youtube.py)
-    "yt_quota": (
-        "kuota harian YouTube API sudah habis; data yang sudah diambil tetap disimpan. Kuota "
-        "diatur ulang tengah malam waktu Pasifik ({reset} {tz}); pengambilan berikutnya "
-        "setelah itu melanjutkan.",
-        "the YouTube API daily quota is used up; what was collected is kept. The quota resets "
-        "at midnight Pacific time ({reset} {tz}); the next refresh after that continues.",
-    ),
-    "yt_key_invalid": (
-        "YouTube menolak kunci API (kunci tidak valid). Periksa YOUTUBE_API_KEY; YouTube "
-        "dilewati pada pengambilan ini, platform lain tidak terpengaruh.",
-        "YouTube refused the API key (invalid key). Check YOUTUBE_API_KEY; YouTube is skipped "
-        "for this refresh, other platforms are not affected.",
-    ),
-    "yt_key_refused": (
-        "YouTube menolak kunci API untuk proyeknya ({reason}). Periksa bahwa YouTube Data API "
-        "v3 aktif di proyek Google Cloud kunci itu dan bahwa batasan kunci (situs, alamat IP, "
-        "API) mengizinkan mesin ini; YouTube dilewati pada pengambilan ini.",
-        "YouTube refused the API key for its project ({reason}). Check that the YouTube Data "
-        "API v3 is enabled in the key's Google Cloud project and that the key's restrictions "
-        "(websites, IP addresses, APIs) allow this machine; YouTube is skipped for this "
-        "refresh.",
-    ),
     "yt_rate_limited": (
         "YouTube meminta memperlambat permintaan, juga setelah {retries} percobaan ulang; "
         "data yang sudah diambil tetap disimpan dan YouTube dilewati pada pengambilan ini.",
@@ -156,38 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the channel is closed, suspended or missing ({reason}); check it on YouTube and "
         "remove it from jejaring.toml if it is gone.",
     ),
-    "yt_not_found": (
-        "YouTube menjawab 'tidak ditemukan' ({reason}); periksa handle atau ID kanal di "
-        "jejaring.toml.",
-        "YouTube answered 'not found' ({reason}); check the handle or channel id in jejaring.toml.",
-    ),
-    "yt_channel_unknown": (
-        "YouTube tidak mengenal kanal dengan handle atau ID ini. Periksa ejaannya di "
-        "jejaring.toml (sebuah @handle, atau ID kanal yang diawali UC).",
-        "YouTube has no channel with this handle or id. Check the spelling in jejaring.toml "
-        "(an @handle, or a channel id starting with UC).",
-    ),
     "yt_refused": (
         "YouTube menolak permintaan untuk akun ini ({reason}, HTTP {status}); akun lain tidak "
         "terpengaruh.",
         "YouTube refused the request for this account ({reason}, HTTP {status}); the other "
         "accounts are not affected.",
-    ),
-    "yt_server_failing": (
-        "YouTube terus gagal (HTTP {status}) setelah {retries} percobaan ulang; pengambilan "
-        "berikutnya akan mencoba lagi.",
-        "YouTube kept failing (HTTP {status}) after {retries} retries; the next refresh will "
-        "try again.",
-    ),
-    "yt_timeout": (
-        "YouTube tidak menjawab tepat waktu ({error}); pengambilan berikutnya akan mencoba lagi.",
-        "YouTube did not answer in time ({error}); the next refresh will try again.",
-    ),
-    "yt_unreachable": (
-        "YouTube tidak dapat dihubungi ({error}) setelah {retries} percobaan ulang; "
-        "pengambilan berikutnya akan mencoba lagi.",
-        "YouTube could not be reached ({error}) after {retries} retries; the next refresh "
-        "will try again.",
     ),
     "yt_bad_answer": (
         "jawaban YouTube tidak dapat dibaca ({error}); pengambilan berikutnya akan mencoba lagi.",
@@ -213,54 +274,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{n} videos could not be read ({ids}: {error}); their stored figures are kept.",
     ),
     # Instagram (collectors/instagram.py)
-    "ig_no_session": (
-        "tidak ada berkas sesi Instagram untuk INSTAGRAM_USER '{user}' di {path}. Buat dengan "
-        "`instaloader --login {user}` (atau impor dari peramban, lihat README), atau hapus "
-        "INSTAGRAM_USER untuk mengambil secara anonim.",
-        "no Instagram session file for INSTAGRAM_USER '{user}' at {path}. Create it with "
-        "`instaloader --login {user}` (or import it from a browser, see README), or unset "
-        "INSTAGRAM_USER to collect anonymously.",
-    ),
-    "ig_bad_session": (
-        "berkas sesi Instagram {path} tidak dapat dibaca ({error}); buat lagi dengan "
-        "`instaloader --login {user}`.",
-        "the Instagram session file {path} cannot be read ({error}); create it again with "
-        "`instaloader --login {user}`.",
-    ),
-    "ig_private": (
-        "profilnya privat: unggahannya tidak dapat diambil. Jumlah pengikutnya tetap disimpan "
-        "bila Instagram menampilkannya.",
-        "the profile is private: its posts cannot be collected. Its follower count is kept "
-        "when Instagram shows it.",
-    ),
-    "ig_session_stopped": (
-        "Instagram menghentikan sesi ({what}). Buka Instagram di peramban dengan akun "
-        "INSTAGRAM_USER, selesaikan yang diminta, buat berkas sesi lagi, dan tunggu sehari "
-        "sebelum pengambilan berikutnya. Instagram dilewati pada pengambilan ini.",
-        "Instagram stopped the session ({what}). Open Instagram in a browser with the "
-        "INSTAGRAM_USER account, complete what it asks, create the session file again, and "
-        "wait a day before the next refresh. Instagram is skipped for this run.",
-    ),
-    "ig_login_required": (
-        "Instagram meminta login untuk ini. Isi INSTAGRAM_USER dan berkas sesi akun khusus "
-        "(lihat README). Instagram dilewati pada pengambilan ini.",
-        "Instagram requires a login for this. Set INSTAGRAM_USER and a session file of a "
-        "dedicated account (see README). Instagram is skipped for this run.",
-    ),
-    "ig_rate_limited": (
-        "Instagram menjawab 429 Too Many Requests. Semua yang sudah diambil tetap disimpan; "
-        "Instagram dilewati pada pengambilan ini. Coba lagi beberapa jam lagi (pada "
-        "pengambilan harian berikutnya).",
-        "Instagram answered 429 Too Many Requests. Everything fetched so far is kept; "
-        "Instagram is skipped for this run. Retry in a few hours (at the next daily run).",
-    ),
-    "ig_wait": (
-        "Instagram meminta menunggu (401 'Please wait a few minutes'). Semua yang sudah "
-        "diambil tetap disimpan; Instagram dilewati pada pengambilan ini. Coba lagi beberapa "
-        "jam lagi.",
-        "Instagram asked to wait (401 'Please wait a few minutes'). Everything fetched so far "
-        "is kept; Instagram is skipped for this run. Retry in a few hours.",
-    ),
     "ig_blocked": (
         "Instagram mengubah atau memblokir antarmuka webnya (HTTP {status}): perbarui "
         "instaloader (lihat README) atau hubungkan akunnya (API resmi). Ini bukan tanda "
@@ -269,7 +282,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(see README) or connect the account (official API). This does not mean the profile "
         "is gone; what was fetched is kept.",
     ),
-    "ig_not_found": (
+    "ig_no_profile": (
         "Instagram tidak menampilkan profil dengan nama pengguna ini; periksa di "
         "jejaring.toml. Bila profilnya ada, Instagram mungkin mengubah antarmuka webnya: "
         "perbarui instaloader.",
@@ -284,18 +297,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tidak ada koneksi ke Instagram (jaringan, DNS, atau firewall); pengambilan "
         "berikutnya akan mencoba lagi.",
         "no connection to Instagram (network, DNS or firewall); the next refresh will try again.",
-    ),
-    "ig_http_failed": (
-        "Instagram gagal (HTTP {status}); pengambilan berikutnya akan mencoba lagi.",
-        "Instagram failed (HTTP {status}); the next refresh will try again.",
-    ),
-    "ig_failed": (
-        "Instagram gagal menjawab; pengambilan berikutnya akan mencoba lagi.",
-        "Instagram failed to answer; the next refresh will try again.",
-    ),
-    "ig_unexpected": (
-        "Instagram menjawab tak terduga ({error}).",
-        "Instagram answered unexpectedly ({error}).",
     ),
 }
 

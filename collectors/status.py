@@ -27,6 +27,8 @@ HEALTH_COLUMNS = [
     "last_status",
     "last_error",
     "last_run_at",
+    "last_error_key",  # with its parameters: the message in the reader's language
+    "last_error_params",
 ]
 
 
@@ -42,7 +44,10 @@ def account_health(
         columns={"id": "account_id"}
     )
     last = daily.groupby("account_id")["captured_at"].max()
-    out = out.assign(last_capture=out["account_id"].map(last))
+    # A left merge, not Series.map: map fails on an empty datetime series (no capture yet).
+    last = pd.DataFrame({"account_id": last.index.astype("int64"), "last_capture": last.to_numpy()})
+    out = out.astype({"account_id": "int64"}).merge(last, on="account_id", how="left")
+    out["last_capture"] = pd.to_datetime(out["last_capture"], utc=True)
     age = (pd.Timestamp(now) - pd.to_datetime(out["last_capture"], utc=True)).dt.total_seconds()
     out["age_hours"] = age / 3600
     out["stale"] = out["last_capture"].isna() | (
@@ -54,8 +59,12 @@ def account_health(
         out["last_status"] = out["account_id"].map(latest["status"])
         out["last_error"] = out["account_id"].map(latest["error"])
         out["last_run_at"] = out["account_id"].map(latest["started_at"])
+        for column in ("error_key", "error_params"):
+            values = latest[column] if column in latest else pd.Series(dtype=object)
+            out[f"last_{column}"] = out["account_id"].map(values)
     else:
         out["last_status"] = out["last_error"] = None
+        out["last_error_key"] = out["last_error_params"] = None
         out["last_run_at"] = pd.NaT
     return out[HEALTH_COLUMNS].reset_index(drop=True)
 

@@ -382,7 +382,7 @@ class YouTubeClient:
         if said & KEY_INVALID_REASONS or (status == 400 and "API key not valid" in message):
             return AuthFailed(account, key="yt_key_invalid")
         if said & KEY_REFUSED_REASONS or status == 401:
-            return AuthFailed(account, key="yt_key_refused", reason=label)
+            return AuthFailed(account, key="yt_forbidden", reason=label)
         if said & RATE_REASONS:
             return RateLimited(account, key="yt_rate_limited", retries=self.num_retries)
         if said & UPLOADS_REFUSED_REASONS:
@@ -393,7 +393,7 @@ class YouTubeClient:
             return AccountNotFound(account, key="yt_not_found", reason=label)
         if status >= 500 or status == 429:
             return TransientError(
-                account, key="yt_server_failing", status=status, retries=self.num_retries
+                account, key="yt_failing", status=status, retries=self.num_retries
             )
         # Any other refusal (a generic 403 "forbidden", 400 "invalidValue", …) concerns what
         # this call asked for: that account fails, the others go on.
@@ -612,7 +612,7 @@ class YouTubeCollector:
             elif stop is not None:
                 result.error, result.skipped = stop.for_account(handle), meter.requests == 0
             else:
-                result.error = AccountNotFound(handle, key="yt_channel_unknown")
+                result.error = AccountNotFound(handle, key="yt_no_channel")
             failed[handle] = result
         # Units spent resolving channels that were found go to their own result later.
         self._resolve_meters = meters
