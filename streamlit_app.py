@@ -5,8 +5,9 @@ Builds the shared context (config, store, sidebar filters) and hands over to the
 
 import streamlit as st
 
+from collectors.errors import StoreError
 from dashboard import i18n
-from dashboard.app import build_context
+from dashboard.app import build_context, show_store_error
 
 # (page file and URL path, title key, icon); the first one is the home page.
 PAGES = [
@@ -32,4 +33,7 @@ pages = [
     )
     for index, (name, title, icon) in enumerate(PAGES)
 ]
-st.navigation(pages).run()
+try:
+    st.navigation(pages).run()
+except StoreError as exc:  # the database failed while a page read it: a sentence, not a trace
+    show_store_error(exc)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from collectors.config import PLATFORMS, Config, Settings, load_config, load_settings
 from collectors.demo import load_demo
-from collectors.errors import ConfigError
+from collectors.errors import ConfigError, StoreError
 from collectors.store import Store
 from dashboard import i18n
 from dashboard.access import require_access
@@ -238,9 +238,13 @@ def build_context() -> Context | None:
         return None
     if not require_access(config.access, _secrets()):
         return None  # nothing of the data is read before this point
-    store = open_store(settings, config)
-    fingerprint = store.fingerprint()
-    shown = _accounts(settings.database_url, config.timezone, fingerprint)
+    try:
+        store = open_store(settings, config)
+        fingerprint = store.fingerprint()
+        shown = _accounts(settings.database_url, config.timezone, fingerprint)
+    except StoreError as exc:
+        show_store_error(exc)
+        return None
     last_capture = fingerprint[1]  # the newest account capture
     lang, period, libraries, platforms = _sidebar(
         config, shown, None if last_capture is None else pd.Timestamp(last_capture)
@@ -264,6 +268,12 @@ def build_context() -> Context | None:
             st.warning(ctx.t("unconfirmed", names=", ".join(unconfirmed)))
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx
+
+
+def show_store_error(exc: StoreError) -> None:
+    """A database fault as one sentence in the reader's language, never a traceback."""
+    lang = st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
+    st.error(f"**{i18n.text('store_error', lang)}**\n\n{exc.text(lang)}", icon=":material/error:")
 
 
 def context() -> Context:

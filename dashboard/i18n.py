@@ -358,6 +358,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Preparing demo data (nothing has been collected yet)…",
     ),
     "config_error": ("Konfigurasi tidak dapat dipakai", "The configuration cannot be used"),
+    # -- rel --
+    "store_error": ("Basis data tidak dapat dipakai", "The database cannot be used"),
 }
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from collectors.config import Config, load_config, load_settings
-from collectors.errors import ConfigError
+from collectors.errors import ConfigError, StoreError
 from collectors.store import Store
 from dashboard import charts, i18n
 from dashboard.campaigns import top_posts
@@ -226,17 +226,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
         return 2
-    store = Store(settings.database_url, config.timezone)
-    shown = shown_accounts(store.accounts())
-    chosen = choose(shown, args.library or list(shown["library_id"]), ["instagram", "youtube"])
-    document = build_report(
-        window_loader(store, config.timezone, chosen),
-        shown,
-        config,
-        Period(start, end),
-        args.lang,
-        demo=bool(len(shown)) and bool(shown["is_demo"].all()),
-    )
+    try:
+        store = Store(settings.database_url, config.timezone)
+        shown = shown_accounts(store.accounts())
+        chosen = choose(shown, args.library or list(shown["library_id"]), ["instagram", "youtube"])
+        document = build_report(
+            window_loader(store, config.timezone, chosen),
+            shown,
+            config,
+            Period(start, end),
+            args.lang,
+            demo=bool(len(shown)) and bool(shown["is_demo"].all()),
+        )
+    except StoreError as exc:
+        print(f"Database error: {exc}", file=sys.stderr)
+        return 4  # as python -m collectors: the database cannot be used
     Path(args.out).write_text(document, encoding="utf-8")
     print(f"Report written to {args.out} ({len(document) // 1024} KiB).")
     return 0
