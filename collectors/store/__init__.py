@@ -77,9 +77,9 @@ __all__ = [
 def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
-        # WAL lets the dashboard read while a refresh writes; the busy timeout waits for a
-        # writer instead of failing with "database is locked".
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout waits for a writer instead of failing with "database is locked".
+        # (WAL mode is switched on once the file is known to be a Jejaring store: see
+        # Store.ensure_schema; it is kept in the file.)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -118,6 +118,13 @@ def make_engine(url: str) -> Engine:
             if not parsed.database.startswith("file:"):
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
+                except (FileExistsError, NotADirectoryError):
+                    raise StoreError(
+                        key="store_cannot_open",
+                        kind="cannot_open",
+                        where=where,
+                        error="a part of its path is a file, not a folder",
+                    ) from None
                 except OSError as exc:
                     raise faults.store_error(exc, where, url) from None
         timeout = faults.sqlite_timeout(parsed)
@@ -190,16 +197,29 @@ class Store(Writes, Reads):
 
     def ensure_schema(self, notice: Callable[[str], None] = _stderr) -> list[str]:
         """Bring the schema to :data:`HEAD`; returns the migrations applied."""
+        applied: list[str] = []
         with self.engine.connect() as conn:
+            current = None
             if "alembic_version" in sa.inspect(conn).get_table_names():
-                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-                if revision == HEAD:
-                    migrate.check_head(conn, self.where)
-                    return []
-        applied = migrate.upgrade(self.url, self.where, notice)
-        with self.engine.connect() as conn:
-            migrate.check_head(conn, self.where)
+                current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if current == HEAD:
+                migrate.check_head(conn, self.where)
+        if current != HEAD:
+            applied = migrate.upgrade(self.url, self.where, notice)
+            with self.engine.connect() as conn:
+                migrate.check_head(conn, self.where)
+        if self._sqlite:
+            self._use_wal()
         return applied
+
+    def _use_wal(self) -> None:
+        """WAL lets the dashboard read while a refresh writes. Switched on only here, once
+        the file is known to be a Jejaring store (a file of another program is never
+        changed); the mode is kept in the file, so this is a check on later openings."""
+        with self.engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            if str(mode).lower() not in ("wal", "memory"):
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:

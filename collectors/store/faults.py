@@ -76,7 +76,8 @@ def describe(url: str | sa.engine.URL) -> str:
     except sa.exc.ArgumentError:
         return "the database URL in JEJARING_DATABASE_URL"
     if parsed.get_backend_name() == "sqlite":
-        return f"the database file {parsed.database or ':memory:'}"
+        path = _sqlite_path(parsed)
+        return f"the database file {path if path is not None else ':memory:'}"
     where = f"{parsed.host or 'localhost'}{':' + str(parsed.port) if parsed.port else ''}"
     return f"the {parsed.get_backend_name()} database '{parsed.database}' on {where}"
 
