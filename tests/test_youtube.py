@@ -565,3 +565,23 @@ def test_every_youtube_error_reason_is_classified(status, reason, details, kind,
     assert err.stops_platform is stops
     assert words in str(err)
     assert err.text("id") != err.text("en"), "shown in Indonesian too"
+
+
+def test_text_no_database_can_hold_is_cleaned_not_fatal(api, tmp_path, db_url):
+    """A lone surrogate escape (valid JSON, no UTF-8) and a NUL (refused by PostgreSQL) in a
+    title once failed the write, or the whole refresh."""
+    api.videos["unimedShrt1"]["snippet"]["title"] = "Tips \udcff\x00 #shorts"
+    api.videos["unimedShrt1"]["snippet"]["description"] = "a\x00b \ud83d"
+    api.channels[UNIMED_ID]["snippet"]["title"] = "Digital\x00 Library \udc80"
+    text = youtube_config() + FAST
+    (tmp_path / "jejaring.toml").write_text(text)
+    config = parse_config(text, str(tmp_path / "jejaring.toml"))
+    settings = Settings(database_url=db_url, youtube_api_key=KEY, youtube_api_url=api.url)
+    store = Store(db_url)
+    summary = refresh(
+        config, settings, store, select_accounts(config, ["youtube"]), out=io.StringIO()
+    )
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    row = post_row(store, "unimedShrt1")
+    assert row["title"] == "Tips \ufffd #shorts" and row["caption"] == "ab \ufffd"
+    assert store.accounts().set_index("handle").loc[UNIMED_ID, "title"] == "Digital Library \ufffd"
