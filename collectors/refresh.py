@@ -290,6 +290,8 @@ def _guarded(
         for result in collect(accounts, store, settings, config, full, warn):
             seen.add(result.account.handle)
             yield result
+    except StoreError:
+        raise  # the database itself failed (reading what is known): stop, exit 4
     except Exception as err:  # a bug or an unforeseen platform fault: report, go on
         # The traceback goes to stderr for whoever fixes it, with any API key removed.
         sys.stderr.write(re.sub(r"(key=)[^&\s'\"]+", r"\1<redacted>", traceback.format_exc()))

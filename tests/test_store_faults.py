@@ -350,3 +350,31 @@ def test_a_row_the_database_refuses_fails_that_account_only(tmp_path):
     assert list(store.posts()["post_id"]) == ["P1"]
     assert store.runs().iloc[0]["status"] == "partial"
     store.dispose()
+
+
+def test_a_database_fault_inside_a_collector_stops_the_refresh(tmp_path):
+    """A collector reads the store (what is known of an account): a database fault there is
+    the database's, not a collector bug to be noted per account."""
+    import io
+
+    from collectors.config import Settings, parse_config
+    from collectors.refresh import refresh, select_accounts
+
+    store = Store(f"sqlite:///{tmp_path / 'j.db'}")
+    config = parse_config(CONFIG.read_text(), str(CONFIG))
+
+    def collect(accounts, *_args):
+        raise StoreError(key="store_full", kind="full", where="the database", error="full")
+        yield  # a generator, as collectors are
+
+    with pytest.raises(StoreError, match="disk full"):
+        refresh(
+            config,
+            Settings(database_url=f"sqlite:///{tmp_path / 'j.db'}"),
+            store,
+            select_accounts(config, ["instagram"]),
+            out=io.StringIO(),
+            collectors={"instagram": collect},
+        )
+    assert store.run_items().empty, "no account was recorded as a collector bug"
+    store.dispose()
