@@ -67,10 +67,16 @@ class StoreError(JejaringError):
         super().__init__(self.detail)
 
     def text(self, lang: str) -> str:
-        """The message in ``lang``."""
+        """The message in ``lang``; ``where`` (the database, in English) is replaced by its
+        ``where_id`` parameter in Bahasa Indonesia when it has one."""
         from collectors.messages import render
 
-        return self.detail if self.key is None else render(self.key, lang, **self.params)
+        if self.key is None:
+            return self.detail
+        params = dict(self.params)
+        if lang == "id" and "where_id" in params:
+            params["where"] = params["where_id"]
+        return render(self.key, lang, **params)
 
 
 class CollectorError(JejaringError):

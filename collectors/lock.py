@@ -59,7 +59,9 @@ class RefreshLock(_Held):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:  # a read-only or full data folder
-            raise store_error(exc, f"the refresh lock file {self.path}") from None
+            raise store_error(
+                exc, f"the refresh lock file {self.path}", where_id=f"berkas kunci {self.path}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -81,7 +83,9 @@ class RefreshLock(_Held):
         except OSError as exc:  # e.g. a full disk
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
-            raise store_error(exc, f"the refresh lock file {self.path}") from None
+            raise store_error(
+                exc, f"the refresh lock file {self.path}", where_id=f"berkas kunci {self.path}"
+            ) from None
         self._fd = fd
 
     @staticmethod

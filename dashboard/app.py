@@ -271,9 +271,14 @@ def build_context() -> Context | None:
 
 
 def show_store_error(exc: StoreError) -> None:
-    """A database fault as one sentence in the reader's language, never a traceback."""
-    lang = st.session_state.get("lang", i18n.DEFAULT_LANGUAGE)
-    st.error(f"**{i18n.text('store_error', lang)}**\n\n{exc.text(lang)}", icon=":material/error:")
+    """A database fault as one sentence, never a traceback: in the reader's language once
+    chosen, else in both (the language switch is drawn only when the store can be read)."""
+    lang = st.session_state.get("lang")
+    langs = [lang] if lang in i18n.LANGUAGES else list(i18n.LANGUAGES)
+    st.error(
+        "\n\n".join(f"**{i18n.text('store_error', x)}**: {exc.text(x)}" for x in langs),
+        icon=":material/error:",
+    )
 
 
 def context() -> Context:

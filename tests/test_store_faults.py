@@ -261,6 +261,8 @@ def test_the_dashboard_shows_a_database_fault_as_a_sentence(tmp_path, monkeypatc
     assert len(at.error) == 1
     text = at.error[0].value
     assert "Basis data tidak dapat dipakai" in text and "bukan berkas biasa" in text
+    # before the language switch is drawn, the sentence is given in both languages
+    assert "The database cannot be used" in text and "is not a regular file" in text
     assert not at.metric
 
 

@@ -114,7 +114,7 @@ def make_engine(url: str) -> Engine:
         if path is not None:
             # Refused before opening: SQLite would block for ever reading a named pipe.
             if path.exists() and not path.is_file():
-                raise faults.not_a_file(path, where)
+                raise faults.not_a_file(path, where, describe(url, "id"))
             if not parsed.database.startswith("file:"):
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,6 +123,7 @@ def make_engine(url: str) -> Engine:
                         key="store_cannot_open",
                         kind="cannot_open",
                         where=where,
+                        where_id=describe(url, "id"),
                         error="a part of its path is a file, not a folder",
                     ) from None
                 except OSError as exc:

@@ -69,17 +69,25 @@ _OS_KIND = {
 ACCOUNT_LEVEL = frozenset({"data"})
 
 
-def describe(url: str | sa.engine.URL) -> str:
-    """The database in words, for messages (never with its password)."""
+def describe(url: str | sa.engine.URL, lang: str = "en") -> str:
+    """The database in words, for messages (never with its password); ``lang`` "id" for
+    Bahasa Indonesia."""
+    indonesian = lang == "id"
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
+        if indonesian:
+            return "URL basis data di JEJARING_DATABASE_URL"
         return "the database URL in JEJARING_DATABASE_URL"
     if parsed.get_backend_name() == "sqlite":
         path = _sqlite_path(parsed)
-        return f"the database file {path if path is not None else ':memory:'}"
+        name = path if path is not None else ":memory:"
+        return f"berkas basis data {name}" if indonesian else f"the database file {name}"
     where = f"{parsed.host or 'localhost'}{':' + str(parsed.port) if parsed.port else ''}"
-    return f"the {parsed.get_backend_name()} database '{parsed.database}' on {where}"
+    backend = parsed.get_backend_name()
+    if indonesian:
+        return f"basis data {backend} '{parsed.database}' di {where}"
+    return f"the {backend} database '{parsed.database}' on {where}"
 
 
 def _detail(exc: BaseException) -> str:
@@ -159,19 +167,31 @@ def _file_type(path: Path) -> str:
     return "special file"
 
 
-def not_a_file(path: Path, where: str) -> StoreError:
+def not_a_file(path: Path, where: str, where_id: str | None = None) -> StoreError:
     """The database path names a folder, a named pipe or a device, not a file."""
-    return StoreError(key="store_not_a_file", kind="not_a_file", where=where, what=_file_type(path))
+    return StoreError(
+        key="store_not_a_file",
+        kind="not_a_file",
+        where=where,
+        where_id=where_id or where,
+        what=_file_type(path),
+    )
 
 
 def store_error(
-    exc: BaseException, where: str, url: str | sa.engine.URL | None = None
+    exc: BaseException,
+    where: str,
+    url: str | sa.engine.URL | None = None,
+    where_id: str | None = None,
 ) -> StoreError:
-    """The sentence for a database fault: what is wrong with ``where`` and what to do."""
+    """The sentence for a database fault: what is wrong with ``where`` (``where_id`` in
+    Bahasa Indonesia; derived from ``url`` when ``where`` describes it) and what to do."""
     if isinstance(exc, StoreError):
         return exc
+    if where_id is None:
+        where_id = describe(url, "id") if url is not None and where == describe(url) else where
     kind = _kind(exc)
-    params: dict[str, Any] = {"where": where, "error": _detail(exc)}
+    params: dict[str, Any] = {"where": where, "where_id": where_id, "error": _detail(exc)}
     path = _sqlite_path(url) if url is not None else None
     if kind == "cannot_open" or (kind == "io" and path is not None and not path.is_file()):
         kind, extra = _cannot_open_kind(path)

@@ -175,7 +175,11 @@ def _backup_sqlite(url: sa.engine.URL, revision: str) -> Path | None:
             src.backup(dst)
     except (OSError, sqlite3.Error) as exc:
         target.unlink(missing_ok=True)  # a half-written copy is no backup
-        raise store_error(exc, f"the copy {target} of {describe(url)}", url) from exc
+        raise store_error(
+            exc,
+            f"the copy {target} of {describe(url)}",
+            where_id=f"salinan {target} dari {describe(url, 'id')}",
+        ) from exc
     return target
 
 
