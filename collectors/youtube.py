@@ -709,11 +709,11 @@ class YouTubeCollector:
                 continue
             returned.add(record.post_id)
             result.posts.append(record)
+        if stop is not None:
+            raise stop  # the quota ran out: what was read is kept, nothing is marked gone
         # Deleted or private videos are no longer returned: mark the known ones gone (never
         # one whose call failed: its absence says nothing).
         result.gone = [v for v in known if v not in returned and v not in unread and not known[v]]
-        if stop is not None:
-            raise stop  # the quota ran out: what was read is kept
         problems: list[CollectorError] = []
         if stopped is not None:
             problems.append(

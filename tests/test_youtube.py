@@ -585,3 +585,14 @@ def test_text_no_database_can_hold_is_cleaned_not_fatal(api, tmp_path, db_url):
     row = post_row(store, "unimedShrt1")
     assert row["title"] == "Tips \ufffd #shorts" and row["caption"] == "ab \ufffd"
     assert store.accounts().set_index("handle").loc[UNIMED_ID, "title"] == "Digital Library \ufffd"
+
+
+def test_a_quota_spent_between_video_calls_marks_nothing_gone(api, tmp_path):
+    refresh_with(api, tmp_path)
+    # the next run: channels (1 call), UMA's playlist (1 page), then the quota is spent
+    # after the first of UMA's three videos.list calls
+    api.quota_after = api.api_calls() + 3
+    store, summary, _, _ = refresh_with(api, tmp_path)
+    assert isinstance(by_handle(summary)["@perpustakaanuma"].error, QuotaExceeded)
+    assert store.posts()["gone_at"].isna().all(), "videos not asked about are not gone"
+    assert store.counts()["posts"] == 124
