@@ -7,6 +7,7 @@ costs an extra request; knows nothing of the database or Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import stat
@@ -54,6 +55,7 @@ from collectors.records import (
 
 UTC = dt.UTC
 PLATFORM = "instagram"
+log = logging.getLogger("jejaring.instagram")
 
 ProfileFetcher = Callable[[InstaloaderContext, str], Profile]
 PostSource = Callable[[Profile], Iterable[Post]]
@@ -198,15 +200,13 @@ def _get(data: Any, *keys: Any) -> Any:
     return data
 
 
-def _count(value: Any) -> int | None:
-    """A count as Instagram gives it; negative (instaloader's 'hidden') or absent is None."""
-    if value is None or isinstance(value, bool):
+def _count(value: Any) -> Any:
+    """A count as Instagram gives it, for the record boundary to check (it keeps the stored
+    value, with a warning, when this is no count); absent and instaloader's -1 ("hidden")
+    are None."""
+    if value is None or (not isinstance(value, bool) and value in (-1, "-1")):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
+    return value
 
 
 def post_kind(media: dict[str, Any]) -> str:
@@ -332,7 +332,17 @@ def walk(
     """
     cutoff = now - dt.timedelta(days=recheck_days)
     for count, post in enumerate(posts, start=1):
-        record = post_record(account, post, now)
+        try:
+            record = post_record(account, post, now)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as err:
+            # A node without what every post has: skip it, keep the others and the stored one.
+            log.warning(
+                "instagram %s: a post that cannot be read (%s: %s) is skipped",
+                account.handle,
+                type(err).__name__,
+                err,
+            )
+            continue
         yield record
         if full:
             continue

@@ -493,3 +493,28 @@ def test_every_session_instaloader_makes_has_a_total_deadline():
         assert isinstance(adapter, DeadlineAdapter) and adapter.deadline == 7
     assert context.max_connection_attempts == 3, "[network] retries + the first attempt"
     assert requests.Session is not type(context._session), "requests itself is untouched"
+
+
+def test_counts_that_are_no_counts_keep_the_stored_value_and_warn(loader, tmp_path, caplog):
+    """Counts go to the record as Instagram sent them: 12.5 was stored as 12."""
+    media = copy.deepcopy(MEDIA["items"][1])  # the reel
+    media["like_count"], media["comment_count"], media["view_count"] = 12.5, "abc", {}
+    record = post_record(UMA, timeline_post(loader, media), NOW)
+    assert (record.likes, record.comments, record.views) == (None, None, None)
+    assert record.invalid == {"likes", "comments", "views"}
+    assert f"instagram post {media['code']}: likes 12.5 is not a count" in caplog.text
+    hidden = copy.deepcopy(media)
+    hidden["like_count"] = -1  # instaloader's "hidden": no count, no warning
+    caplog.clear()
+    assert post_record(UMA, timeline_post(loader, hidden), NOW).likes is None
+    assert "likes" not in caplog.text
+
+
+def test_a_post_that_cannot_be_read_is_skipped_and_the_others_kept(loader, caplog):
+    broken = copy.deepcopy(MEDIA["items"][1])
+    broken["taken_at"] = "kemarin"  # instaloader takes the node; no publish time in it
+    posts = [timeline_post(loader, m) for m in MEDIA["items"]]
+    posts.insert(1, timeline_post(loader, broken))
+    records = list(walk(UMA, posts, AccountState(), NOW, recheck_days=30, max_posts=200, full=True))
+    assert [r.post_id for r in records] == [p.shortcode for p in posts if p is not posts[1]]
+    assert "a post that cannot be read" in caplog.text
