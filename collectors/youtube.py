@@ -285,6 +285,12 @@ CHANNEL_GONE_REASONS = frozenset(
     {"channelClosed", "channelSuspended", "channelForbidden", "channelNotFound"}
 )
 UPLOADS_REFUSED_REASONS = frozenset({"playlistItemsNotAccessible", "playlistForbidden"})
+# Everything else falls to the status: 404 (playlistNotFound, videoNotFound, notFound) is a
+# missing item; 5xx (backendError, internalError) and a 429 left after the retries are
+# transient; any other 400 or 403 (badRequest, invalidValue, invalidPageToken,
+# invalidCriteria, incompatibleParameters, missingRequiredParameter, forbidden,
+# watchHistoryNotAccessible, insufficientPermissions, accountDelegationForbidden, …) fails
+# the account whose call it was, never the platform.
 
 
 @dataclass
