@@ -89,7 +89,7 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for a SQLite file, its folder is created and WAL switched on.
+    """An engine for ``url``; for a SQLite file, its folder is created (WAL: Store._use_wal).
 
     Every driver error of the engine becomes a :class:`StoreError` (see ``faults.guard``).
     A SQLite ``?timeout=SECONDS`` in the URL sets how long a writer waits for another
