@@ -7,8 +7,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from collectors.errors import StoreError
 from dashboard import i18n
-from dashboard.app import build_context, finish, notices
+from dashboard.app import build_context, finish, notices, show_store_error
 
 # (page file and URL path, title key, icon); the first one is the home page.
 PAGES = [
@@ -41,5 +42,8 @@ pages = [
 ]
 navigation = st.navigation(pages)
 notices(ctx)  # above every page: demo data, unconfirmed handles, failed refreshes
-navigation.run()
+try:
+    navigation.run()
+except StoreError as exc:  # the database failed while a page read it: a sentence, not a trace
+    show_store_error(exc)
 finish()  # the view's URL and the marker that the page has finished

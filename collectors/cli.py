@@ -47,7 +47,13 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
             )
         return EXIT_OK
     end = dt.date.fromisoformat(args.end) if args.end else None
-    counts = load_demo(store, config, end, seed=args.seed if args.seed else DEFAULT_SEED)
+    counts = load_demo(
+        store,
+        config,
+        end,
+        seed=args.seed if args.seed else DEFAULT_SEED,
+        progress=lambda lib: print(f"Demo data of library {lib} prepared.", flush=True),
+    )
     print(
         f"Demo data written: {counts['accounts']} accounts, {counts['posts']} posts, "
         f"{counts['account_days']} account-days, {counts['post_days']} post-days."

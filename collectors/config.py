@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -124,6 +125,18 @@ class InstagramGraphOptions:
 
 
 @dataclass(frozen=True)
+class NetworkOptions:
+    """Time limits of every platform request (``[network]`` in jejaring.toml)."""
+
+    #: seconds one request may take in all, connecting to the last byte of the answer
+    deadline: float = 60.0
+    #: seconds one API call may take with its retries and their pauses
+    call_budget: float = 180.0
+    #: retries of a call after a network fault, a 5xx or a 429
+    retries: int = 4
+
+
+@dataclass(frozen=True)
 class Access:
     """Who may open the dashboard when sign-in is on (any allow-list entry turns it on)."""
 
@@ -131,16 +144,36 @@ class Access:
     allowed_domains: tuple[str, ...] = ()
     #: name of the provider section in secrets ([auth.NAME]); empty for a single [auth]
     provider: str = ""
+    #: providers ([auth.NAME] names; "default" for a single [auth]) whose sign-ins are
+    #: trusted although their ID token has no ``email_verified`` claim
+    unverified_email_providers: tuple[str, ...] = ()
 
     @property
     def required(self) -> bool:
         return bool(self.allowed_emails or self.allowed_domains)
 
-    def allows(self, email: str | None) -> bool:
-        if not email or "@" not in email:
+    def allows(self, email: object) -> bool:
+        """True for an address on the list, or in a listed domain (compared whole). The
+        address must be exactly ``local@domain``: one ``@``, nothing empty, no spaces."""
+        address = email_address(email)
+        if address is None:
             return False
-        email = email.strip().lower()
-        return email in self.allowed_emails or email.rsplit("@", 1)[1] in self.allowed_domains
+        return address in self.allowed_emails or address.split("@")[1] in self.allowed_domains
+
+    def trusts_without_verification(self, provider: object) -> bool:
+        return isinstance(provider, str) and provider in self.unverified_email_providers
+
+
+_ADDRESS_RE = re.compile(r"[^@\s]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+
+
+def email_address(value: object) -> str | None:
+    """``value`` as a lower-case e-mail address, or None unless it is exactly one: one
+    ``@``, a local part, and a domain of dot-separated labels (letters, digits, '-')."""
+    if not isinstance(value, str):
+        return None
+    address = value.strip().lower()
+    return address if _ADDRESS_RE.fullmatch(address) else None
 
 
 @dataclass(frozen=True)
@@ -154,6 +187,7 @@ class Config:
     instagram_graph: InstagramGraphOptions = field(default_factory=InstagramGraphOptions)
     categories: Categories = field(default_factory=lambda: Categories())
     digest: DigestOptions = field(default_factory=lambda: DigestOptions())
+    network: NetworkOptions = field(default_factory=NetworkOptions)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -275,11 +309,17 @@ class _Lines:
         self.lines = text.splitlines()
 
     def of(self, table: str | None, index: int | None = None, key: str | None = None) -> int | None:
+        """The line of ``key`` in the ``index``-th ``[[table]]``, or in the single
+        ``[table]`` when ``index`` is None (the table's header line without a key)."""
         start, stop = 0, len(self.lines)
         if table is not None:
-            header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
+            if index is None:
+                header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+                index = 0
+            else:
+                header = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]")
             found = [i for i, line in enumerate(self.lines) if header.match(line)]
-            if index is None or index >= len(found):
+            if index >= len(found):
                 return None
             start = found[index]
             nxt = [
@@ -428,10 +468,11 @@ _CAMPAIGN_KEYS = {
 }
 _TOP_KEYS = {
     "timezone", "libraries", "campaigns", "instagram", "access", "instagram_graph",
-    "categories", "digest",
+    "categories", "digest", "network",
 }  # fmt: skip
-_ACCESS_KEYS = {"allowed_emails", "allowed_domains", "provider"}
-_EMAIL_RE = re.compile(r"^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_ACCESS_KEYS = {"allowed_emails", "allowed_domains", "provider", "unverified_email_providers"}
+_EMAIL_RE = re.compile(r"^[^@\s]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+_PROVIDER_RE = re.compile(r"^[a-z0-9_]+$")
 _DOMAIN_RE = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _INSTAGRAM_KEYS = {"recheck_days", "max_posts_per_run"}
 
@@ -661,31 +702,82 @@ def _campaign(v: _Validator, data: Any, index: int, library_ids: set[str]) -> Ca
     )
 
 
-def _instagram_options(v: _Validator, data: Any) -> InstagramOptions:
+def _single_table(v: _Validator, data: Any, name: str, allowed: set[str]) -> dict[str, Any]:
+    """A ``[name]`` table with only ``allowed`` keys; errors carry the key's line."""
     if not isinstance(data, dict):
-        raise v.fail("must be a table", key="instagram")
+        raise v.fail("must be a table", key=name)
     for key in data:
-        if key not in _INSTAGRAM_KEYS:
-            raise ConfigError(
-                v.path,
-                f"unknown key; allowed keys are {', '.join(sorted(_INSTAGRAM_KEYS))}",
-                entry="[instagram]",
-                field=key,
+        if key not in allowed:
+            raise v.fail(
+                f"unknown key; allowed keys are {', '.join(sorted(allowed))}",
+                table=name,
+                entry=f"[{name}]",
+                key=key,
             )
+    return data
+
+
+def _instagram_options(v: _Validator, data: Any) -> InstagramOptions:
+    data = _single_table(v, data, "instagram", _INSTAGRAM_KEYS)
     values = {}
     for key in _INSTAGRAM_KEYS:
         if key in data:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(
-                    v.path, "must be a whole number of at least 1", entry="[instagram]", field=key
+                raise v.fail(
+                    "must be a whole number of at least 1",
+                    table="instagram",
+                    entry="[instagram]",
+                    key=key,
                 )
             values[key] = value
     return InstagramOptions(**values)
 
 
+# [network]: (smallest, largest) allowed; seconds for the two time limits
+_NETWORK_LIMITS: dict[str, tuple[float, float]] = {
+    "deadline": (1, 3600),
+    "call_budget": (1, 86400),
+    "retries": (0, 20),
+}
+
+
+def _network_options(v: _Validator, data: Any) -> NetworkOptions:
+    data = _single_table(v, data, "network", set(_NETWORK_LIMITS))
+    values: dict[str, Any] = {}
+    for key, (low, high) in _NETWORK_LIMITS.items():
+        if key not in data:
+            continue
+        value = data[key]
+        whole = key == "retries"
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int if whole else int | float)
+            or not low <= value <= high
+        ):
+            what = "a whole number" if whole else "a number of seconds"
+            raise v.fail(
+                f"must be {what} from {low:g} to {high:g}",
+                table="network",
+                entry="[network]",
+                key=key,
+            )
+        values[key] = value if whole else float(value)
+    options = NetworkOptions(**values)
+    if options.call_budget < options.deadline:
+        raise v.fail(
+            f"call_budget ({options.call_budget:g} s) is shorter than deadline "
+            f"({options.deadline:g} s): one call could not even finish one request",
+            table="network",
+            entry="[network]",
+            key="call_budget" if "call_budget" in data else "deadline",
+        )
+    return options
+
+
 def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
     """Parse TOML text into a validated :class:`Config`; raise :class:`ConfigError` otherwise."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark (Windows Notepad) is no statement
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -743,6 +835,7 @@ def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
     graph = _instagram_graph_options(v, data.get("instagram_graph", {}))
     categories = _categories(v, data.get("categories", {}))
     digest = _digest(v, data.get("digest", {}))
+    network = _network_options(v, data.get("network", {}))
     return Config(
         path,
         timezone,
@@ -753,47 +846,45 @@ def parse_config(text: str, path: str = DEFAULT_CONFIG) -> Config:
         graph,
         categories,
         digest,
+        network,
     )
 
 
 def _access(v: _Validator, data: Any) -> Access:
-    if not isinstance(data, dict):
-        raise v.fail("must be a table", key="access")
-    for key in data:
-        if key not in _ACCESS_KEYS:
-            raise ConfigError(
-                v.path,
-                f"unknown key; allowed keys are {', '.join(sorted(_ACCESS_KEYS))}",
-                entry="[access]",
-                field=key,
-            )
+    data = _single_table(v, data, "access", _ACCESS_KEYS)
     lists = {}
     for key, pattern, example in (
         ("allowed_emails", _EMAIL_RE, "kepala@uma.ac.id"),
         ("allowed_domains", _DOMAIN_RE, "uma.ac.id"),
+        ("unverified_email_providers", _PROVIDER_RE, "microsoft"),
     ):
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
-            raise ConfigError(v.path, "must be a list of strings", entry="[access]", field=key)
+            raise v.fail("must be a list of strings", table="access", entry="[access]", key=key)
         cleaned = tuple(x.strip().lower().lstrip("@") for x in value if x.strip())
         for item in cleaned:
             if not pattern.match(item):
-                raise ConfigError(
-                    v.path,
+                raise v.fail(
                     f"'{item}' is not valid; write it like '{example}'",
+                    table="access",
                     entry="[access]",
-                    field=key,
+                    key=key,
                 )
         lists[key] = cleaned
     provider = data.get("provider", "")
-    if not isinstance(provider, str) or not re.fullmatch(r"[a-z0-9_]*", provider):
-        raise ConfigError(
-            v.path,
+    if not isinstance(provider, str) or not _PROVIDER_RE.fullmatch(provider or "x"):
+        raise v.fail(
             "must be the name of an [auth.NAME] section, e.g. 'google'",
+            table="access",
             entry="[access]",
-            field="provider",
+            key="provider",
         )
-    return Access(lists["allowed_emails"], lists["allowed_domains"], provider)
+    return Access(
+        lists["allowed_emails"],
+        lists["allowed_domains"],
+        provider,
+        lists["unverified_email_providers"],
+    )
 
 
 _GRAPH_KEYS = {"version": None, "refetch_days": (1, 30), "history_days": (1, 729),
@@ -854,18 +945,43 @@ def _no_duplicates(v: _Validator, table: str, ids: list[str]) -> None:
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Load the configuration file (``JEJARING_CONFIG`` or ``jejaring.toml``)."""
+    """Load the configuration file (``JEJARING_CONFIG`` or ``jejaring.toml``).
+
+    Only a regular file is opened (a named pipe would block for ever); a UTF-8 byte-order
+    mark, as Windows Notepad writes, is accepted.
+    """
     path = Path(path or load_settings().config_path)
+    name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        mode = path.stat().st_mode
     except FileNotFoundError:
         raise ConfigError(
-            str(path),
-            "file not found; copy jejaring.toml from the repository or set JEJARING_CONFIG",
+            name, "file not found; copy jejaring.toml from the repository or set JEJARING_CONFIG"
         ) from None
+    except OSError as exc:
+        raise ConfigError(name, f"cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigError(
+            name, "is a folder, not a file; set JEJARING_CONFIG to the path of jejaring.toml"
+        )
+    if not stat.S_ISREG(mode):
+        raise ConfigError(
+            name,
+            "is not a regular file (a named pipe, socket or device); set JEJARING_CONFIG to "
+            "the path of jejaring.toml",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            name,
+            f"cannot be read ({exc.strerror or exc}); let the user running Jejaring read it",
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(str(path), f"not UTF-8 text ({exc.reason})") from None
-    return parse_config(text, str(path))
+        raise ConfigError(name, f"not UTF-8 text ({exc.reason})") from None
+    return parse_config(text, name)
 
 
 # -- insights: content categories, weekly digest, the digest's mail server ----------------

@@ -12,8 +12,11 @@ import datetime as dt
 import html
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.engine import Connection
 
 from collectors.config import Config, Library
 from collectors.records import (
@@ -438,37 +441,49 @@ def load_demo(
     seed: int = DEFAULT_SEED,
     days: int = DEFAULT_DAYS,
     intensity: float = 1.0,
+    progress: Callable[[str], None] = lambda library_id: None,
 ) -> dict[str, int]:
-    """Write demo data to the store; re-running with the same arguments changes nothing.
+    """Write demo data to the store in one transaction; re-running with the same arguments
+    changes nothing.
 
     A demo made for other dates is replaced whole; real accounts are never touched. One
-    library at a time, so that large demos (the benchmark's) stay small in memory.
+    library at a time, so that large demos (the benchmark's) stay small in memory;
+    ``progress`` is told each library written (not yet committed).
     """
     end = end or dt.datetime.now(config.tz).date()
     first_day = end - dt.timedelta(days=days - 1)
-    span = store.demo_span()
-    if span is not None and span != (first_day, end):
-        store.delete_demo()
     counts = {"accounts": 0, "account_days": 0, "posts": 0, "post_days": 0}
-    for lib in config.libraries:
-        data = generate(config, end, seed=seed, days=days, intensity=intensity, only=lib.id)
-        _write_demo(store, data, end)
-        counts["accounts"] += len(data["accounts"])
-        counts["account_days"] += len(data["daily"])
-        counts["posts"] += len(data["posts"])
-        counts["post_days"] += len(data["history"])
+    # One transaction: a load killed half-way leaves no demo at all (the dashboard loads
+    # it again when it finds no account), never half of one that it would not repair.
+    with store.transaction() as conn:
+        span = store.demo_span(conn)
+        if span is not None and span != (first_day, end):
+            store.delete_demo(conn)
+        for lib in config.libraries:
+            data = generate(config, end, seed=seed, days=days, intensity=intensity, only=lib.id)
+            _write_demo(store, data, end, conn)
+            counts["accounts"] += len(data["accounts"])
+            counts["account_days"] += len(data["daily"])
+            counts["posts"] += len(data["posts"])
+            counts["post_days"] += len(data["history"])
+            progress(lib.id)
     return counts
 
 
-def _write_demo(store: Store, data: dict[str, list[dict[str, Any]]], end: dt.date) -> None:
-    ids = {a["ref"]: store.ensure_account(a["ref"], is_demo=True) for a in data["accounts"]}
+def _write_demo(
+    store: Store, data: dict[str, list[dict[str, Any]]], end: dt.date, conn: Connection
+) -> None:
+    ids = {
+        a["ref"]: store.ensure_account(a["ref"], is_demo=True, conn=conn) for a in data["accounts"]
+    }
     store.write_account_history(
         [
             {k: v for k, v in row.items() if k != "ref"} | {"account_id": ids[row["ref"]]}
             for row in data["daily"]
-        ]
+        ],
+        conn,
     )
-    store.write_post_history(data["history"])
+    store.write_post_history(data["history"], conn)
     last_day = {row["ref"]: row for row in data["daily"] if row["day"] == end}
     snapshots = [
         AccountSnapshot(
@@ -509,4 +524,4 @@ def _write_demo(store: Store, data: dict[str, list[dict[str, Any]]], end: dt.dat
         )
         for p in data["posts"]
     ]
-    store.write(snapshots, post_snapshots, is_demo=True)
+    store.write(snapshots, post_snapshots, is_demo=True, conn=conn)

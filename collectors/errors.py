@@ -39,7 +39,44 @@ class ConfigError(JejaringError):
 
 class StoreError(JejaringError):
     """The database cannot be used as it is (unreachable, damaged, newer, full, read-only);
-    the message names the database and says what to do."""
+    the message names the database and says what to do.
+
+    Like :class:`CollectorError`, it carries either an English ``message`` or a ``key`` of
+    :data:`collectors.messages.MESSAGES` with parameters, so the dashboard can show it in the
+    reader's language. ``kind`` says what went wrong (see ``collectors.store.faults``);
+    ``account_level`` is true when only the rows being written were refused (the database
+    itself works), so a refresh fails that account and goes on.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        key: str | None = None,
+        kind: str = "failed",
+        account_level: bool = False,
+        **params: object,
+    ) -> None:
+        from collectors.messages import render
+
+        self.key = key
+        self.kind = kind
+        self.account_level = account_level
+        self.params = {k: str(v) for k, v in params.items()}
+        self.detail = message if message is not None else render(key or "", "en", **self.params)
+        super().__init__(self.detail)
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``; ``where`` (the database, in English) is replaced by its
+        ``where_id`` parameter in Bahasa Indonesia when it has one."""
+        from collectors.messages import render
+
+        if self.key is None:
+            return self.detail
+        params = dict(self.params)
+        if lang == "id" and "where_id" in params:
+            params["where"] = params["where_id"]
+        return render(self.key, lang, **params)
 
 
 class CollectorError(JejaringError):
@@ -71,6 +108,15 @@ class CollectorError(JejaringError):
         if self.key is None:
             return str(self)
         return f"{self.account}: {render(self.key, lang, **self.params)}"
+
+    def for_account(self, account: str) -> CollectorError:
+        """The same error, filed under ``account`` (a call shared by several accounts failed
+        for each of them)."""
+        if account == self.account:
+            return self
+        if self.key is not None:
+            return type(self)(account, key=self.key, **self.params)
+        return type(self)(account, self.detail)
 
 
 class AccountNotFound(CollectorError):
@@ -127,3 +173,8 @@ class ImportFileError(JejaringError):
             else render("import_where_line", lang, file=self.file, line=self.line)
         )
         return f"{where}: {render(self.key, lang, **self.params)}"
+
+
+class BadAnswer(CollectorError):
+    """The platform's answer could not be read (not JSON, not the documented shape, cut
+    short after the retries). When several items shared the call, each is asked alone."""

@@ -4,7 +4,8 @@ every byte of the answer) and a time budget per call across its retries.
 A socket timeout alone bounds each read, not the whole answer: a server that sends one byte
 every few seconds holds a plain client forever. Here every read gets only the time left.
 ``request`` serves the Graph API client; :class:`DeadlineHttp` gives googleapiclient the same
-behaviour (it speaks httplib2's interface). Knows no platform.
+behaviour (it speaks httplib2's interface), :class:`DeadlineAdapter` gives it to ``requests``
+sessions (instaloader's). Knows no platform.
 """
 
 from __future__ import annotations
@@ -15,12 +16,18 @@ import socket
 import ssl
 import time
 import urllib.request
-from collections.abc import Mapping
+import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import httplib2
+import requests
+import requests.adapters
+import requests.cookies
+import requests.structures
+import requests.utils
 
 DEFAULT_DEADLINE = 60.0  # seconds for one request, connect to last byte
 DEFAULT_CONNECT = 15.0
@@ -45,8 +52,11 @@ class BudgetExhausted(Exception):
 class Response:
     status: int
     headers: Mapping[str, str]  # lower-case names
-    body: bytes
+    body: bytes  # decoded when the server compressed it (gzip, deflate)
     url: str = ""
+    #: every header line as sent, in order (several Set-Cookie lines stay apart)
+    header_lines: tuple[tuple[str, str], ...] = ()
+    reason: str = ""
 
 
 @dataclass
@@ -177,9 +187,43 @@ def request(
             raise DeadlineExceeded(f"no complete answer within {deadline:.0f} s") from None
         if len(data) > MAX_BODY:
             raise TruncatedResponse(f"the answer is larger than {MAX_BODY // 2**20} MiB")
-        return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, data, url)
+        lines = tuple(answer.getheaders())
+        headers = {k.lower(): v for k, v in lines}
+        encoding = headers.get("content-encoding", "").strip().lower()
+        if encoding in _DECODERS and data:
+            data = _decode(data, encoding)
+            # the body handed on is plain: say so, as httplib2 and urllib3 do
+            headers.pop("content-encoding")
+            headers.pop("content-length", None)
+            lines = tuple((k, v) for k, v in lines if k.lower() not in _ENCODING_HEADERS)
+        return Response(answer.status, headers, data, url, lines, answer.reason or "")
     finally:
         conn.close()
+
+
+# Clients ask for compressed answers (googleapiclient sends "accept-encoding: gzip,
+# deflate"); the body is decoded here, as httplib2 and urllib3 would.
+_DECODERS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_ENCODING_HEADERS = ("content-encoding", "content-length")
+
+
+def _decode(data: bytes, encoding: str) -> bytes:
+    """A gzip or deflate body, decoded up to :data:`MAX_BODY` bytes."""
+    attempts = [_DECODERS[encoding]]
+    if encoding == "deflate":
+        attempts.append(-zlib.MAX_WBITS)  # some servers send raw deflate without its header
+    for wbits in attempts:
+        decoder = zlib.decompressobj(wbits)
+        try:
+            plain = decoder.decompress(data, MAX_BODY + 1)
+        except zlib.error:
+            continue
+        if len(plain) > MAX_BODY:
+            raise TruncatedResponse(f"the answer is larger than {MAX_BODY // 2**20} MiB")
+        if not decoder.eof:
+            raise TruncatedResponse(f"the {encoding} answer was cut off")
+        return plain
+    raise TruncatedResponse(f"the {encoding} answer is damaged")
 
 
 class DeadlineHttp:
@@ -230,6 +274,104 @@ class DeadlineHttp:
         info.status = answer.status
         info["status"] = str(answer.status)
         return info, answer.body
+
+    def close(self) -> None:
+        return None
+
+
+class _RawStandIn:
+    """What ``requests`` reads from a response's ``raw`` after the body is in: the header
+    lines (for cookies); there is no connection left to release."""
+
+    def __init__(self, message: http.client.HTTPMessage) -> None:
+        self._original_response = self  # requests.cookies reads ._original_response.msg
+        self.msg = message
+
+    def release_conn(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class DeadlineAdapter(requests.adapters.BaseAdapter):
+    """A transport adapter for ``requests`` sessions: each request goes through
+    :func:`request`, so it ends within ``deadline`` seconds in all (``requests``' own
+    timeout bounds each read only). Faults become the exceptions ``requests`` users catch:
+    ``Timeout`` for the deadline, ``ConnectionError`` for no connection or a cut answer.
+    ``on_response(status, url)`` is told of every answer."""
+
+    def __init__(
+        self,
+        deadline: float = DEFAULT_DEADLINE,
+        connect_timeout: float = DEFAULT_CONNECT,
+        on_response: Callable[[int, str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.deadline = deadline
+        self.connect_timeout = connect_timeout
+        self.on_response = on_response
+
+    def send(
+        self,
+        prepared: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
+        headers = dict(prepared.headers)
+        headers["Accept-Encoding"] = "gzip, deflate"  # what request() decodes
+        body = prepared.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        elif body is not None and not isinstance(body, bytes):
+            body = b"".join(body)  # an iterable of chunks
+        url = prepared.url or ""
+        try:
+            answer = request(
+                prepared.method or "GET",
+                url,
+                headers=headers,
+                body=body,
+                deadline=self.deadline,
+                connect_timeout=self.connect_timeout,
+            )
+        except DeadlineExceeded as exc:
+            raise requests.exceptions.ReadTimeout(str(exc), request=prepared) from exc
+        except TruncatedResponse as exc:
+            raise requests.exceptions.ConnectionError(str(exc), request=prepared) from exc
+        except ValueError as exc:  # not an http(s) URL
+            raise requests.exceptions.InvalidURL(str(exc), request=prepared) from exc
+        except OSError as exc:  # refused, unreachable, unknown host, TLS
+            raise requests.exceptions.ConnectionError(
+                f"{type(exc).__name__}: {exc}", request=prepared
+            ) from exc
+        if self.on_response is not None:
+            self.on_response(answer.status, url)
+        return self._response(prepared, answer)
+
+    def _response(self, prepared: requests.PreparedRequest, answer: Response) -> requests.Response:
+        message = http.client.HTTPMessage()
+        for name, value in answer.header_lines:
+            message[name] = value  # appends: every Set-Cookie line is kept
+        headers = requests.structures.CaseInsensitiveDict()
+        for name, value in answer.header_lines:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        response = requests.Response()
+        response.status_code = answer.status
+        response.reason = answer.reason
+        response.headers = headers
+        response.url = prepared.url or ""
+        response.request = prepared
+        response.encoding = requests.utils.get_encoding_from_headers(headers)
+        response._content = answer.body
+        response._content_consumed = True
+        response.raw = _RawStandIn(message)
+        response.connection = self
+        requests.cookies.extract_cookies_to_jar(response.cookies, prepared, response.raw)
+        return response
 
     def close(self) -> None:
         return None

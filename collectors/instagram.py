@@ -7,13 +7,18 @@ costs an extra request; knows nothing of the database or Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import stat
+import types
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import instaloader
+import instaloader.instaloadercontext
+import requests
 from instaloader import Instaloader, InstaloaderContext, Post, Profile, RateController
 from instaloader.exceptions import (
     AbortDownloadException,
@@ -22,11 +27,13 @@ from instaloader.exceptions import (
     LoginRequiredException,
     PrivateProfileNotFollowedException,
     ProfileNotExistsException,
+    QueryReturnedBadRequestException,
+    QueryReturnedForbiddenException,
     QueryReturnedNotFoundException,
     TooManyRequestsException,
 )
 
-from collectors.config import Config, Settings
+from collectors.config import Config, NetworkOptions, Settings
 from collectors.errors import (
     AccountNotFound,
     AccountPrivate,
@@ -35,6 +42,7 @@ from collectors.errors import (
     RateLimited,
     TransientError,
 )
+from collectors.http import DEFAULT_DEADLINE, DeadlineAdapter
 from collectors.records import (
     AccountRef,
     AccountResult,
@@ -47,6 +55,7 @@ from collectors.records import (
 
 UTC = dt.UTC
 PLATFORM = "instagram"
+log = logging.getLogger("jejaring.instagram")
 
 ProfileFetcher = Callable[[InstaloaderContext, str], Profile]
 PostSource = Callable[[Profile], Iterable[Post]]
@@ -64,8 +73,67 @@ class CountingRateController(RateController):
         super().wait_before_query(query_type)
 
 
-def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: None) -> Instaloader:
-    """A quiet loader that downloads nothing; logged in when INSTAGRAM_USER is set."""
+class _Transport:
+    """How instaloader reaches Instagram: every ``requests`` session its context makes
+    (anonymous, logged in, or the short-lived copies it makes for GraphQL and the iPhone API)
+    sends through :class:`DeadlineAdapter`, so each request ends within the deadline
+    (instaloader's ``request_timeout`` bounds each read only, and a server dripping bytes
+    holds it for ever). The statuses Instagram answered are noted: a "profile does not
+    exist" after a 400/401/403 means Instagram refused us, not that the profile is gone."""
+
+    def __init__(self) -> None:
+        self.deadline = DEFAULT_DEADLINE
+        self.statuses: deque[int] = deque(maxlen=500)
+        self.answers = 0
+
+    def seen(self, status: int, url: str) -> None:
+        self.statuses.append(status)
+        self.answers += 1
+
+    def since(self, mark: int) -> list[int]:
+        """Statuses answered since ``answers`` was ``mark``."""
+        new = self.answers - mark
+        return list(self.statuses)[-new:] if new > 0 else []
+
+
+TRANSPORT = _Transport()
+
+
+class _BoundedSession(requests.Session):
+    def __init__(self) -> None:
+        super().__init__()
+        adapter = DeadlineAdapter(TRANSPORT.deadline, on_response=TRANSPORT.seen)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+
+class _RequestsForInstaloader(types.ModuleType):
+    """``requests`` as instaloader's context module sees it: the same, but its sessions are
+    bounded. Only that module's name is rebound; ``requests`` itself is left alone."""
+
+    Session = _BoundedSession
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(requests, name)
+
+
+def install_transport(deadline: float) -> None:
+    """Bound every request instaloader makes from now on by ``deadline`` seconds."""
+    TRANSPORT.deadline = deadline
+    context_module = instaloader.instaloadercontext
+    if not isinstance(context_module.requests, _RequestsForInstaloader):
+        context_module.requests = _RequestsForInstaloader("requests")
+
+
+def make_loader(
+    settings: Settings,
+    warn: Callable[[str], None] = lambda text: None,
+    network: NetworkOptions | None = None,
+) -> Instaloader:
+    """A quiet loader that downloads nothing, whose every request ends within the network
+    deadline; logged in when INSTAGRAM_USER is set."""
+    network = network or NetworkOptions()
+    install_transport(network.deadline)  # before the loader makes its first session
     loader = Instaloader(
         quiet=True,
         download_pictures=False,
@@ -81,6 +149,7 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
         # per post; Jejaring needs neither.
         iphone_support=False,
         rate_controller=CountingRateController,
+        max_connection_attempts=network.retries + 1,
     )
     user = settings.instagram_user
     if user:
@@ -98,13 +167,9 @@ def make_loader(settings: Settings, warn: Callable[[str], None] = lambda text: N
             )
         try:
             loader.load_session_from_file(user, path)
-        except (OSError, ValueError, EOFError) as err:
+        except (OSError, ValueError, EOFError, KeyError) as err:
             raise AuthFailed(
-                user,
-                key="ig_session_unreadable",
-                path=path,
-                error=type(err).__name__,
-                user=user,
+                user, key="ig_session_unreadable", user=user, path=path, error=type(err).__name__
             ) from None
     return loader
 
@@ -135,15 +200,13 @@ def _get(data: Any, *keys: Any) -> Any:
     return data
 
 
-def _count(value: Any) -> int | None:
-    """A count as Instagram gives it; negative (instaloader's 'hidden') or absent is None."""
-    if value is None or isinstance(value, bool):
+def _count(value: Any) -> Any:
+    """A count as Instagram gives it, for the record boundary to check (it keeps the stored
+    value, with a warning, when this is no count); absent and instaloader's -1 ("hidden")
+    are None."""
+    if value is None or (not isinstance(value, bool) and value in (-1, "-1")):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
+    return value
 
 
 def post_kind(media: dict[str, Any]) -> str:
@@ -269,7 +332,17 @@ def walk(
     """
     cutoff = now - dt.timedelta(days=recheck_days)
     for count, post in enumerate(posts, start=1):
-        record = post_record(account, post, now)
+        try:
+            record = post_record(account, post, now)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as err:
+            # A node without what every post has: skip it, keep the others and the stored one.
+            log.warning(
+                "instagram %s: a post that cannot be read (%s: %s) is skipped",
+                account.handle,
+                type(err).__name__,
+                err,
+            )
+            continue
         yield record
         if full:
             continue
@@ -283,10 +356,77 @@ def walk(
             return
 
 
-def _translate(err: BaseException, handle: str, private: bool) -> CollectorError:
+def _chain(err: BaseException) -> Iterator[BaseException]:
+    """The error and the errors it came from (instaloader wraps the last one it retried)."""
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+# instaloader words an HTTP error as "<status> <reason> when accessing <url>"; other numbers
+# in its messages (a port such as 443, a retry count) are no status.
+_STATUS_RES = (
+    re.compile(r"\b([1-5]\d\d) [A-Za-z][A-Za-z' -]* when accessing\b"),
+    re.compile(r"\bHTTP (?:error code |status )?([1-5]\d\d)\b"),  # older instaloader
+    re.compile(r'responded with "([1-5]\d\d) [A-Za-z]'),  # AbortDownloadException
+)
+# What requests says when no answer came at all, when the error itself is gone (the cause
+# chain is how :func:`_connection_fault` knows it otherwise).
+_NO_CONNECTION_RE = re.compile(
+    r"Max retries exceeded|NewConnectionError|NameResolutionError|Failed to establish|"
+    r"Connection refused|Connection aborted|Name or service not known|"
+    r"Temporary failure in name resolution|Network is unreachable|No route to host"
+)
+_TIMEOUT_RE = re.compile(r"Read timed out|ConnectTimeout|timed out|did not finish its answer")
+_STATUS_OF = {
+    QueryReturnedBadRequestException: 400,
+    QueryReturnedForbiddenException: 403,
+    QueryReturnedNotFoundException: 404,
+    TooManyRequestsException: 429,
+}
+BLOCKED = (400, 401, 403)
+
+
+def _http_status(err: BaseException) -> int | None:
+    """The HTTP status Instagram answered, read from the error or what it came from."""
+    for link in _chain(err):
+        for kind, status in _STATUS_OF.items():
+            if isinstance(link, kind):
+                return status
+        for pattern in _STATUS_RES:
+            match = pattern.search(str(link))
+            if match:
+                return int(match.group(1))
+    return None
+
+
+def _connection_fault(err: BaseException) -> str | None:
+    """ "timeout" or "connection" when no answer came at all (no network, refused, DNS,
+    the deadline), else None."""
+    for link in _chain(err):
+        if isinstance(link, requests.exceptions.Timeout | TimeoutError):
+            return "timeout"
+        if isinstance(link, requests.exceptions.ConnectionError | ConnectionError | OSError):
+            return "connection"
     text = str(err)
-    if isinstance(err, ProfileNotExistsException | QueryReturnedNotFoundException):
-        return AccountNotFound(handle, key="ig_not_found")
+    if _TIMEOUT_RE.search(text):
+        return "timeout"
+    if _NO_CONNECTION_RE.search(text):
+        return "connection"
+    return None
+
+
+def _translate(
+    err: BaseException, handle: str, private: bool, statuses: Iterable[int] = ()
+) -> CollectorError:
+    """A librarian's sentence for an instaloader error. ``statuses`` are the HTTP statuses
+    Instagram answered while this account was collected (see :class:`_Transport`)."""
+    text = str(err)
+    status = _http_status(err)
+    refused = [s for s in statuses if s in BLOCKED]
     if isinstance(err, PrivateProfileNotFollowedException) or (
         isinstance(err, LoginRequiredException) and private
     ):
@@ -300,17 +440,27 @@ def _translate(err: BaseException, handle: str, private: bool) -> CollectorError
     if isinstance(err, LoginRequiredException):
         return AuthFailed(handle, key="ig_login_required")
     if (
-        isinstance(err, TooManyRequestsException)
-        or isinstance(err.__cause__, TooManyRequestsException)
+        status == 429
+        or any(isinstance(e, TooManyRequestsException) for e in _chain(err))
         or re.search(r"\b429\b", text)
     ):
         return RateLimited(handle, key="ig_429")
-    if re.search(r"\b401\b", text) or "Please wait a few minutes" in text:
+    if "Please wait a few minutes" in text:
         return RateLimited(handle, key="ig_wait")
+    if status in BLOCKED or (isinstance(err, ProfileNotExistsException) and refused):
+        # instaloader in 2026: revoked query ids, 400 for professional profiles seen
+        # anonymously, 403 surfacing as a false "profile does not exist". Never "missing".
+        return CollectorError(handle, key="ig_blocked", status=status or refused[-1])
+    if isinstance(err, ProfileNotExistsException) or status == 404:
+        return AccountNotFound(handle, key="ig_no_profile")
+    fault = _connection_fault(err)
+    if fault == "timeout":
+        return TransientError(handle, key="ig_timeout")
+    if fault == "connection":
+        return TransientError(handle, key="ig_no_connection")
     if isinstance(err, ConnectionException):
-        status = re.search(r"\b([45]\d\d)\b", text)
-        if status:
-            return TransientError(handle, key="ig_unreachable_status", status=status.group(1))
+        if status is not None:
+            return TransientError(handle, key="ig_unreachable_status", status=status)
         return TransientError(handle, key="ig_unreachable")
     return CollectorError(handle, key="ig_unexpected", error=type(err).__name__)
 
@@ -332,6 +482,7 @@ def collect_account(
     started = now()
     result = AccountResult(account, started_at=started)
     before = requests_made(loader)
+    answers_before = TRANSPORT.answers
     private = False
     try:
         profile = profiles(loader.context, account.handle)
@@ -349,7 +500,7 @@ def collect_account(
         ):
             result.posts.append(record)
     except (InstaloaderException, AbortDownloadException) as err:
-        result.error = _translate(err, account.handle, private)
+        result.error = _translate(err, account.handle, private, TRANSPORT.since(answers_before))
     result.requests = requests_made(loader) - before
     return result
 
@@ -370,7 +521,7 @@ def collect_instagram(
     """Collect every account in turn; a 429, a login demand or a checkpoint stops
     Instagram for this run (the accounts not reached are reported as skipped)."""
     try:
-        loader = loader or make_loader(settings, warn)
+        loader = loader or make_loader(settings, warn, config.network)
     except AuthFailed as err:
         for ref in accounts:
             yield AccountResult(ref, started_at=now(), error=err, skipped=True)

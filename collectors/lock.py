@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from collectors.errors import JejaringError
+from collectors.store.faults import store_error
 
 
 class RefreshLocked(JejaringError):
@@ -54,8 +55,13 @@ class RefreshLock(_Held):
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only or full data folder
+            raise store_error(
+                exc, f"the refresh lock file {self.path}", where_id=f"berkas kunci {self.path}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -65,14 +71,21 @@ class RefreshLock(_Held):
                 f"another refresh is running ({holder}); lock file {self.path}. "
                 "Wait for it to finish; the lock is released automatically if it dies."
             ) from None
-        os.ftruncate(fd, 0)
         info = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
             "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        os.write(fd, json.dumps(info).encode())
-        os.fsync(fd)
+        try:
+            os.ftruncate(fd, 0)
+            os.write(fd, json.dumps(info).encode())
+            os.fsync(fd)
+        except OSError as exc:  # e.g. a full disk
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise store_error(
+                exc, f"the refresh lock file {self.path}", where_id=f"berkas kunci {self.path}"
+            ) from None
         self._fd = fd
 
     @staticmethod

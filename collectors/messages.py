@@ -552,6 +552,157 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "baris harian metrik '{metric}' tidak dikenal, tidak disimpan",
         "daily rows of the metric '{metric}' are not recognised, not stored",
     ),
+    # -- rel: the store's faults, YouTube and Instagram refusals --
+    "store_full": (
+        "disk penuh: {where} tidak dapat ditulis ({error}); tidak ada yang ditulis. "
+        "Kosongkan ruang disk lalu jalankan lagi.",
+        "disk full: {where} cannot be written ({error}); nothing was written. Free some disk "
+        "space and run again.",
+    ),
+    "store_read_only": (
+        "{where} hanya-baca ({error}); tidak ada yang ditulis. Izinkan pengguna yang "
+        "menjalankan Jejaring menulis berkas itu dan foldernya (SQLite menulis berkas "
+        "jurnal di sebelahnya).",
+        "{where} is read-only ({error}); nothing was written. Let the user running Jejaring "
+        "write the file and its folder (SQLite writes its journal files next to it).",
+    ),
+    "store_permission": (
+        "{where} menolak pengguna basis data ({error}); tidak ada yang ditulis. Beri pengguna "
+        "di JEJARING_DATABASE_URL hak atas basis data itu.",
+        "{where} refuses the database user ({error}); nothing was written. Grant the user in "
+        "JEJARING_DATABASE_URL rights on that database.",
+    ),
+    "store_locked": (
+        "{where} dikunci program lain lebih dari {seconds} detik ({error}); tidak ada yang "
+        "ditulis. Tutup program yang memegangnya (mis. peramban basis data dengan perubahan "
+        "belum disimpan) lalu jalankan lagi.",
+        "{where} is locked by another program for more than {seconds} s ({error}); nothing "
+        "was written. Close the program holding it (e.g. a database browser with unsaved "
+        "changes) and run again.",
+    ),
+    "store_busy": (
+        "{where} sedang dikunci atau terlalu sibuk ({error}); tidak ada yang ditulis. Coba "
+        "lagi nanti.",
+        "{where} is locked or too busy ({error}); nothing was written. Try again later.",
+    ),
+    "store_damaged": (
+        "{where} rusak ({error}). Pulihkan cadangan, atau pindahkan berkasnya untuk memulai "
+        "penyimpanan baru.",
+        "{where} is damaged ({error}). Restore a backup, or move the file away to start a "
+        "new store.",
+    ),
+    "store_not_a_database": (
+        "{where} bukan basis data SQLite, atau halaman pertamanya rusak ({error}). Arahkan "
+        "JEJARING_DATABASE_URL ke penyimpanan Jejaring, pulihkan cadangan, atau pindahkan "
+        "berkasnya untuk memulai penyimpanan baru.",
+        "{where} is not an SQLite database, or its first page is damaged ({error}). Point "
+        "JEJARING_DATABASE_URL at a Jejaring store, restore a backup, or move the file away "
+        "to start a new store.",
+    ),
+    "store_not_a_file": (
+        "{where} bukan berkas biasa melainkan {what}. Arahkan JEJARING_DATABASE_URL ke "
+        "sebuah berkas basis data.",
+        "{where} is not a regular file but a {what}. Point JEJARING_DATABASE_URL at a "
+        "database file.",
+    ),
+    "store_cannot_open": (
+        "{where} tidak dapat dibuka ({error}). Periksa bahwa jalurnya berkas yang boleh "
+        "dibaca dan ditulis, di folder yang boleh ditulis.",
+        "{where} cannot be opened ({error}). Check that the path is a file you may read and "
+        "write, in a folder you may write to.",
+    ),
+    "store_io": (
+        "kesalahan baca/tulis pada {where} ({error}); tidak ada yang ditulis. Periksa disknya.",
+        "read/write error on {where} ({error}); nothing was written. Check the disk.",
+    ),
+    "store_unreachable": (
+        "tidak dapat terhubung ke {where} ({error}). Periksa bahwa servernya berjalan dan "
+        "bahwa JEJARING_DATABASE_URL menyebut host, port, basis data, pengguna, dan kata "
+        "sandi yang benar.",
+        "cannot connect to {where} ({error}). Check that the server runs and that "
+        "JEJARING_DATABASE_URL names the right host, port, database, user and password.",
+    ),
+    "store_data": (
+        "{where} menolak baris yang ditulis ({error}); baris itu tidak disimpan.",
+        "{where} refused the rows written ({error}); they were not stored.",
+    ),
+    "store_failed": (
+        "{where} gagal ({error}); tidak ada yang ditulis.",
+        "{where} failed ({error}); nothing was written.",
+    ),
+    "yt_rate_limited": (
+        "YouTube meminta memperlambat permintaan, juga setelah {retries} percobaan ulang; "
+        "data yang sudah diambil tetap disimpan dan YouTube dilewati pada pengambilan ini.",
+        "YouTube asked to slow down, also after {retries} retries; what was collected is kept "
+        "and YouTube is skipped for this refresh.",
+    ),
+    "yt_uploads_refused": (
+        "YouTube menolak menampilkan daftar unggahan kanal ini ({reason}); kanal mungkin "
+        "dibatasi atau unggahannya disembunyikan. Ukuran kanal tetap disimpan; periksa "
+        "kanalnya di YouTube. Kanal lain tidak terpengaruh.",
+        "YouTube refuses to list this channel's uploads ({reason}); the channel may be "
+        "restricted or its uploads hidden. Its size is kept; check the channel on YouTube. "
+        "The other channels are not affected.",
+    ),
+    "yt_channel_gone": (
+        "kanal ditutup, ditangguhkan, atau tidak ada ({reason}); periksa di YouTube dan hapus "
+        "dari jejaring.toml bila sudah tidak ada.",
+        "the channel is closed, suspended or missing ({reason}); check it on YouTube and "
+        "remove it from jejaring.toml if it is gone.",
+    ),
+    "yt_refused": (
+        "YouTube menolak permintaan untuk akun ini ({reason}, HTTP {status}); akun lain tidak "
+        "terpengaruh.",
+        "YouTube refused the request for this account ({reason}, HTTP {status}); the other "
+        "accounts are not affected.",
+    ),
+    "yt_bad_answer": (
+        "jawaban YouTube tidak dapat dibaca ({error}); pengambilan berikutnya akan mencoba lagi.",
+        "YouTube's answer could not be read ({error}); the next refresh will try again.",
+    ),
+    "yt_paging_repeated": (
+        "YouTube mengirim token halaman yang sama dua kali saat mendaftar unggahan (setelah "
+        "{pages} halaman); pendaftaran dihentikan di situ dan {listed} video yang sudah "
+        "terdaftar tetap diambil.",
+        "YouTube sent the same page token twice while listing the uploads (after {pages} "
+        "pages); the listing was stopped there and the {listed} videos listed are kept.",
+    ),
+    "yt_paging_bound": (
+        "YouTube terus mengirim halaman melebihi jumlah unggahannya sendiri ({expected}) "
+        "(setelah {pages} halaman); pendaftaran dihentikan di situ dan {listed} video yang "
+        "sudah terdaftar tetap diambil.",
+        "YouTube kept sending pages beyond its own count of {expected} uploads (after {pages} "
+        "pages); the listing was stopped there and the {listed} videos listed are kept.",
+    ),
+    "yt_videos_unread": (
+        "{n} video tidak dapat dibaca ({ids}: {error}); angka yang tersimpan untuknya tetap "
+        "dipakai.",
+        "{n} videos could not be read ({ids}: {error}); their stored figures are kept.",
+    ),
+    "ig_blocked": (
+        "Instagram mengubah atau memblokir antarmuka webnya (HTTP {status}): perbarui "
+        "instaloader (lihat README) atau hubungkan akunnya (API resmi). Ini bukan tanda "
+        "bahwa profilnya tidak ada; yang sudah diambil tetap disimpan.",
+        "Instagram changed or blocked its web interface (HTTP {status}): update instaloader "
+        "(see README) or connect the account (official API). This does not mean the profile "
+        "is gone; what was fetched is kept.",
+    ),
+    "ig_no_profile": (
+        "Instagram tidak menampilkan profil dengan nama pengguna ini; periksa di "
+        "jejaring.toml. Bila profilnya ada, Instagram mungkin mengubah antarmuka webnya: "
+        "perbarui instaloader.",
+        "Instagram shows no profile with this username; check it in jejaring.toml. If the "
+        "profile exists, Instagram may have changed its web interface: update instaloader.",
+    ),
+    "ig_timeout": (
+        "Instagram tidak menjawab tepat waktu; pengambilan berikutnya akan mencoba lagi.",
+        "Instagram did not answer in time; the next refresh will try again.",
+    ),
+    "ig_no_connection": (
+        "tidak ada koneksi ke Instagram (jaringan, DNS, atau firewall); pengambilan "
+        "berikutnya akan mencoba lagi.",
+        "no connection to Instagram (network, DNS or firewall); the next refresh will try again.",
+    ),
 }
 
 

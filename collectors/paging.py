@@ -10,7 +10,19 @@ DEFAULT_MAX_PAGES = 2000
 
 
 class PagingStopped(Exception):
-    """A walk was stopped by the guard; the message says why (items fetched are kept)."""
+    """A walk was stopped by the guard; the message says why (items fetched are kept).
+
+    ``reason`` is "repeated" (a cursor came twice) or "bound" (more pages than the count
+    allows); ``pages`` and ``expected`` say how far the walk went and what was reported.
+    """
+
+    def __init__(
+        self, message: str, reason: str = "", pages: int = 0, expected: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.pages = pages
+        self.expected = expected
 
 
 class PageGuard:
@@ -46,13 +58,19 @@ class PageGuard:
         if cursor in self._seen:
             raise PagingStopped(
                 f"{self.what}: the platform sent the same page cursor twice (after "
-                f"{self.pages} pages); the walk was stopped there to avoid an endless loop"
+                f"{self.pages} pages); the walk was stopped there to avoid an endless loop",
+                "repeated",
+                self.pages,
+                self.expected,
             )
         self._seen.add(cursor)
         if self.pages >= self.max_pages:
             said = f" (it reports {self.expected} items)" if self.expected is not None else ""
             raise PagingStopped(
                 f"{self.what}: still more pages after {self.pages}, more than the platform's "
-                f"own count allows{said}; the walk was stopped there"
+                f"own count allows{said}; the walk was stopped there",
+                "bound",
+                self.pages,
+                self.expected,
             )
         return True

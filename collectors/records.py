@@ -74,6 +74,34 @@ def _checked_counts(record: object, names: tuple[str, ...], what: str) -> frozen
     return frozenset(invalid)
 
 
+def storable_text(value: Any) -> Any:
+    """Text as every store can hold it: without NUL characters (PostgreSQL refuses them) and
+    with lone surrogates (JSON may carry ``\\udcff``; UTF-8 cannot) replaced by U+FFFD.
+    Anything that is not text is left for the record's own checks."""
+    if not isinstance(value, str):
+        return value
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        value = _SURROGATE_RE.sub("\ufffd", value)
+    return value
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_texts(record: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        raw = getattr(record, name)
+        value = (
+            tuple(storable_text(v) for v in raw) if isinstance(raw, tuple) else storable_text(raw)
+        )
+        if value is not raw:
+            object.__setattr__(record, name, value)
+
+
 def _short(raw: Any) -> Any:
     text = repr(raw)
     return raw if len(text) <= 60 else text[:57] + "..."
@@ -127,10 +155,12 @@ class AccountSnapshot:
     invalid: frozenset[str] = field(default=frozenset(), compare=False)
 
     COUNTS = ("followers", "following", "media_count", "total_views")
+    TEXTS = ("external_id", "title", "url")
 
     def __post_init__(self) -> None:
         if self.captured_at.tzinfo is None:
             raise ValueError(f"account {self.account.handle}: captured_at must carry a time zone")
+        _clean_texts(self, self.TEXTS)
         bad = _checked_counts(
             self, self.COUNTS, f"{self.account.platform} account {self.account.handle}"
         )
@@ -167,8 +197,11 @@ class PostSnapshot:
     invalid: frozenset[str] = field(default=frozenset(), compare=False)
 
     COUNTS = ("likes", "comments", "views", "plays")
+    TEXTS = ("title", "caption", "url", "thumbnail_url", "hashtags", "mentions", "tagged",
+             "coauthors")  # fmt: skip
 
     def __post_init__(self) -> None:
+        _clean_texts(self, self.TEXTS)
         if self.kind not in KINDS:
             raise ValueError(f"post {self.post_id}: unknown kind {self.kind!r}")
         if self.kind_source is not None and self.kind_source not in KIND_SOURCES:

@@ -4,6 +4,7 @@ result in its own transaction, recording the run. No platform code here, no Stre
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from collectors.config import PLATFORMS, Config, Settings
-from collectors.errors import AuthFailed, CollectorError
+from collectors.errors import AuthFailed, CollectorError, StoreError
 from collectors.lock import PostgresLock, RefreshLock
 from collectors.messages import render
 from collectors.records import AccountRef, AccountResult
@@ -107,8 +108,14 @@ def _youtube(
     planned = [Planned(ref, store.account_state(ref)) for ref in accounts]
     states = {p.account: p.state for p in planned}
     if settings.youtube_api_key:
+        network = config.network
         client = YouTubeClient(
-            settings.youtube_api_key, settings.youtube_api_url, tz=config.timezone
+            settings.youtube_api_key,
+            settings.youtube_api_url,
+            num_retries=network.retries,
+            timeout=network.deadline,
+            budget=network.call_budget,
+            tz=config.timezone,
         )
         results: Iterable[AccountResult] = YouTubeCollector(client, full=full).collect(planned)
     else:
@@ -263,22 +270,31 @@ def refresh(
                 ):
                     try:
                         written = store.write_result(run_id, result)
-                    except sa.exc.SQLAlchemyError as err:
+                    except StoreError as err:
+                        if not err.account_level:
+                            raise  # the database itself cannot be used: stop (exit 4)
+                        # Only this account's rows were refused: record why and go on.
                         result.error = CollectorError(
-                            result.account.handle, key="write_failed", error=type(err).__name__
+                            result.account.handle,
+                            key="write_failed",
+                            error=err.params.get("error", err.detail),
                         )
                         result.posts, result.snapshot = [], None
+                        result.gone, result.full_walk_at = [], None
+                        result.account_metrics, result.post_metrics = [], []
                         written = store.write_result(run_id, result)
                     summary.results.append(result)
                     report.result(result, written.new_posts, written.updated_posts)
         except BaseException as err:
-            store.finish_run(
-                run_id,
-                "failed",
-                f"interrupted: {type(err).__name__}",
-                "run_interrupted",
-                {},
-            )
+            # When the database itself failed, the next refresh closes the run instead.
+            with contextlib.suppress(StoreError):
+                store.finish_run(
+                    run_id,
+                    "failed",
+                    f"interrupted: {type(err).__name__}",
+                    "run_interrupted",
+                    {},
+                )
             raise
         finally:
             logging.getLogger("jejaring").removeHandler(relay)
@@ -329,6 +345,8 @@ def _guarded(
         for result in collect(accounts, store, settings, config, full, warn):
             seen.add(result.account.handle)
             yield result
+    except StoreError:
+        raise  # the database itself failed (reading what is known): stop, exit 4
     except Exception as err:  # a bug or an unforeseen platform fault: report, go on
         # The traceback goes to stderr for whoever fixes it, with any API key removed.
         sys.stderr.write(re.sub(r"(key=)[^&\s'\"]+", r"\1<redacted>", traceback.format_exc()))

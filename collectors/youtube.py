@@ -25,8 +25,10 @@ from googleapiclient.http import HttpRequest
 from collectors.errors import (
     AccountNotFound,
     AuthFailed,
+    BadAnswer,
     CollectorError,
     QuotaExceeded,
+    RateLimited,
     TransientError,
 )
 from collectors.http import (
@@ -36,13 +38,16 @@ from collectors.http import (
     BudgetExhausted,
     DeadlineExceeded,
     DeadlineHttp,
+    TruncatedResponse,
 )
+from collectors.paging import PageGuard, PagingStopped
 from collectors.records import (
     AccountRef,
     AccountResult,
     AccountSnapshot,
     AccountState,
     PostSnapshot,
+    count_value,
     hashtags_in,
     mentions_in,
 )
@@ -60,6 +65,20 @@ SHORTS_WALK_MARGIN = dt.timedelta(days=7)
 UNIT_COST = {"channels.list": 1, "playlistItems.list": 1, "videos.list": 1}
 
 _KEY_RE = re.compile(r"(key=)[^&\s'\"]+")
+log = logging.getLogger("jejaring.youtube")
+
+
+class MalformedItem(ValueError):
+    """An item of an answer lacks what every such item has (an id, a publish time)."""
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: answers are read defensively."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class _RedactKey(logging.Filter):
@@ -86,7 +105,7 @@ _install_redaction()
 
 def parse_duration(text: str | None) -> float | None:
     """Seconds of an ISO 8601 duration such as ``PT1H2M3S`` or ``P0D``; None if absent."""
-    if not text:
+    if not text or not isinstance(text, str):
         return None
     match = re.fullmatch(
         r"P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?", text
@@ -103,28 +122,35 @@ def parse_duration(text: str | None) -> float | None:
     )
 
 
-def _count(stats: dict[str, Any], key: str) -> int | None:
-    """API counts come as JSON strings and are absent when hidden: absent stays None."""
-    value = stats.get(key)
-    return None if value is None else int(value)
+def _count(stats: Any, key: str) -> Any:
+    """A count as the API sent it (a JSON string; absent when hidden): the record boundary
+    (``records.count_value``) decides whether it is one, and warns when it is not."""
+    return _dict(stats).get(key)
 
 
-def _time(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+def _time(text: Any) -> dt.datetime:
+    """An RFC 3339 time of the API (``2026-11-20T03:00:00Z``) in UTC; ValueError otherwise."""
+    if not isinstance(text, str):
+        raise ValueError(f"not a time: {text!r}")
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:  # the API always says Z; without a zone, read it as UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def video_kind(item: dict[str, Any]) -> str:
     """``live`` for lives and premieres (past, current or upcoming); ``short`` for a video of
     at most 60 s, or at most 180 s that says #shorts; else ``video``."""
-    snippet = item.get("snippet", {})
+    snippet = _dict(item.get("snippet"))
     if "liveStreamingDetails" in item or snippet.get("liveBroadcastContent") in (
         "live",
         "upcoming",
     ):
         return "live"
-    seconds = parse_duration(item.get("contentDetails", {}).get("duration"))
+    seconds = parse_duration(_dict(item.get("contentDetails")).get("duration"))
     if seconds is not None and 0 < seconds <= SHORT_MAX_SECONDS:
-        text = f"{snippet.get('title', '')} {snippet.get('description', '')}".lower()
+        text = f"{_text(snippet.get('title')) or ''} {_text(snippet.get('description')) or ''}"
+        text = text.lower()
         if seconds <= SHORT_SURE_SECONDS or "#shorts" in text or "#short " in f"{text} ":
             return "short"
     return "video"
@@ -133,20 +159,31 @@ def video_kind(item: dict[str, Any]) -> str:
 def video_record(
     account: AccountRef, item: dict[str, Any], captured_at: dt.datetime
 ) -> PostSnapshot:
-    """A ``videos.list`` item as a post record; hidden counts stay None."""
-    snippet = item.get("snippet", {})
-    stats = item.get("statistics", {})
+    """A ``videos.list`` item as a post record; hidden counts stay None. Counts go to the
+    record as sent (it checks them); an item without an id or a publish time raises
+    :class:`MalformedItem`."""
+    vid = item.get("id")
+    if not isinstance(vid, str) or not vid:
+        raise MalformedItem(f"a video without an id ({_short(vid)})")
+    snippet = _dict(item.get("snippet"))
+    try:
+        published = _time(snippet.get("publishedAt"))
+    except ValueError:
+        raise MalformedItem(
+            f"video {vid} has no valid publish time ({_short(snippet.get('publishedAt'))})"
+        ) from None
+    stats = item.get("statistics")
     kind = video_kind(item)
-    thumbs = snippet.get("thumbnails", {})
-    thumb = next((thumbs[k]["url"] for k in ("medium", "high", "default") if k in thumbs), None)
-    vid = item["id"]
-    title = snippet.get("title")
-    description = snippet.get("description")
+    thumbs = _dict(snippet.get("thumbnails"))
+    urls = (_text(_dict(thumbs.get(k)).get("url")) for k in ("medium", "high", "default"))
+    thumb = next((url for url in urls if url), None)
+    title = _text(snippet.get("title"))
+    description = _text(snippet.get("description"))
     return PostSnapshot(
         account=account,
         platform=PLATFORM,
         post_id=vid,
-        published_at=_time(snippet["publishedAt"]),
+        published_at=published,
         kind=kind,
         captured_at=captured_at,
         url=(
@@ -157,7 +194,7 @@ def video_record(
         title=title,
         caption=description,
         thumbnail_url=thumb,
-        duration_s=parse_duration(item.get("contentDetails", {}).get("duration")),
+        duration_s=parse_duration(_dict(item.get("contentDetails")).get("duration")),
         hashtags=hashtags_in(title, description),
         mentions=mentions_in(title, description),
         likes=_count(stats, "likeCount"),
@@ -169,22 +206,31 @@ def video_record(
 def channel_record(
     account: AccountRef, item: dict[str, Any], captured_at: dt.datetime
 ) -> AccountSnapshot:
-    stats = item.get("statistics", {})
-    snippet = item.get("snippet", {})
-    hidden = stats.get("hiddenSubscriberCount", False)
-    custom = snippet.get("customUrl")
+    """A ``channels.list`` item as an account record; counts go to the record as sent."""
+    channel_id = item.get("id")
+    if not isinstance(channel_id, str) or not channel_id:
+        raise MalformedItem(f"a channel without an id ({_short(channel_id)})")
+    stats = _dict(item.get("statistics"))
+    snippet = _dict(item.get("snippet"))
+    hidden = stats.get("hiddenSubscriberCount") in (True, "true")
+    custom = _text(snippet.get("customUrl"))
     return AccountSnapshot(
         account=account,
         captured_at=captured_at,
-        external_id=item["id"],
-        title=snippet.get("title"),
+        external_id=channel_id,
+        title=_text(snippet.get("title")),
         url=f"https://www.youtube.com/{custom}"
         if custom
-        else f"https://www.youtube.com/channel/{item['id']}",
+        else f"https://www.youtube.com/channel/{channel_id}",
         followers=None if hidden else _count(stats, "subscriberCount"),
         media_count=_count(stats, "videoCount"),
         total_views=_count(stats, "viewCount"),
     )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def next_quota_reset(now: dt.datetime) -> dt.datetime:
@@ -193,18 +239,62 @@ def next_quota_reset(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(pacific.date() + dt.timedelta(days=1), dt.time(0), pacific.tzinfo)
 
 
-def _reason(err: HttpError) -> tuple[str, str]:
-    """(reason, message) of an API error body, without the request URI (it holds the key)."""
+def _reason(err: HttpError) -> tuple[str, str, frozenset[str]]:
+    """(reason, message, ErrorInfo reasons) of an API error body, without the request URI
+    (it holds the key)."""
     try:
         body = json.loads(err.content.decode("utf-8"))["error"]
     except (ValueError, KeyError, AttributeError, TypeError):
-        return "", ""
+        return "", "", frozenset()
+    if not isinstance(body, dict):
+        return "", "", frozenset()
     reasons = body.get("errors") or [{}]
-    reason = str(reasons[0].get("reason", ""))
-    detail = " ".join(
-        str(d.get("reason", "")) for d in body.get("details", []) if isinstance(d, dict)
+    reason = str(_dict(reasons[0] if isinstance(reasons, list) else {}).get("reason", ""))
+    details = frozenset(
+        str(d.get("reason", "")) for d in body.get("details") or [] if isinstance(d, dict)
     )
-    return reason, f"{body.get('message', '')} {detail}".strip()
+    message = str(body.get("message", ""))
+    return reason, f"{message} {' '.join(sorted(details))}".strip(), details
+
+
+# How each error reason of the YouTube Data API (and of Google's API front end, which checks
+# the key before YouTube sees the call) is handled. Only what concerns the key, the project
+# or its quota stops YouTube for the run; anything about one channel, playlist or video
+# fails that account alone. Reasons from https://developers.google.com/youtube/v3/docs/errors
+# and the methods' own lists (channels.list, playlistItems.list, videos.list).
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded", "dailyLimitExceededUnreg"})
+# Per-minute limits: googleapiclient retries them; still refused after that, stop for the run.
+RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED"})
+KEY_INVALID_REASONS = frozenset({"keyInvalid", "keyExpired", "API_KEY_INVALID", "API_KEY_EXPIRED"})
+KEY_REFUSED_REASONS = frozenset(
+    {
+        "accessNotConfigured",  # the API is not enabled in the key's project
+        "SERVICE_DISABLED",
+        "API_KEY_SERVICE_BLOCKED",  # the key is restricted to other APIs
+        "ipRefererBlocked",
+        "API_KEY_HTTP_REFERRER_BLOCKED",
+        "API_KEY_IP_ADDRESS_BLOCKED",
+        "API_KEY_ANDROID_APP_BLOCKED",
+        "API_KEY_IOS_APP_BLOCKED",
+        "CONSUMER_INVALID",  # the key's project was deleted
+        "CONSUMER_SUSPENDED",
+        "BILLING_DISABLED",
+        "keyMissing",
+        "authError",
+        "unauthorized",
+        "required",
+    }
+)
+CHANNEL_GONE_REASONS = frozenset(
+    {"channelClosed", "channelSuspended", "channelForbidden", "channelNotFound"}
+)
+UPLOADS_REFUSED_REASONS = frozenset({"playlistItemsNotAccessible", "playlistForbidden"})
+# Everything else falls to the status: 404 (playlistNotFound, videoNotFound, notFound) is a
+# missing item; 5xx (backendError, internalError) and a 429 left after the retries are
+# transient; any other 400 or 403 (badRequest, invalidValue, invalidPageToken,
+# invalidCriteria, incompatibleParameters, missingRequiredParameter, forbidden,
+# watchHistoryNotAccessible, insufficientPermissions, accountDelegationForbidden, …) fails
+# the account whose call it was, never the platform.
 
 
 @dataclass
@@ -256,48 +346,71 @@ class YouTubeClient:
         )
 
     def call(self, method: str, meter: Meter, account: str, **params: Any) -> dict[str, Any]:
+        """One API call (retried by googleapiclient on network faults, 5xx and 429); its
+        answer is a JSON object whose ``items``, if any, are a list of objects."""
         resource, verb = method.split(".")
         request = getattr(getattr(self.service, resource)(), verb)(**params)
         meter.units += UNIT_COST[method]
         meter.requests += 1
         self.http.budget.start()
         try:
-            return request.execute(num_retries=self.num_retries)
+            answer = request.execute(num_retries=self.num_retries)
         except HttpError as err:
             raise self._translate(err, account) from None
         except (DeadlineExceeded, BudgetExhausted) as err:
-            raise TransientError(account, key="yt_timeout", error=err) from None
+            raise TransientError(account, key="yt_timeout", error=str(err)) from None
+        except TruncatedResponse as err:  # still cut short after the retries
+            raise BadAnswer(account, key="yt_bad_answer", error=str(err)) from None
         except (OSError, httplib2.HttpLib2Error) as err:
             raise TransientError(
-                account,
-                key="yt_unreachable",
-                error=type(err).__name__,
-                retries=self.num_retries,
+                account, key="yt_unreachable", error=type(err).__name__, retries=self.num_retries
             ) from None
+        except ValueError as err:  # a body that is not UTF-8 text
+            raise BadAnswer(account, key="yt_bad_answer", error=type(err).__name__) from None
+        # googleapiclient hands back a body that is not JSON as text (an HTML error page
+        # answered with 200, a body cut short without a length): not an answer.
+        if not isinstance(answer, dict):
+            raise BadAnswer(account, key="yt_bad_answer", error="not a JSON object")
+        items = answer.get("items", [])
+        if not isinstance(items, list):
+            raise BadAnswer(account, key="yt_bad_answer", error="'items' is not a list")
+        bad = [i for i in items if not isinstance(i, dict)]
+        if bad:
+            log.warning(
+                "YouTube %s for %s: %d item(s) not objects, ignored", method, account, len(bad)
+            )
+            answer["items"] = [i for i in items if isinstance(i, dict)]
+        return answer
 
     def _translate(self, err: HttpError, account: str) -> CollectorError:
         status = err.resp.status
-        reason, message = _reason(err)
-        if reason in ("quotaExceeded", "dailyLimitExceeded"):
+        reason, message, details = _reason(err)
+        said = {reason, *details}
+        label = reason or str(status)
+        if said & QUOTA_REASONS:
             reset = next_quota_reset(dt.datetime.now(UTC)).astimezone(ZoneInfo(self.tz))
             return QuotaExceeded(
                 account, key="yt_quota", reset=f"{reset:%Y-%m-%d %H:%M}", tz=self.tz
             )
-        if (
-            reason == "keyInvalid"
-            or "API_KEY_INVALID" in message
-            or (status == 400 and "API key not valid" in message)
-        ):
+        if said & KEY_INVALID_REASONS or (status == 400 and "API key not valid" in message):
             return AuthFailed(account, key="yt_key_invalid")
-        if status == 403:
-            return AuthFailed(account, key="yt_forbidden", reason=reason or "forbidden")
+        if said & KEY_REFUSED_REASONS or status == 401:
+            return AuthFailed(account, key="yt_forbidden", reason=label)
+        if said & RATE_REASONS:
+            return RateLimited(account, key="yt_rate_limited", retries=self.num_retries)
+        if said & UPLOADS_REFUSED_REASONS:
+            return CollectorError(account, key="yt_uploads_refused", reason=label)
+        if said & CHANNEL_GONE_REASONS:
+            return AccountNotFound(account, key="yt_channel_gone", reason=label)
         if status == 404:
-            return AccountNotFound(account, key="yt_not_found", reason=reason or 404)
+            return AccountNotFound(account, key="yt_not_found", reason=label)
         if status >= 500 or status == 429:
             return TransientError(
                 account, key="yt_failing", status=status, retries=self.num_retries
             )
-        return CollectorError(account, key="yt_http", status=status, reason=reason or "error")
+        # Any other refusal (a generic 403 "forbidden", 400 "invalidValue", …) concerns what
+        # this call asked for: that account fails, the others go on.
+        return CollectorError(account, key="yt_refused", reason=label, status=status)
 
 
 def _chunks(items: Sequence[str], size: int = PAGE) -> Iterator[list[str]]:
@@ -311,22 +424,40 @@ def paginate(
     meter: Meter,
     account: str,
     stop_when: Callable[[list[dict[str, Any]]], bool] = lambda items: False,
+    expected: int | None = None,
     **params: Any,
 ) -> Iterator[dict[str, Any]]:
     """Yield items across pages, following ``nextPageToken``; stop after the page on which
-    ``stop_when(items)`` is true."""
-    token = None
+    ``stop_when(items)`` is true.
+
+    A :class:`PageGuard` bounds the walk by the item count YouTube reports (the first page's
+    ``pageInfo.totalResults``, or ``expected``, whichever is larger): a token sent twice, or
+    more pages than that count allows, raise :class:`PagingStopped` once the items already
+    fetched have been yielded.
+    """
+    token: str | None = None
+    guard: PageGuard | None = None
     while True:
         page = (
             client.call(method, meter, account, pageToken=token, **params)
             if token
-            else (client.call(method, meter, account, **params))
+            else client.call(method, meter, account, **params)
         )
         items = page.get("items", [])
         yield from items
-        token = page.get("nextPageToken")
-        if not token or stop_when(items):
+        if guard is None:
+            reported = count_value(_dict(page.get("pageInfo")).get("totalResults"))
+            known = [n for n in (reported, expected) if n is not None]
+            guard = PageGuard(f"{account}: {method}", PAGE, max(known) if known else None)
+        token = _text(page.get("nextPageToken"))
+        if stop_when(items) or not guard.next_page(token):
             return
+
+
+def _is_item_fault(err: CollectorError) -> bool:
+    """Whether a failed call shared by several items may have failed because of one of them
+    (an unreadable answer, a refusal), rather than the network or the server."""
+    return not err.stops_platform and not isinstance(err, TransientError)
 
 
 @dataclass(frozen=True)
@@ -370,7 +501,7 @@ class YouTubeCollector:
                 if stop is not None:
                     spent = self._resolve_meters[handle]
                     result.api_units, result.requests = spent.units, spent.requests
-                    raise stop  # keep the channel's figures, fetch nothing more
+                    raise stop.for_account(handle)  # keep the channel's figures, fetch no more
                 self._collect_videos(plan, item, result, meter)
             except CollectorError as err:
                 result.error = err
@@ -380,9 +511,59 @@ class YouTubeCollector:
             if result.error is not None and getattr(result.error, "stops_platform", False):
                 for rest in planned[planned.index(plan) + 1 :]:
                     yield AccountResult(
-                        rest.account, started_at=self.now(), error=result.error, skipped=True
+                        rest.account,
+                        started_at=self.now(),
+                        error=result.error.for_account(rest.account.handle),
+                        skipped=True,
                     )
                 return
+
+    def _by_id(
+        self,
+        method: str,
+        ids: list[str],
+        meter_of: Callable[[str], Meter],
+        account_of: Callable[[str], str],
+        **params: Any,
+    ) -> tuple[list[dict[str, Any]], dict[str, CollectorError], CollectorError | None]:
+        """``method`` for ``ids``, 50 a call: (items returned, errors by id, the error that
+        stops YouTube or None). A call that fails for a reason tied to what it asked for
+        (an unreadable answer, a refusal) is asked again id by id, so that one bad channel
+        or video fails alone; each error is filed under its own account."""
+        items: list[dict[str, Any]] = []
+        failed: dict[str, CollectorError] = {}
+        for chunk in _chunks(ids):
+            first = chunk[0]
+            try:
+                answer = self.client.call(
+                    method, meter_of(first), account_of(first), id=",".join(chunk), **params
+                )
+            except CollectorError as err:
+                if err.stops_platform:
+                    return items, failed, err
+                if len(chunk) == 1 or not _is_item_fault(err):
+                    failed.update({i: err.for_account(account_of(i)) for i in chunk})
+                    continue
+                log.warning(
+                    "YouTube %s for %d ids failed (%s); asking for each alone",
+                    method,
+                    len(chunk),
+                    err.detail,
+                )
+                for one in chunk:
+                    try:
+                        answer = self.client.call(
+                            method, meter_of(one), account_of(one), id=one, **params
+                        )
+                    except CollectorError as single:
+                        if single.stops_platform:
+                            return items, failed, single
+                        failed[one] = single.for_account(account_of(one))
+                        continue
+                    items.extend(answer.get("items", []))
+                continue
+            items.extend(answer.get("items", []))
+        return items, failed, None
 
     def _resolve(
         self, planned: list[Planned], started: dt.datetime
@@ -403,28 +584,19 @@ class YouTubeCollector:
             if channel_id:
                 by_id[channel_id] = p.account.handle
         pending = [p for p in planned if p.account.handle not in by_id.values()]
-        stop: CollectorError | None = None
-        errors: dict[str, CollectorError] = {}
-        for chunk in _chunks(list(by_id)):
-            first = by_id[chunk[0]]
-            try:
-                answer = self.client.call(
-                    "channels.list",
-                    meters[first],
-                    first,
-                    part=part,
-                    id=",".join(chunk),
-                    maxResults=PAGE,
-                )
-            except CollectorError as err:
-                if err.stops_platform:
-                    stop = err
-                    break
-                errors.update({by_id[c]: err for c in chunk})
-                continue
-            for item in answer.get("items", []):
-                if item["id"] in by_id:
-                    found[by_id[item["id"]]] = item
+        items, errors_by_id, stop = self._by_id(
+            "channels.list",
+            list(by_id),
+            lambda cid: meters[by_id[cid]],
+            lambda cid: by_id[cid],
+            part=part,
+            maxResults=PAGE,
+        )
+        errors: dict[str, CollectorError] = {by_id[c]: e for c, e in errors_by_id.items()}
+        for item in items:
+            channel_id = item.get("id")
+            if isinstance(channel_id, str) and channel_id in by_id:
+                found[by_id[channel_id]] = item
         for p in pending if stop is None else []:
             handle = p.account.handle
             try:
@@ -437,9 +609,9 @@ class YouTubeCollector:
                     break
                 errors[handle] = err
                 continue
-            items = answer.get("items", [])
-            if items:
-                found[handle] = items[0]
+            usable = [i for i in answer.get("items", []) if isinstance(i.get("id"), str)]
+            if usable:
+                found[handle] = usable[0]
         for p in planned:
             handle = p.account.handle
             meter = meters[handle]
@@ -451,7 +623,7 @@ class YouTubeCollector:
             if handle in errors:
                 result.error = errors[handle]
             elif stop is not None:
-                result.error, result.skipped = stop, meter.requests == 0
+                result.error, result.skipped = stop.for_account(handle), meter.requests == 0
             else:
                 result.error = AccountNotFound(handle, key="yt_no_channel")
             failed[handle] = result
@@ -459,78 +631,128 @@ class YouTubeCollector:
         self._resolve_meters = meters
         return found, failed, stop
 
+    def _walk_uploads(
+        self,
+        handle: str,
+        uploads: str,
+        meter: Meter,
+        listed: list[str],
+        expected: int | None,
+        stop_when: Callable[[list[dict[str, Any]]], bool] = lambda items: False,
+    ) -> None:
+        """Append the video ids of the uploads playlist to ``listed`` as they come."""
+        for item in paginate(
+            self.client,
+            "playlistItems.list",
+            meter,
+            handle,
+            stop_when=stop_when,
+            expected=expected,
+            part="contentDetails",
+            playlistId=uploads,
+            maxResults=PAGE,
+        ):
+            video_id = _text(_dict(item.get("contentDetails")).get("videoId"))
+            if video_id:
+                listed.append(video_id)
+            else:
+                log.warning("YouTube %s: a playlist item without a video id, ignored", handle)
+
     def _collect_videos(
         self, plan: Planned, channel: dict[str, Any], result: AccountResult, meter: Meter
     ) -> None:
         handle = plan.account.handle
         spent = self._resolve_meters.get(handle, Meter())
         result.api_units, result.requests = spent.units, spent.requests
-        uploads = channel.get("contentDetails", {}).get("relatedPlaylists", {}).get("uploads")
+        uploads = _text(
+            _dict(_dict(channel.get("contentDetails")).get("relatedPlaylists")).get("uploads")
+        )
         known = plan.state.known_posts
         last_full = plan.state.last_full_walk_at
         full = (
             self.full or not known or last_full is None or self.now() - last_full >= FULL_WALK_EVERY
         )
+        video_count = count_value(_count(channel.get("statistics"), "videoCount"))
         listed: list[str] = []
+        stopped: PagingStopped | None = None
         if uploads:
 
             def reached_known(items: list[dict[str, Any]]) -> bool:
-                return not full and any(i["contentDetails"]["videoId"] in known for i in items)
+                return not full and any(
+                    _dict(i.get("contentDetails")).get("videoId") in known for i in items
+                )
 
             try:
-                for item in paginate(
-                    self.client,
-                    "playlistItems.list",
-                    meter,
-                    handle,
-                    stop_when=reached_known,
-                    part="contentDetails",
-                    playlistId=uploads,
-                    maxResults=PAGE,
-                ):
-                    listed.append(item["contentDetails"]["videoId"])
-            except AccountNotFound:
-                # A channel without uploads has no uploads playlist: nothing to list.
-                if int(channel.get("statistics", {}).get("videoCount", "0") or 0) > 0:
-                    raise
-            walked_all = full
-            video_count = _count(channel.get("statistics", {}), "videoCount")
-            if not full and video_count is not None:
-                visible = set(known) | set(listed)
-                if len(visible) < video_count:
-                    # The channel has uploads the short walk did not reach: walk it all.
-                    walked_all = True
-                    for item in paginate(
-                        self.client,
-                        "playlistItems.list",
-                        meter,
-                        handle,
-                        part="contentDetails",
-                        playlistId=uploads,
-                        maxResults=PAGE,
-                    ):
-                        listed.append(item["contentDetails"]["videoId"])
+                try:
+                    self._walk_uploads(handle, uploads, meter, listed, video_count, reached_known)
+                except AccountNotFound:
+                    # A channel without uploads has no uploads playlist: nothing to list.
+                    if video_count:
+                        raise
+                walked_all = full
+                if not full and video_count is not None:
+                    visible = set(known) | set(listed)
+                    if len(visible) < video_count:
+                        # The channel has uploads the short walk did not reach: walk it all.
+                        walked_all = True
+                        self._walk_uploads(handle, uploads, meter, listed, video_count)
+            except PagingStopped as err:
+                # Keep what was listed; the walk is not complete, so it is no full walk.
+                stopped, walked_all = err, False
         else:
             walked_all = True
         wanted = list(dict.fromkeys([*listed, *known]))
         returned: set[str] = set()
         captured = self.now()
-        for chunk in _chunks(wanted):
-            answer = self.client.call(
-                "videos.list",
-                meter,
-                handle,
-                part="snippet,statistics,contentDetails,liveStreamingDetails",
-                id=",".join(chunk),
-                maxResults=PAGE,
-            )
-            for item in answer.get("items", []):
-                returned.add(item["id"])
-                result.posts.append(video_record(plan.account, item, captured))
+        items, unread, stop = self._by_id(
+            "videos.list",
+            wanted,
+            lambda _vid: meter,
+            lambda _vid: handle,
+            part="snippet,statistics,contentDetails,liveStreamingDetails",
+            maxResults=PAGE,
+        )
+        for item in items:
+            try:
+                record = video_record(plan.account, item, captured)
+            except MalformedItem as err:
+                log.warning("YouTube %s: %s; this video is skipped in this refresh", handle, err)
+                if isinstance(item.get("id"), str):
+                    returned.add(item["id"])  # it exists: never mark it gone
+                continue
+            returned.add(record.post_id)
+            result.posts.append(record)
+        if stop is not None:
+            raise stop  # the quota ran out: what was read is kept, nothing is marked gone
         self._classify_shorts(plan, channel, result, meter)
-        # Deleted or private videos are no longer returned: mark the known ones gone.
-        result.gone = [v for v in known if v not in returned and not known[v]]
-        if walked_all:
+        # Deleted or private videos are no longer returned: mark the known ones gone (never
+        # one whose call failed: its absence says nothing).
+        result.gone = [v for v in known if v not in returned and v not in unread and not known[v]]
+        problems: list[CollectorError] = []
+        if stopped is not None:
+            problems.append(
+                CollectorError(
+                    handle,
+                    key="yt_paging_repeated" if stopped.reason == "repeated" else "yt_paging_bound",
+                    pages=stopped.pages,
+                    expected="?" if stopped.expected is None else stopped.expected,
+                    listed=len(set(listed)),
+                )
+            )
+        if unread:
+            first = next(iter(unread.values()))
+            problems.append(
+                CollectorError(
+                    handle,
+                    key="yt_videos_unread",
+                    n=len(unread),
+                    ids=", ".join(sorted(unread)[:5]) + (" …" if len(unread) > 5 else ""),
+                    error=first.text("en").split(": ", 1)[-1],
+                )
+            )
+        if problems:
+            result.error = problems[0]
+        if walked_all and stopped is None:
             result.full_walk_at = captured
 
     # -- Shorts by playlist (new; kept apart from the walk above) --------------------------
@@ -617,6 +839,11 @@ class YouTubeCollector:
         except AuthFailed:
             # 403 playlistItemsNotAccessible: the duration rule decides (a 404
             # playlistNotFound, a channel without Shorts, falls back in the caller).
+            return None
+        except PagingStopped as err:
+            # A Shorts playlist that pages for ever is as good as none: the duration rule
+            # decides for this run.
+            log.warning("YouTube %s: Shorts playlist not used: %s", account, err)
             return None
         return listed
 

@@ -273,7 +273,7 @@ def fault(err: Exception, account: str, library: str, channel: str) -> Collector
         return CollectorError(account, key="youtube_analytics_refused", error=code, **where)
     if isinstance(err, HttpError):
         status = err.resp.status
-        reason, message = _reason(err)
+        reason, message, _details = _reason(err)
         if status == 429 or reason in (
             "quotaExceeded",
             "dailyLimitExceeded",

@@ -23,14 +23,23 @@ def _auth_configured(secrets: Any) -> bool:
 
 
 def decide(access: Access, user: Mapping[str, Any], auth_configured: bool) -> str:
-    """open (no sign-in asked), misconfigured, login, denied or allowed."""
+    """open (no sign-in asked), misconfigured, login, denied or allowed.
+
+    A listed address counts only when the provider vouches for it: the ID token's
+    ``email_verified`` claim must be the boolean true (absent, false or the text "true" are
+    refused), unless the provider the visitor signed in with (``st.user["provider"]``) is
+    named in ``[access] unverified_email_providers``.
+    """
     if not access.required:
         return "open"
     if not auth_configured:
         return "misconfigured"
-    if not user.get("is_logged_in"):
+    if user.get("is_logged_in") is not True:
         return "login"
-    if user.get("email_verified") is False or not access.allows(user.get("email")):
+    verified = user.get("email_verified") is True or access.trusts_without_verification(
+        user.get("provider")
+    )
+    if not verified or not access.allows(user.get("email")):
         return "denied"
     return "allowed"
 

@@ -19,7 +19,7 @@ import streamlit as st
 
 from collectors.config import PLATFORMS, Config, Settings, load_config, load_settings
 from collectors.demo import load_demo
-from collectors.errors import ConfigError
+from collectors.errors import ConfigError, StoreError
 from collectors.store import Store
 from dashboard import i18n
 from dashboard.access import require_access
@@ -416,9 +416,15 @@ def build_context() -> Context | None:
         return None
     if not require_access(config.access, _secrets()):
         return None  # nothing of the data is read before this point
-    store = open_store(settings, config)
-    fingerprint = store.fingerprint()
-    shown, pending, last_capture = _catalogue(settings.database_url, config.timezone, fingerprint)
+    try:
+        store = open_store(settings, config)
+        fingerprint = store.fingerprint()
+        shown, pending, last_capture = _catalogue(
+            settings.database_url, config.timezone, fingerprint
+        )
+    except StoreError as exc:
+        show_store_error(exc)
+        return None
     demo = bool(len(shown)) and bool(shown["is_demo"].all())
     lang, period, libraries, platforms, url = _sidebar(config, shown, last_capture, demo)
     ctx = Context(
@@ -455,6 +461,17 @@ def notices(ctx: Context) -> None:
             icon=":material/warning:",
         )
         data_page_link(ctx.lang)
+
+
+def show_store_error(exc: StoreError) -> None:
+    """A database fault as one sentence, never a traceback: in the reader's language once
+    chosen, else in both (the language switch is drawn only when the store can be read)."""
+    lang = st.session_state.get("lang")
+    langs = [lang] if lang in i18n.LANGUAGES else list(i18n.LANGUAGES)
+    st.error(
+        "\n\n".join(f"**{i18n.text('store_error', x)}**: {exc.text(x)}" for x in langs),
+        icon=":material/error:",
+    )
 
 
 def context() -> Context:

@@ -5,14 +5,28 @@ into what the reader downloads: headers and words in the chosen language, since 
 who open these files are managers in a spreadsheet, not scripts (scripts read the store or
 the CLI). The columns and their order are the same in both languages. Times are local.
 Nothing secret is in these frames.
+
+Captions and titles come from social media: the files must not let a spreadsheet run them
+(OWASP "CSV injection"). In the CSV a text cell that starts with ``= + - @``, a tab or a
+carriage return gets a leading ``'``; in Excel every text cell is written as text (never a
+formula, even when it starts with ``=``) and such a cell is marked as typed with a leading
+apostrophe, so Excel keeps it text when edited. Control characters that spreadsheets
+cannot hold are removed; counts stay whole numbers, days and times are real dates.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
+import math
+import re
 from collections.abc import Mapping
+from typing import Any
 
+import openpyxl
 import pandas as pd
+from openpyxl.cell.cell import WriteOnlyCell
 
 from dashboard import i18n
 from dashboard.metrics import Period, in_period
@@ -56,9 +70,8 @@ HISTORY_COLUMNS = [
 
 
 def _local(values: pd.Series, tz: str) -> pd.Series:
-    if values.empty:
-        return values.astype(str)
-    return values.dt.tz_convert(tz).dt.strftime("%Y-%m-%d %H:%M")
+    """Local wall-clock times to the minute, without a zone (spreadsheets have none)."""
+    return values.dt.tz_convert(tz).dt.tz_localize(None).dt.floor("min")
 
 
 def posts_export(
@@ -117,7 +130,7 @@ def history_export(
             "library": [labels.get(x, x) for x in d["library_id"]],
             "platform": d["platform"].to_numpy(),
             "account": d["handle"].to_numpy(),
-            "day": [x.isoformat() for x in d["day"]],
+            "day": list(d["day"]),
             "followers": d["followers"].to_numpy(),
             "following": d["following"].to_numpy(),
             "media_count": d["media_count"].to_numpy(),
@@ -147,19 +160,107 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns={c: i18n.text(f"export_{c}", lang) for c in out.columns})
 
 
+# A text cell starting with one of these is read as a formula by spreadsheets (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What no spreadsheet cell holds (openpyxl refuses them): C0 controls but tab and line breaks.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def spreadsheet_text(value: str) -> str:
+    """Text without the control characters a spreadsheet cannot hold."""
+    return _CONTROL_RE.sub("", value)
+
+
+def _cell(value: Any) -> Any:
+    """A frame value as a plain Python one: None for missing, int for whole numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        return _cell(value.item())
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> list[list[Any]]:
+    return [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
 def csv_bytes(frame: pd.DataFrame, lang: str | None = None) -> bytes:
     """CSV as a spreadsheet of the reader's locale opens it with a double click: UTF-8 with
-    BOM (Indonesian text), and for Bahasa Indonesia ';' between fields and ',' as decimal
-    mark (what a spreadsheet set to Indonesian expects, as in most of Europe); English and
-    no language give ',' and '.'."""
-    if lang is not None and i18n.separators(lang)[0] == ",":
-        return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    BOM (Indonesian text); for Bahasa Indonesia ';' between fields and ',' as decimal mark
+    (what a spreadsheet set to Indonesian expects), for English and no language ',' and
+    '.'. CRLF rows with every field that holds a line break quoted, text cells that a
+    spreadsheet would run as a formula prefixed with ``'`` (OWASP "CSV injection")."""
+    comma_decimal = lang is not None and i18n.separators(lang)[0] == ","
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer,
+        delimiter=";" if comma_decimal else ",",
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+    )
+    writer.writerow([_csv_text(str(c)) for c in frame.columns])
+    for row in _rows(frame):
+        writer.writerow([_csv_value(v, comma_decimal) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(text: str) -> str:
+    text = spreadsheet_text(text)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_value(value: Any, comma_decimal: bool = False) -> Any:
+    if isinstance(value, str):
+        return _csv_text(value)
+    if isinstance(value, float) and comma_decimal:
+        return repr(value).replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime(_TIME_FORMAT)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    return "" if value is None else value
 
 
 def excel_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook, one sheet per frame: text as text cells (never formulas), whole
+    numbers as numbers, days and times as dates."""
+    book = openpyxl.Workbook(write_only=True)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(title=spreadsheet_text(name)[:31] or "data")
+        sheet.append([_excel_cell(sheet, str(c)) for c in frame.columns])
+        for row in _rows(frame):
+            sheet.append([_excel_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31], index=False)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _excel_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        # Excel's line break is LF (and XML readers turn a CR into one anyway)
+        text = spreadsheet_text(value).replace("\r\n", "\n").replace("\r", "\n")
+        cell = WriteOnlyCell(sheet, value=text)
+        # openpyxl makes a string starting with "=" a formula (and "#N/A" an error):
+        # captions are text, whatever they start with.
+        cell.data_type = "s"
+        if text.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel keeps it text when someone edits the cell
+        return cell
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    return value

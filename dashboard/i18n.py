@@ -1002,6 +1002,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_status_new": ("baru: unggahan dibuat", "new: post created"),
     "upload_status_partner": ("milik akun lain (kolaborasi)", "another account's (collaboration)"),
     "upload_status_skipped": ("dilewati (lihat peringatan)", "skipped (see the warnings)"),
+    # -- rel --
+    "store_error": ("Basis data tidak dapat dipakai", "The database cannot be used"),
 }
 
 

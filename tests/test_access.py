@@ -94,7 +94,8 @@ def test_decide_and_allow_list_rules():
         decide(access, {"is_logged_in": True, "email": "x@unimed.ac.id.evil.com"}, True) == "denied"
     )
     assert decide(access, {"is_logged_in": True, "email": "x@sub.unimed.ac.id"}, True) == "denied"
-    assert decide(access, {"is_logged_in": True, "email": "A@UMA.ac.id"}, True) == "allowed"
+    signed = {"is_logged_in": True, "email_verified": True}
+    assert decide(access, signed | {"email": "A@UMA.ac.id"}, True) == "allowed"
 
 
 def test_access_config_is_validated():
@@ -103,3 +104,65 @@ def test_access_config_is_validated():
         parse_config(base + '\n[access]\nallowed_emails = ["kepala"]\n')
     with pytest.raises(ConfigError, match="unknown key"):
         parse_config(base + '\n[access]\nallow = ["x@y.id"]\n')
+
+
+# -- strict addresses and verified claims (issue #11 item 6) ------------------------------
+
+ALLOWED = Access(("a@uma.ac.id",), ("unimed.ac.id",))
+SIGNED = {"is_logged_in": True, "email_verified": True}
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "x@evil.com@unimed.ac.id",  # two '@': the part before the last one is not the address
+        "x@unimed.ac.id@evil.com",
+        "@unimed.ac.id",
+        "x@",
+        "x y@unimed.ac.id",
+        "x@unimed.ac.id.",
+        "x@.unimed.ac.id",
+        "a@uma.ac.id\n",
+        "",
+        None,
+        ["a@uma.ac.id"],
+    ],
+)
+def test_only_a_well_formed_address_is_compared(email):
+    if email == "a@uma.ac.id\n":
+        assert ALLOWED.allows(email), "surrounding white space is not part of the address"
+        return
+    assert not ALLOWED.allows(email)
+    assert decide(ALLOWED, SIGNED | {"email": email}, True) == "denied"
+
+
+def test_addresses_and_domains_compare_whole_and_in_lower_case():
+    assert ALLOWED.allows("A@UMA.AC.ID") and ALLOWED.allows("staf@UNIMED.ac.id")
+    assert not ALLOWED.allows("aa@uma.ac.id") and not ALLOWED.allows("x@unimed.ac.id.evil.com")
+    assert not ALLOWED.allows("x@xunimed.ac.id")
+
+
+@pytest.mark.parametrize("claim", [None, False, "false", "true", 1, "yes"])
+def test_email_verified_must_be_the_boolean_true(claim):
+    user = {"is_logged_in": True, "email": "a@uma.ac.id", "provider": "google"}
+    if claim is not None:
+        user["email_verified"] = claim
+    assert decide(ALLOWED, user, True) == "denied"
+    assert decide(ALLOWED, user | {"email_verified": True}, True) == "allowed"
+
+
+def test_a_provider_listed_as_trusted_needs_no_email_verified_claim():
+    text = (ROOT / "jejaring.toml").read_text() + (
+        '\n[access]\nallowed_domains = ["unimed.ac.id"]\nprovider = "microsoft"\n'
+        'unverified_email_providers = ["microsoft"]\n'
+    )
+    access = parse_config(text).access
+    user = {"is_logged_in": True, "email": "staf@unimed.ac.id"}
+    assert decide(access, user | {"provider": "microsoft"}, True) == "allowed"
+    assert decide(access, user | {"provider": "google"}, True) == "denied"
+    assert decide(access, user | {"provider": "microsoft", "email": "x@evil.id"}, True) == "denied"
+
+
+def test_signed_in_without_the_claim_sees_no_data(gated):
+    at = app({"is_logged_in": True, "email": "kepala@uma.ac.id", "provider": "default"})
+    assert at.error and not at.metric and not gated.exists()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -344,3 +346,79 @@ def test_smtp_settings_from_environment_never_show_the_password():
         smtp_settings(load_settings({**env, "JEJARING_SMTP_PASSWORD": ""}))
     assert "set both or neither" in str(info.value)
     assert "SENTINEL" not in str(info.value)
+
+
+# -- the file itself and the single tables (issue #11, #12) ------------------------------
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "jejaring.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))  # as Windows Notepad saves it
+    assert [lib.id for lib in load_config(path).libraries] == ["uma", "unimed"]
+    assert parse_config("\ufeff" + GOOD).timezone == "Asia/Jakarta"
+
+
+def test_a_folder_is_refused_with_a_sentence(tmp_path):
+    with pytest.raises(ConfigError, match="is a folder, not a file"):
+        load_config(tmp_path)
+
+
+def test_a_named_pipe_is_refused_before_it_is_opened(tmp_path):
+    path = tmp_path / "jejaring.toml"
+    os.mkfifo(path)
+    # A writer that feeds the pipe once someone opens it: the old code read it (and failed
+    # with a TOML error) instead of blocking for ever in this test.
+    feeder = threading.Thread(target=lambda: path.write_text("= garbage"), daemon=True)
+    feeder.start()
+    try:
+        with pytest.raises(ConfigError, match="not a regular file"):
+            load_config(path)
+    finally:
+        reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # lets the feeder's open return
+        feeder.join()
+        os.close(reader)
+
+
+def test_a_file_that_cannot_be_read_is_refused_with_a_sentence(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(blocker / "jejaring.toml")  # a path through a file: Not a directory
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file: permissions do not bite")
+def test_a_file_without_read_permission_is_refused(tmp_path):
+    path = tmp_path / "jejaring.toml"
+    path.write_text(GOOD)
+    path.chmod(0)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("table", "words", "line"),
+    [
+        ("[instagram]\nrecheck_days = 0\n", "[instagram]: field 'recheck_days'", 2),
+        ("[instagram]\nrecheck = 3\n", "[instagram]: field 'recheck': unknown key", 2),
+        ('[access]\nallowed_emails = ["kepala"]\n', "[access]: field 'allowed_emails'", 2),
+        ("[access]\nallow = 1\n", "[access]: field 'allow': unknown key", 2),
+        ("[network]\ndeadline = 0\n", "field 'deadline': must be a number of seconds", 2),
+        ('[network]\n\nretries = "3"\n', "field 'retries': must be a whole number", 3),
+        ("[network]\nretries = 2.5\n", "field 'retries': must be a whole number", 2),
+        ("[network]\ntimeout = 3\n", "[network]: field 'timeout': unknown key", 2),
+        ("[network]\ndeadline = 90\ncall_budget = 30\n", "shorter than deadline", 3),
+    ],
+)
+def test_single_table_mistakes_name_their_line(table, words, line):
+    start = len(GOOD.splitlines())
+    err = _error(GOOD + table)
+    assert words in str(err)
+    assert err.line == start + line, str(err)
+
+
+def test_network_options_are_read():
+    network = parse_config(GOOD + "[network]\ndeadline = 20\ncall_budget = 45.5\nretries = 0\n")
+    assert (network.network.deadline, network.network.call_budget) == (20.0, 45.5)
+    assert network.network.retries == 0
+    default = parse_config(GOOD).network
+    assert (default.deadline, default.call_budget, default.retries) == (60.0, 180.0, 4)

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 
 import pandas as pd
+import pytest
+import sqlalchemy as sa
 
-from collectors.config import Library
+from collectors.config import Library, load_config
 from collectors.demo import generate, load_demo
 from collectors.store import Store
 from tests.conftest import DEMO_END, ROOT
@@ -93,3 +101,74 @@ def test_demo_cli_says_what_the_dashboard_will_show(tmp_path, monkeypatch, capsy
     assert "No real account has been captured yet" in capsys.readouterr().out
     assert main(["demo", "--end", "2026-06-30"]) == 0
     assert "Real data exists" not in capsys.readouterr().out
+
+
+FOUR_LIBRARIES = "\n".join(
+    f'[[libraries]]\nid = "{ident}"\nname = "Perpustakaan {ident}"\ncolor = "#{color}"\n'
+    f'instagram = ["perpus.{ident}"]\nyoutube = ["@perpus{ident}"]\n'
+    for ident, color in (
+        ("uma", "1b7f3b"),
+        ("unimed", "1f5fa8"),
+        ("usu", "aa3300"),
+        ("uinsu", "7a3b9f"),
+    )
+)
+
+
+def _rows(url: str) -> int:
+    """Accounts plus posts visible to another connection (0 before the schema exists)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    sa.text("SELECT (SELECT count(*) FROM accounts) + (SELECT count(*) FROM posts)")
+                ).scalar()
+            )
+    except sa.exc.SQLAlchemyError:  # no table yet
+        return 0
+    finally:
+        engine.dispose()
+
+
+def test_a_demo_load_killed_midway_leaves_no_demo_then_loads_whole(db_url, tmp_path):
+    config_path = tmp_path / "jejaring.toml"
+    config_path.write_text('timezone = "Asia/Jakarta"\n' + FOUR_LIBRARIES)
+    Store(db_url).dispose()  # the schema exists before the load starts
+    env = dict(os.environ, JEJARING_CONFIG=str(config_path), JEJARING_DATABASE_URL=db_url)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "collectors", "demo", "--end", DEMO_END.isoformat()],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    written = threading.Event()  # the first library's rows are written (in the transaction)
+
+    def watch() -> None:
+        for line in proc.stdout:
+            if "prepared" in line:
+                written.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        deadline = time.monotonic() + 120
+        # the condition: a library written, or (as a load in several transactions did) demo
+        # rows visible to another connection
+        while not written.is_set() and _rows(db_url) == 0:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the demo load never started writing: {proc.stderr.read()}")
+            written.wait(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert _rows(db_url) == 0, "a killed load leaves no demo at all"
+
+    config = load_config(config_path)
+    store = Store(db_url)
+    counts = load_demo(store, config, DEMO_END)
+    assert store.counts()["accounts"] == counts["accounts"] == 8
+    assert store.counts()["posts"] == counts["posts"]
+    store.dispose()

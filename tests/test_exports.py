@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import zipfile
 
 import numpy as np
 import openpyxl
@@ -34,7 +36,9 @@ def test_exports_hold_exactly_the_period_and_open_in_excel(store, config):
     expected = raw[(local_day >= period.start) & (local_day <= period.end)]
     assert sorted(posts["post_id"]) == sorted(expected["post_id"])
     assert set(posts["library"]) == {"UMA", "UNIMED"}
-    assert posts["published_local"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d$").all()
+    local = raw.set_index("post_id")["published_at"].dt.tz_convert(config.timezone)
+    first = posts.iloc[0]
+    assert first["published_local"] == local[first["post_id"]].tz_localize(None).floor("min")
     history = history_export(snap.daily, snap.accounts, period, labels, config.timezone)
     assert len(history) == 4 * 30
 
@@ -42,6 +46,7 @@ def test_exports_hold_exactly_the_period_and_open_in_excel(store, config):
     assert csv.startswith(b"\xef\xbb\xbf")
     again = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
     assert list(again["post_id"]) == list(posts["post_id"])
+    assert again["published_local"].str.match(r"\d{4}-\d\d-\d\d \d\d:\d\d$").all()
 
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"posts": posts, "accounts": history})))
     assert book.sheetnames == ["posts", "accounts"]
@@ -74,3 +79,90 @@ def test_downloads_speak_the_readers_language(store, config):
     er = posts["er_followers_pct"].astype("float64")
     assert np.allclose(again["er_pengikut_persen"], er, equal_nan=True)
     assert "," in raw.decode("utf-8-sig").splitlines()[1] or er.isna().all()
+
+
+# -- hostile captions (issue #11 items 4 and 5) -------------------------------------------
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","klik")',
+    '=cmd|" /C calc"!A0',
+    "+62 812 3456 7890 info",
+    "-5 tips membaca",
+    "@perpustakaan.uma terima kasih",
+    "\tmulai dengan tab",
+    "\rmulai dengan CR",
+    "baris satu\rbaris dua",  # a bare CR once split the CSV row
+    "baris satu\r\nbaris dua\nbaris tiga",
+    "bel\x07, null\x00, escape\x1b dan \x0bvtab",  # openpyxl refused these: no download
+    "#N/A",
+    'biasa saja, dengan koma dan "kutip"',
+]
+CLEAN = [
+    '=HYPERLINK("http://evil.example","klik")',
+    '=cmd|" /C calc"!A0',
+    "+62 812 3456 7890 info",
+    "-5 tips membaca",
+    "@perpustakaan.uma terima kasih",
+    "\tmulai dengan tab",
+    "\rmulai dengan CR",
+    "baris satu\rbaris dua",
+    "baris satu\r\nbaris dua\nbaris tiga",
+    "bel, null, escape dan vtab",
+    "#N/A",
+    'biasa saja, dengan koma dan "kutip"',
+]
+
+
+def hostile_frame() -> pd.DataFrame:
+    n = len(HOSTILE)
+    return pd.DataFrame(
+        {
+            "caption": HOSTILE,
+            "likes": pd.array([554, None, *range(n - 2)], dtype="Int64"),
+            "followers_at_post": [554.0, float("nan"), *[float(i) for i in range(n - 2)]],
+            "er_followers_pct": [1.25] * n,
+            "published_local": [dt.datetime(2026, 1, 2, 3, 4)] * n,
+            "day": [dt.date(2026, 1, 2)] * n,
+        }
+    )
+
+
+def test_the_csv_neutralises_formulas_and_keeps_rows_whole():
+    frame = hostile_frame()
+    data = csv_bytes(frame).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data, newline="")))
+    assert len(rows) == len(HOSTILE) + 1, "one row per post, line breaks inside quotes"
+    header, *body = rows
+    assert header == list(frame.columns)
+    for row, clean in zip(body, CLEAN, strict=True):
+        caption = row[0]
+        if clean.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert caption == "'" + clean, caption  # OWASP: a leading apostrophe
+        else:
+            assert caption == clean
+    assert body[0][1:] == ["554", "554", "1.25", "2026-01-02 03:04", "2026-01-02"]
+    assert body[1][1:3] == ["", ""], "unknown stays empty, never 0"
+    assert all("\x00" not in c and "\x07" not in c for row in rows for c in row)
+
+
+def test_the_excel_file_holds_text_never_formulas_and_real_numbers_and_dates():
+    frame = hostile_frame()
+    book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"posts": frame})))
+    sheet = book["posts"]
+    assert [c.value for c in sheet[1]] == list(frame.columns)
+    for row, clean in zip(sheet.iter_rows(min_row=2), CLEAN, strict=True):
+        caption = row[0]
+        assert caption.data_type == "s", (caption.value, caption.data_type)
+        assert caption.value == clean.replace("\r\n", "\n").replace("\r", "\n")
+        if clean.startswith(("=", "+", "-", "@", "\t")):
+            assert caption.quotePrefix, "typed with a leading apostrophe: stays text when edited"
+    first = [c.value for c in sheet[2]]
+    assert first[1:4] == [554, 554, 1.25] and type(first[1]) is int and type(first[2]) is int
+    assert first[4] == dt.datetime(2026, 1, 2, 3, 4) and sheet["E2"].is_date
+    assert sheet["F2"].is_date and sheet["F2"].value.date() == dt.date(2026, 1, 2)
+    assert [c.value for c in sheet[3]][1:3] == [None, None]
+    # no formula anywhere in the file's XML either
+    raw = zipfile.ZipFile(io.BytesIO(excel_bytes({"posts": frame}))).read(
+        "xl/worksheets/sheet1.xml"
+    )
+    assert b"<f>" not in raw and b"<f " not in raw

@@ -4,16 +4,19 @@ error that says what happened; a good answer passes through unchanged."""
 
 from __future__ import annotations
 
+import gzip
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
+import requests
 
 from collectors.http import (
     Budget,
     BudgetExhausted,
+    DeadlineAdapter,
     DeadlineExceeded,
     DeadlineHttp,
     TruncatedResponse,
@@ -143,3 +146,73 @@ def test_the_httplib2_adapter_answers_like_httplib2(raw_server):
     info, content = DeadlineHttp(deadline=5).request(raw_server(good), "GET")
     assert info.status == 200 and info["status"] == "200" and content == BODY
     assert info["content-type"] == "application/json"
+
+
+def gzipped(conn: socket.socket) -> None:
+    """What Google's front end sends a client that accepts gzip (googleapiclient does)."""
+    body = gzip.compress(BODY)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+
+
+def gzipped_cut(conn: socket.socket) -> None:
+    body = gzip.compress(BODY * 50)[:-12]  # the length is right, the stream is not whole
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(body), body)
+    )
+
+
+def test_a_compressed_answer_is_decoded_for_every_client(raw_server):
+    answer = request("GET", raw_server(gzipped), deadline=5)
+    assert answer.body == BODY and "content-encoding" not in answer.headers
+    info, content = DeadlineHttp(deadline=5).request(raw_server(gzipped))
+    assert content == BODY, "googleapiclient gets JSON, not gzip bytes"
+    with pytest.raises(TruncatedResponse, match="gzip"):
+        request("GET", raw_server(gzipped_cut), deadline=5)
+
+
+def with_cookies(conn: socket.socket) -> None:
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+        b"Set-Cookie: csrftoken=abc; Path=/\r\nSet-Cookie: mid=xyz; Path=/\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(BODY), BODY)
+    )
+
+
+def bounded_session(deadline: float, seen: list | None = None) -> requests.Session:
+    session = requests.Session()
+    adapter = DeadlineAdapter(
+        deadline, on_response=None if seen is None else lambda s, u: seen.append(s)
+    )
+    session.mount("http://", adapter)
+    return session
+
+
+def test_the_requests_adapter_answers_like_requests(raw_server):
+    seen: list[int] = []
+    answer = bounded_session(5, seen).get(raw_server(with_cookies), timeout=300)
+    assert answer.status_code == 200 and answer.json() == {"ok": True}
+    assert answer.headers["content-type"].startswith("application/json")
+    assert answer.cookies.get("csrftoken") == "abc" and answer.cookies.get("mid") == "xyz"
+    assert seen == [200]
+    assert bounded_session(5).get(raw_server(gzipped)).content == BODY
+
+
+def test_the_requests_adapter_gives_a_total_deadline(raw_server):
+    """requests' own timeout (300 s here, as instaloader sets it) bounds each read: the drip
+    would hold it for ever. Through the adapter the request ends at its deadline."""
+    with pytest.raises(requests.exceptions.Timeout):
+        bounded_session(1.0).get(raw_server(dripping), timeout=300)
+
+
+def test_the_requests_adapter_reports_faults_as_requests_does(raw_server):
+    with pytest.raises(requests.exceptions.ConnectionError, match="cut off"):
+        bounded_session(5).get(raw_server(truncated))
+    sock = socket.create_server(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    with pytest.raises(requests.exceptions.ConnectionError, match="ConnectionRefused"):
+        bounded_session(5).get(f"http://127.0.0.1:{port}/")

@@ -23,6 +23,7 @@ from instaloader.exceptions import (
     ConnectionException,
     LoginRequiredException,
     ProfileNotExistsException,
+    QueryReturnedBadRequestException,
     TooManyRequestsException,
 )
 
@@ -262,7 +263,7 @@ def test_refresh_writes_posts_and_survives_missing_and_private(tmp_path, loader)
     errors = {r.account.handle: r.error for r in summary.results}
     assert isinstance(errors["perpus.tertutup"], AccountPrivate)
     assert isinstance(errors["tidak.ada"], AccountNotFound)
-    assert "tidak.ada (unimed) failed: tidak.ada: Instagram has no profile" in log
+    assert "tidak.ada (unimed) failed: tidak.ada: Instagram shows no profile" in log
     frame = store.posts()
     assert len(frame) == 6  # the same fixture posts, listed under two accounts: last wins
     hidden = frame.set_index("post_id").loc["DHidden0004"]
@@ -360,3 +361,160 @@ def test_session_file_readable_by_others_gets_a_chmod_warning(tmp_path, loader):
         Settings(instagram_user="akun.khusus", instagram_session_file=str(path)), warnings.append
     )
     assert warnings == []
+
+
+# -- faults (issue #11, #12): no network, a blocked web interface, a total deadline ------
+
+NO_NETWORK = (
+    "JSON Query to api/graphql: HTTPSConnectionPool(host='www.instagram.com', port=443): Max "
+    "retries exceeded with url: /api/graphql (Caused by NewConnectionError('<urllib3."
+    "connection.HTTPSConnection object>: Failed to establish a new connection: [Errno 101] "
+    "Network is unreachable'))"
+)
+
+
+def _wrapped(outer: Exception, inner: Exception) -> Exception:
+    """``outer`` raised from ``inner``, as instaloader re-raises the last error it retried."""
+    try:
+        try:
+            raise inner
+        except Exception as err:
+            raise outer from err
+    except Exception as done:
+        return done
+
+
+def _profile_failing(error):
+    def fetch(context, name):
+        raise error
+
+    return fetch
+
+
+def collect_one(loader, error, statuses=()):
+    """One account whose profile lookup fails with ``error``, after Instagram answered
+    ``statuses`` through the transport."""
+
+    def fetch(context, name):
+        if statuses:
+            from collectors.instagram import TRANSPORT
+
+            for status in statuses:
+                TRANSPORT.seen(status, "https://www.instagram.com/graphql/query")
+        raise error
+
+    return collect_account(
+        loader, UMA, AccountState(), recheck_days=30, max_posts=200, profiles=fetch,
+        now=lambda: NOW,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ConnectionException(NO_NETWORK),
+        _wrapped(
+            ConnectionException("JSON Query to api/graphql: ConnectionRefusedError: refused"),
+            requests.exceptions.ConnectionError("ConnectionRefusedError: [Errno 111] refused"),
+        ),
+    ],
+)
+def test_no_network_says_no_connection_not_an_http_status(loader, error):
+    result = collect_one(loader, error)
+    text = str(result.error)
+    assert "no connection to Instagram" in text
+    assert "443" not in text and "HTTP" not in text
+    assert not result.error.stops_platform
+    assert "koneksi" in result.error.text("id")
+
+
+def test_a_deadline_says_it_did_not_answer_in_time(loader):
+    error = _wrapped(
+        ConnectionException("JSON Query to api/graphql: the server did not finish in time"),
+        requests.exceptions.ReadTimeout("the server did not finish its answer in time"),
+    )
+    assert "did not answer in time" in str(collect_one(loader, error).error)
+
+
+@pytest.mark.parametrize(
+    ("error", "statuses"),
+    [
+        (QueryReturnedBadRequestException("400 Bad Request when accessing https://x/"), None),
+        (
+            ConnectionException(
+                "JSON Query to graphql/query: 403 Forbidden when accessing "
+                "https://www.instagram.com/graphql/query"
+            ),
+            None,
+        ),
+        (ConnectionException("JSON Query to api/graphql: 401 Unauthorized when accessing x"), None),
+        # instaloader 4.15: the 403 was retried and then reported as a missing profile
+        (ProfileNotExistsException("Profile perpustakaan.uma does not exist."), [403, 403]),
+        (
+            _wrapped(
+                ProfileNotExistsException("Profile perpustakaan.uma does not exist."),
+                ConnectionException("JSON Query to graphql/query: 403 Forbidden when accessing x"),
+            ),
+            None,
+        ),
+    ],
+)
+def test_400_401_403_mean_instagram_changed_or_blocked_never_missing(loader, error, statuses):
+    result = collect_one(loader, error, statuses or ())
+    assert not isinstance(result.error, AccountNotFound)
+    text = str(result.error)
+    assert "Instagram changed or blocked its web interface" in text
+    assert "update instaloader" in text and "official API" in text
+    assert "does not mean the profile is gone" in text
+
+
+def test_a_missing_profile_after_plain_answers_is_still_missing(loader):
+    error = ProfileNotExistsException("Profile perpustakaan.uma does not exist.")
+    result = collect_one(loader, error, [200])
+    assert isinstance(result.error, AccountNotFound)
+    assert "shows no profile with this username" in str(result.error)
+
+
+def test_every_session_instaloader_makes_has_a_total_deadline():
+    from instaloader.instaloadercontext import copy_session
+
+    from collectors.config import NetworkOptions
+    from collectors.http import DeadlineAdapter
+
+    loader = make_loader(Settings(), network=NetworkOptions(deadline=7, retries=2))
+    context = loader.context
+    sessions = [
+        context._session,  # the loader's own
+        context.get_anonymous_session(),  # profile pages, downloads
+        copy_session(context._session, context.request_timeout),  # GraphQL, iPhone API
+    ]
+    for session in sessions:
+        adapter = session.get_adapter("https://www.instagram.com/graphql/query")
+        assert isinstance(adapter, DeadlineAdapter) and adapter.deadline == 7
+    assert context.max_connection_attempts == 3, "[network] retries + the first attempt"
+    assert requests.Session is not type(context._session), "requests itself is untouched"
+
+
+def test_counts_that_are_no_counts_keep_the_stored_value_and_warn(loader, tmp_path, caplog):
+    """Counts go to the record as Instagram sent them: 12.5 was stored as 12."""
+    media = copy.deepcopy(MEDIA["items"][1])  # the reel
+    media["like_count"], media["comment_count"], media["view_count"] = 12.5, "abc", {}
+    record = post_record(UMA, timeline_post(loader, media), NOW)
+    assert (record.likes, record.comments, record.views) == (None, None, None)
+    assert record.invalid == {"likes", "comments", "views"}
+    assert f"instagram post {media['code']}: likes 12.5 is not a count" in caplog.text
+    hidden = copy.deepcopy(media)
+    hidden["like_count"] = -1  # instaloader's "hidden": no count, no warning
+    caplog.clear()
+    assert post_record(UMA, timeline_post(loader, hidden), NOW).likes is None
+    assert "likes" not in caplog.text
+
+
+def test_a_post_that_cannot_be_read_is_skipped_and_the_others_kept(loader, caplog):
+    broken = copy.deepcopy(MEDIA["items"][1])
+    broken["taken_at"] = "kemarin"  # instaloader takes the node; no publish time in it
+    posts = [timeline_post(loader, m) for m in MEDIA["items"]]
+    posts.insert(1, timeline_post(loader, broken))
+    records = list(walk(UMA, posts, AccountState(), NOW, recheck_days=30, max_posts=200, full=True))
+    assert [r.post_id for r in records] == [p.shortcode for p in posts if p is not posts[1]]
+    assert "a post that cannot be read" in caplog.text

@@ -472,12 +472,12 @@ def test_cli_database_that_cannot_be_used_exits_4_with_one_sentence(
         expected = "newer than this Jejaring"
     elif case == "damaged":
         db.write_bytes(b"this is no database\0" * 300)
-        url, expected = f"sqlite:///{db}", f"the database file {db} cannot be read:"
+        url, expected = f"sqlite:///{db}", f"the database file {db} is not an SQLite database"
     elif case == "missing":
         url, expected = f"sqlite:///{db}", f"the database file {db} does not exist"
     elif case == "unreachable":
         url = "postgresql+psycopg://jejaring:rahasia-sekali@127.0.0.1:1/jejaring"
-        expected = "the postgresql database 'jejaring' on 127.0.0.1:1 cannot be read:"
+        expected = "cannot connect to the postgresql database 'jejaring' on 127.0.0.1:1"
     else:
         conn = sqlite3.connect(db)
         conn.execute("CREATE TABLE catatan (x)")

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import logging
 import math
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httplib2
 import pandas as pd
 import pytest
+from googleapiclient.errors import HttpError
 
 from collectors.config import Settings, parse_config
-from collectors.errors import AuthFailed, QuotaExceeded
+from collectors.errors import (
+    AccountNotFound,
+    AuthFailed,
+    CollectorError,
+    QuotaExceeded,
+    RateLimited,
+    TransientError,
+)
 from collectors.records import AccountRef
 from collectors.refresh import refresh, select_accounts
 from collectors.store import Store
@@ -27,7 +38,14 @@ from collectors.youtube import (
     parse_duration,
     video_kind,
 )
-from tests.youtube_server import UMA_ID, UNIMED_ID, uma_video_id, youtube_config
+from tests.youtube_server import (
+    BACKEND,
+    UMA_ID,
+    UNIMED_ID,
+    error_body,
+    uma_video_id,
+    youtube_config,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTINEL_KEY = KEY = "AIzaSy-SENTINEL-do-not-leak-4242"
@@ -315,3 +333,273 @@ def test_quota_reset_is_midnight_pacific():
     now = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)  # 04:00 PST
     reset = next_quota_reset(now)
     assert reset.astimezone(dt.UTC) == dt.datetime(2026, 11, 25, 8, 0, tzinfo=dt.UTC)
+
+
+# -- faults a platform can throw (issue #11): each stays with its account, none hangs ------
+
+FAST = "\n[network]\nretries = 1\n"  # one retry, so that persistent faults end quickly
+
+
+def refresh_with(api, tmp_path, extra: str = FAST, full: bool = False):
+    """A refresh of the two channels (UMA by @handle, UNIMED by id) with ``extra`` TOML."""
+    text = youtube_config() + extra
+    path = tmp_path / "jejaring.toml"
+    path.write_text(text)
+    config = parse_config(text, str(path))
+    settings = settings_for(api, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    out = io.StringIO()
+    before = len(api.requests)
+    summary = refresh(
+        config, settings, store, select_accounts(config, ["youtube"]), full=full, out=out
+    )
+    return store, summary, out.getvalue(), api.requests[before:]
+
+
+def post_row(store, post_id):
+    return store.posts().set_index("post_id").loc[post_id]
+
+
+def test_absurd_counts_never_crash_nor_replace_stored_values(api, tmp_path):
+    store, summary, _, _ = refresh_with(api, tmp_path)
+    assert summary.status == "ok"
+    good = post_row(store, uma_video_id(3))
+    followers = store.account_daily().set_index("account_id")["followers"]
+    # the platform now sends counts that are no counts
+    stats = api.videos[uma_video_id(3)]["statistics"]
+    stats["likeCount"] = "-5"
+    stats["commentCount"] = "1.5"
+    stats["viewCount"] = str(2**64)  # above what a BIGINT column holds
+    api.videos[uma_video_id(4)]["statistics"]["likeCount"] = {}
+    api.videos[uma_video_id(5)]["statistics"]["viewCount"] = "abc"
+    api.channels[UMA_ID]["statistics"]["subscriberCount"] = "1.5"
+    api.channels[UNIMED_ID]["statistics"]["viewCount"] = {"n": 1}
+    store, summary, log, _ = refresh_with(api, tmp_path)
+    assert [r.status for r in summary.results] == ["ok", "ok"], log
+    bad = post_row(store, uma_video_id(3))
+    assert (bad["likes"], bad["comments"], bad["views"]) == (
+        good["likes"],
+        good["comments"],
+        good["views"],
+    ), "an invalid count never replaces the stored one"
+    assert f"youtube post {uma_video_id(3)}: likes '-5' is not a count" in log
+    assert f"youtube post {uma_video_id(4)}: likes" in log
+    assert post_row(store, uma_video_id(5))["views"] == 1005
+    assert post_row(store, uma_video_id(6))["likes"] == 46, "the other posts are updated"
+    daily = store.account_daily().set_index("account_id")["followers"]
+    assert daily.equals(followers), "the day's stored followers are kept"
+    items = store.run_items([summary.run_id])
+    assert len(items) == 2 and set(items["status"]) == {"ok"}
+    assert store.runs().iloc[0]["status"] == "ok"
+
+
+def test_a_video_without_id_or_publish_time_is_skipped_and_kept(api, tmp_path):
+    store, _, _, _ = refresh_with(api, tmp_path)
+    before = post_row(store, "unimedShrt1")
+    del api.videos["unimedShrt1"]["snippet"]["publishedAt"]
+    api.videos["unimedNoCom"]["snippet"]["publishedAt"] = "yesterday"
+    del api.videos["unimedLive01"]["id"]
+    api.videos["unimedHidLk"]["statistics"]["commentCount"] = "77"
+    store, summary, log, _ = refresh_with(api, tmp_path)
+    assert [r.status for r in summary.results] == ["ok", "ok"], log
+    assert "video unimedShrt1 has no valid publish time" in log
+    assert "video unimedNoCom has no valid publish time" in log
+    assert "a video without an id" in log
+    kept = post_row(store, "unimedShrt1")
+    assert pd.isna(kept["gone_at"]) and kept["views"] == before["views"]
+    assert pd.isna(post_row(store, "unimedNoCom")["gone_at"])
+    assert post_row(store, "unimedHidLk")["comments"] == 77, "the good ones are updated"
+
+
+@pytest.mark.parametrize("mode", ["same", "new"])
+def test_a_page_token_loop_is_stopped_and_what_was_listed_is_kept(api, tmp_path, mode):
+    api.page_tokens = mode
+    store, summary, log, requests = refresh_with(api, tmp_path)
+    # the uploads playlists' pages (the Shorts playlists, UUSH…, are listed apart)
+    pages = [
+        p
+        for p, q in requests
+        if p.endswith("/playlistItems") and not q.get("playlistId", [""])[0].startswith("UUSH")
+    ]
+    results = by_handle(summary)
+    uma = results["@perpustakaanuma"]
+    assert uma.status == "partial", log
+    if mode == "same":
+        # the first page, then the same token again: stopped at the second page
+        assert len(pages) == 2 + 2  # two pages for each channel
+        assert "same page token twice" in str(uma.error)
+        assert store.counts()["posts"] == 50 + 4
+    else:
+        # 120 uploads and half again in pages of 50, plus two pages: 6 pages
+        uma_pages = [q for p, q in requests if q.get("playlistId") == ["UUumaPERPUSTAKAAN0000001"]]
+        assert len(uma_pages) == 6
+        assert "beyond its own count of 120 uploads" in str(uma.error)
+        assert store.counts()["posts"] == 124
+    assert uma.full_walk_at is None, "an interrupted walk is no full walk"
+    assert store.runs().iloc[0]["status"] == "partial", "the run is finished"
+
+
+def test_a_dripping_server_fails_that_account_within_the_deadline(api, tmp_path):
+    api.drip["UUunimedDIGILIB000000002"] = 0.5  # one byte every half second
+    network = "\n[network]\ndeadline = 1\ncall_budget = 3\nretries = 1\n"
+    started = time.monotonic()
+    store, summary, log, _ = refresh_with(api, tmp_path, network)
+    took = time.monotonic() - started
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok"
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "partial"  # the channel's figures are kept
+    assert "did not answer in time" in str(unimed.error)
+    assert store.runs().iloc[0]["status"] == "partial", "finished, not left running"
+    # bounded by the call budget, not by the drip (hundreds of seconds): a loose bound
+    assert took < 60, took
+
+
+@pytest.mark.parametrize("fault", ["json", "html", "truncated"])
+def test_one_unreadable_channel_answer_fails_only_that_channel(api, tmp_path, fault):
+    refresh_with(api, tmp_path)  # both channel ids are known now: one batched call
+    api.faults[UNIMED_ID] = fault
+    store, summary, log, requests = refresh_with(api, tmp_path)
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok", log
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "failed"
+    assert str(unimed.error).startswith(f"{UNIMED_ID}: YouTube's answer could not be read")
+    # the batched call, then each channel alone
+    ids = [q["id"][0] for p, q in requests if p.endswith("/channels")]
+    assert f"{UMA_ID},{UNIMED_ID}" in ids and UMA_ID in ids and UNIMED_ID in ids
+    assert store.counts()["posts"] == 124, "nothing stored is lost"
+
+
+def test_a_truncated_answer_is_retried_like_a_server_error(api, tmp_path):
+    refresh_with(api, tmp_path)
+    api.faults[UNIMED_ID] = "truncated_once"
+    _, summary, log, requests = refresh_with(api, tmp_path)
+    assert [r.status for r in summary.results] == ["ok", "ok"], log
+    batched = [q for p, q in requests if p.endswith("/channels")]
+    assert len(batched) == 2 and batched[0] == batched[1], "the same call, retried once"
+
+
+def test_one_unreadable_video_answer_fails_only_that_video(api, tmp_path):
+    store, _, _, _ = refresh_with(api, tmp_path)
+    before = post_row(store, "unimedShrt1")
+    api.faults["unimedShrt1"] = "html"
+    api.videos["unimedHidLk"]["statistics"]["commentCount"] = "77"
+    store, summary, log, _ = refresh_with(api, tmp_path)
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok"
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "partial"
+    assert "1 videos could not be read (unimedShrt1" in str(unimed.error)
+    kept = post_row(store, "unimedShrt1")
+    assert pd.isna(kept["gone_at"]), "a video whose call failed is not marked gone"
+    assert kept["metrics_at"] == before["metrics_at"]
+    assert post_row(store, "unimedHidLk")["comments"] == 77
+
+
+def test_a_refused_uploads_playlist_fails_only_that_channel(api, tmp_path):
+    api.playlist_errors["UUumaPERPUSTAKAAN0000001"] = (
+        403,
+        error_body(403, "playlistItemsNotAccessible"),
+    )
+    store, summary, log, _ = refresh_with(api, tmp_path)
+    results = by_handle(summary)
+    uma = results["@perpustakaanuma"]
+    assert uma.status == "partial" and not uma.error.stops_platform
+    assert "refuses to list this channel's uploads" in str(uma.error)
+    assert "enabled" not in str(uma.error)
+    assert results[UNIMED_ID].status == "ok", "the later channel is collected"
+    assert store.counts()["posts"] == 4
+
+
+def test_an_error_of_a_shared_call_is_filed_under_each_account(api, tmp_path):
+    refresh_with(api, tmp_path)
+    # the shared channels.list answers "not found" because of UMA's channel
+    api.faults[UMA_ID] = (404, error_body(404, "channelNotFound"))
+    _, summary, _, _ = refresh_with(api, tmp_path)
+    results = by_handle(summary)
+    assert results[UNIMED_ID].status == "ok"
+    assert str(results["@perpustakaanuma"].error).startswith("@perpustakaanuma: the channel is")
+    # a server fault of the shared call fails both, each under its own name
+    api.faults[UMA_ID] = (503, BACKEND)
+    _, summary, _, _ = refresh_with(api, tmp_path)
+    for result in summary.results:
+        assert result.status == "failed"
+        assert str(result.error).startswith(f"{result.account.handle}: YouTube kept failing")
+
+
+def _api_error(status: int, reason: str, details: tuple[str, ...] = (), message: str = ""):
+    body = error_body(status, reason, message)
+    if details:
+        body["error"]["details"] = [
+            {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": d} for d in details
+        ]
+    return HttpError(httplib2.Response({"status": status}), json.dumps(body).encode())
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "details", "kind", "stops", "words"),
+    [
+        (403, "quotaExceeded", (), QuotaExceeded, True, "quota is used up"),
+        (403, "dailyLimitExceeded", (), QuotaExceeded, True, "quota is used up"),
+        (400, "badRequest", ("API_KEY_INVALID",), AuthFailed, True, "invalid key"),
+        (400, "keyInvalid", (), AuthFailed, True, "invalid key"),
+        (400, "keyExpired", (), AuthFailed, True, "invalid key"),
+        (403, "accessNotConfigured", ("SERVICE_DISABLED",), AuthFailed, True, "enabled"),
+        (403, "forbidden", ("API_KEY_SERVICE_BLOCKED",), AuthFailed, True, "not restricted"),
+        (403, "ipRefererBlocked", (), AuthFailed, True, "not restricted"),
+        (403, "forbidden", ("API_KEY_HTTP_REFERRER_BLOCKED",), AuthFailed, True, "enabled"),
+        (403, "rateLimitExceeded", (), RateLimited, True, "slow down"),
+        (429, "rateLimitExceeded", ("RATE_LIMIT_EXCEEDED",), RateLimited, True, "slow down"),
+        (403, "playlistItemsNotAccessible", (), CollectorError, False, "uploads"),
+        (404, "playlistNotFound", (), AccountNotFound, False, "'not found'"),
+        (403, "channelClosed", (), AccountNotFound, False, "closed"),
+        (403, "channelSuspended", (), AccountNotFound, False, "suspended"),
+        (404, "channelNotFound", (), AccountNotFound, False, "missing"),
+        (403, "channelForbidden", (), AccountNotFound, False, "closed"),
+        (404, "videoNotFound", (), AccountNotFound, False, "not found"),
+        (403, "forbidden", (), CollectorError, False, "other accounts are not affected"),
+        (400, "invalidValue", (), CollectorError, False, "other accounts are not affected"),
+        (400, "invalidPageToken", (), CollectorError, False, "other accounts are not affected"),
+        (500, "backendError", (), TransientError, False, "kept failing"),
+        (503, "backendError", (), TransientError, False, "kept failing"),
+    ],
+)
+def test_every_youtube_error_reason_is_classified(status, reason, details, kind, stops, words):
+    client = YouTubeClient("k", "http://127.0.0.1:9/")
+    err = client._translate(_api_error(status, reason, details), "@uma")
+    assert type(err) is kind
+    assert err.stops_platform is stops
+    assert words in str(err)
+    assert err.text("id") != err.text("en"), "shown in Indonesian too"
+
+
+def test_text_no_database_can_hold_is_cleaned_not_fatal(api, tmp_path, db_url):
+    """A lone surrogate escape (valid JSON, no UTF-8) and a NUL (refused by PostgreSQL) in a
+    title once failed the write, or the whole refresh."""
+    api.videos["unimedShrt1"]["snippet"]["title"] = "Tips \udcff\x00 #shorts"
+    api.videos["unimedShrt1"]["snippet"]["description"] = "a\x00b \ud83d"
+    api.channels[UNIMED_ID]["snippet"]["title"] = "Digital\x00 Library \udc80"
+    text = youtube_config() + FAST
+    (tmp_path / "jejaring.toml").write_text(text)
+    config = parse_config(text, str(tmp_path / "jejaring.toml"))
+    settings = Settings(database_url=db_url, youtube_api_key=KEY, youtube_api_url=api.url)
+    store = Store(db_url)
+    summary = refresh(
+        config, settings, store, select_accounts(config, ["youtube"]), out=io.StringIO()
+    )
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    row = post_row(store, "unimedShrt1")
+    assert row["title"] == "Tips \ufffd #shorts" and row["caption"] == "ab \ufffd"
+    assert store.accounts().set_index("handle").loc[UNIMED_ID, "title"] == "Digital Library \ufffd"
+
+
+def test_a_quota_spent_between_video_calls_marks_nothing_gone(api, tmp_path):
+    refresh_with(api, tmp_path)
+    # the next run: channels (1 call), UMA's playlist (1 page), then the quota is spent
+    # after the first of UMA's three videos.list calls
+    api.quota_after = api.api_calls() + 3
+    store, summary, _, _ = refresh_with(api, tmp_path)
+    assert isinstance(by_handle(summary)["@perpustakaanuma"].error, QuotaExceeded)
+    assert store.posts()["gone_at"].isna().all(), "videos not asked about are not gone"
+    assert store.counts()["posts"] == 124

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gzip
 import json
 import threading
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -152,6 +154,35 @@ def uma_video_id(n: int) -> str:
     return f"umaVid{n:05d}"
 
 
+@dataclass
+class Raw:
+    """An answer sent as it is: any bytes, a declared Content-Length (None: the real one), and
+    optionally one byte every ``drip`` seconds."""
+
+    body: bytes
+    content_type: str = "application/json; charset=UTF-8"
+    length: int | None = None
+    drip: float = 0.0
+
+
+HTML_ERROR = (
+    b"<!DOCTYPE html><html><head><title>Error 502 (Server Error)</title></head>"
+    b"<body><p>That's an error. Please try again later.</p></body></html>"
+)
+
+
+def error_body(status: int, reason: str, message: str = "") -> dict[str, Any]:
+    """An API error in Google's JSON shape."""
+    text = message or f"The request failed ({reason})."
+    return {
+        "error": {
+            "code": status,
+            "message": text,
+            "errors": [{"message": text, "domain": "youtube.common", "reason": reason}],
+        }
+    }
+
+
 class FakeYouTube:
     """The channels, playlists and videos the server knows, and its fault switches."""
 
@@ -186,6 +217,17 @@ class FakeYouTube:
         self.quota_after: int | None = None  # calls answered before quotaExceeded
         self.fail_503: set[int] = set()  # call numbers (1-based) answered with 503
         self.delay = 0.0
+        # Faults tied to one channel or video id: any channels.list or videos.list call that
+        # asks for it is answered with "json" (a body cut in the middle of the JSON), "html"
+        # (an HTML error page with status 200), "truncated" (fewer bytes than the declared
+        # Content-Length, then the connection closes), "truncated_once" (that, only the
+        # first time), or an API error given as (status, body).
+        self.faults: dict[str, Any] = {}
+        # playlistItems.list: "same" answers the same nextPageToken for ever, "new" a new
+        # one for ever; errors by playlist id; playlists whose answers drip.
+        self.page_tokens: str | None = None
+        self.playlist_errors: dict[str, tuple[int, dict[str, Any]]] = {}
+        self.drip: dict[str, float] = {}
         self.lock = threading.Lock()
 
     def add_uma_video(self, n: int, published: dt.datetime, newest_first: bool = False) -> str:
@@ -252,6 +294,9 @@ class FakeYouTube:
         if self.quota_after is not None and self.api_calls() > self.quota_after:
             return 403, QUOTA
         name = path.rsplit("/", 1)[-1]
+        fault = self._fault(name, params)
+        if fault is not None:
+            return fault
         handler = {
             "channels": self._channels,
             "playlistItems": self._playlist,
@@ -271,6 +316,37 @@ class FakeYouTube:
                 }
             }
         return 200, handler(params)
+
+    def _fault(self, name: str, params: dict[str, list[str]]) -> tuple[int, Any] | None:
+        if name == "playlistItems":
+            playlist = params.get("playlistId", [""])[0]
+            if playlist in self.playlist_errors:
+                return self.playlist_errors[playlist]
+            if playlist in self.drip:
+                body = json.dumps(self._playlist(params)).encode()
+                return 200, Raw(body, drip=self.drip[playlist])
+            return None
+        if name not in ("channels", "videos"):
+            return None
+        for ident in params.get("id", [""])[0].split(","):
+            kind = self.faults.get(ident)
+            if kind is None:
+                continue
+            if isinstance(kind, tuple):
+                return kind
+            good = json.dumps(
+                self._channels(params) if name == "channels" else self._videos(params)
+            )
+            data = good.encode()
+            if kind == "json":
+                return 200, Raw(data[: len(data) // 2])
+            if kind == "html":
+                return 200, Raw(HTML_ERROR, content_type="text/html; charset=UTF-8")
+            if kind in ("truncated", "truncated_once"):
+                if kind == "truncated_once":
+                    self.faults.pop(ident)
+                return 200, Raw(data[: len(data) // 2], length=len(data))
+        return None
 
     def api_calls(self) -> int:
         """Calls that reached an API method (the retried 503s are not charged here)."""
@@ -310,11 +386,17 @@ class FakeYouTube:
             raise NotFound(PLAYLIST_NOT_FOUND)
         playlist = self.playlists[params["playlistId"][0]]
         size = int(params.get("maxResults", ["5"])[0])
-        start = int(params.get("pageToken", ["0"])[0] or 0)
+        token = params.get("pageToken", [""])[0]
+        if self.page_tokens == "same":  # the first page again, and the same token, for ever
+            start = 0
+        elif self.page_tokens == "new":  # tokens "T<start>", never an end
+            start = int(token[1:] or 0) if token else 0
+        else:
+            start = int(token or 0)
         items = []
         for vid in playlist[start : start + size]:
             details: dict[str, Any] = {"videoId": vid}
-            if vid in self.videos:
+            if vid in self.videos and "publishedAt" in self.videos[vid]["snippet"]:
                 details["videoPublishedAt"] = self.videos[vid]["snippet"]["publishedAt"]
             items.append(
                 {
@@ -325,6 +407,12 @@ class FakeYouTube:
                 }
             )
         extra = {"nextPageToken": str(start + size)} if start + size < len(playlist) else {}
+        # "For ever" ends after 200 pages, so that a client without a guard fails its test
+        # instead of hanging it.
+        if self.page_tokens is not None:
+            looping = self.calls("playlistItems") <= 200
+            token = "CDIQAA" if self.page_tokens == "same" else f"T{start + size}"
+            extra = {"nextPageToken": token} if looping else {}
         body = self._list("playlistItem", items, extra)
         body["pageInfo"]["totalResults"] = len(playlist)
         return body
@@ -354,12 +442,25 @@ def serve(api: FakeYouTube) -> tuple[ThreadingHTTPServer, str]:
             parsed = urlparse(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
             status, body = api.answer(parsed.path, parse_qs(parsed.query), headers)
-            data = json.dumps(body).encode()
+            raw = body if isinstance(body, Raw) else Raw(json.dumps(body).encode())
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Type", raw.content_type)
+            if "gzip" in self.headers.get("Accept-Encoding", "") and not isinstance(body, Raw):
+                # like Google's front end: googleapiclient asks for gzip and gets it
+                raw = Raw(gzip.compress(raw.body), raw.content_type)
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(raw.length or len(raw.body)))
             self.end_headers()
-            self.wfile.write(data)
+            if not raw.drip:
+                self.wfile.write(raw.body)
+                return
+            try:
+                for byte in raw.body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(raw.drip)
+            except OSError:  # the client gave up
+                return
 
         def log_message(self, *args: Any) -> None:  # keep test output clean
             return

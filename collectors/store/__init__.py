@@ -10,9 +10,9 @@ SQL. Times are stored in UTC; a ``day`` is the calendar day in the configured ti
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from collectors.errors import StoreError
-from collectors.store import migrate
+from collectors.store import faults, migrate
+from collectors.store.faults import describe
 from collectors.store.reads import Reads
 from collectors.store.schema import (
     HEAD,
@@ -73,31 +74,27 @@ __all__ = [
 ]
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the dashboard read while a refresh writes; the busy timeout waits for a
-    # writer instead of failing with "database is locked".
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # The busy timeout waits for a writer instead of failing with "database is locked".
+        # (WAL mode is switched on once the file is known to be a Jejaring store: see
+        # Store.ensure_schema; it is kept in the file.)
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
-
-def describe(url: str) -> str:
-    """The database in words, for messages (never with its password)."""
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        return "the database URL in JEJARING_DATABASE_URL"
-    if parsed.get_backend_name() == "sqlite":
-        return f"the database file {parsed.database or ':memory:'}"
-    where = f"{parsed.host or 'localhost'}{':' + str(parsed.port) if parsed.port else ''}"
-    return f"the {parsed.get_backend_name()} database '{parsed.database}' on {where}"
+    return on_connect
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for a SQLite file, its folder is created and WAL switched on."""
+    """An engine for ``url``; for a SQLite file, its folder is created (WAL: Store._use_wal).
+
+    Every driver error of the engine becomes a :class:`StoreError` (see ``faults.guard``).
+    A SQLite ``?timeout=SECONDS`` in the URL sets how long a writer waits for another
+    (default 30 s).
+    """
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
@@ -111,20 +108,48 @@ def make_engine(url: str) -> Engine:
             f"JEJARING_DATABASE_URL names a {backend} database; Jejaring works with SQLite "
             "(sqlite:///data/jejaring.db) or PostgreSQL (postgresql+psycopg://…)"
         )
+    where = describe(url)
     if backend == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
+        path = faults._sqlite_path(parsed)
+        if path is not None:
+            # Refused before opening: SQLite would block for ever reading a named pipe.
+            if path.exists() and not path.is_file():
+                raise faults.not_a_file(path, where, describe(url, "id"))
+            if not parsed.database.startswith("file:"):
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except (FileExistsError, NotADirectoryError):
+                    raise StoreError(
+                        key="store_cannot_open",
+                        kind="cannot_open",
+                        where=where,
+                        where_id=describe(url, "id"),
+                        error="a part of its path is a file, not a folder",
+                    ) from None
+                except OSError as exc:
+                    raise faults.store_error(exc, where, url) from None
+        timeout = faults.sqlite_timeout(parsed)
+        try:
+            engine = sa.create_engine(url, connect_args={"timeout": timeout})
+        except (sa.exc.NoSuchModuleError, ModuleNotFoundError, sa.exc.ArgumentError) as exc:
+            raise _driver_missing(url, exc) from None
+        sa.event.listen(engine, "connect", _sqlite_pragmas(int(timeout * 1000)))
+        return faults.guard(engine, where)
     try:
-        return sa.create_engine(url, pool_pre_ping=True)
-    except (sa.exc.NoSuchModuleError, ModuleNotFoundError) as exc:
-        raise StoreError(
-            f"the database driver for {url.split('://')[0]} is not installed ({exc}); use "
-            "postgresql+psycopg://… (psycopg is in requirements.txt)"
-        ) from None
+        # connect_timeout: an unreachable server fails in seconds, not after the system's
+        # TCP timeout of minutes.
+        engine = sa.create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (sa.exc.NoSuchModuleError, ModuleNotFoundError, sa.exc.ArgumentError) as exc:
+        raise _driver_missing(url, exc) from None
+    return faults.guard(engine, where)
+
+
+def _driver_missing(url: str, exc: BaseException) -> StoreError:
+    return StoreError(
+        f"JEJARING_DATABASE_URL asks for the database driver {url.split('://')[0]}, which "
+        f"cannot be used ({type(exc).__name__}: {str(exc)[:120]}); use sqlite:///… or "
+        "postgresql+psycopg://… (psycopg is in requirements.txt)"
+    )
 
 
 def _stderr(text: str) -> None:
@@ -155,6 +180,9 @@ class Store(Writes, Reads):
         self._last_capture: tuple[Any, Any, Any] = (None, None, None)
         try:
             self.ensure_schema(notice)
+        except (OSError, sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
+            self.engine.dispose()
+            raise faults.store_error(exc, self.where, url) from exc
         except BaseException:
             self.engine.dispose()
             raise
@@ -170,16 +198,29 @@ class Store(Writes, Reads):
 
     def ensure_schema(self, notice: Callable[[str], None] = _stderr) -> list[str]:
         """Bring the schema to :data:`HEAD`; returns the migrations applied."""
+        applied: list[str] = []
         with self.engine.connect() as conn:
+            current = None
             if "alembic_version" in sa.inspect(conn).get_table_names():
-                revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-                if revision == HEAD:
-                    migrate.check_head(conn, self.where)
-                    return []
-        applied = migrate.upgrade(self.url, self.where, notice)
-        with self.engine.connect() as conn:
-            migrate.check_head(conn, self.where)
+                current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            if current == HEAD:
+                migrate.check_head(conn, self.where)
+        if current != HEAD:
+            applied = migrate.upgrade(self.url, self.where, notice)
+            with self.engine.connect() as conn:
+                migrate.check_head(conn, self.where)
+        if self._sqlite:
+            self._use_wal()
         return applied
+
+    def _use_wal(self) -> None:
+        """WAL lets the dashboard read while a refresh writes. Switched on only here, once
+        the file is known to be a Jejaring store (a file of another program is never
+        changed); the mode is kept in the file, so this is a check on later openings."""
+        with self.engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+            if str(mode).lower() not in ("wal", "memory"):
+                conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from collectors.errors import StoreError
+from collectors.store.faults import describe, guard, sqlite_timeout, store_error
 from collectors.store.schema import HEAD, metadata
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -142,15 +143,17 @@ def _migration_engine(url: sa.engine.URL) -> Engine:
     """An engine whose transactions cover DDL on SQLite too (pysqlite leaves DDL outside
     transactions unless told otherwise), with foreign-key checks off while tables are
     copied; PostgreSQL's DDL is transactional already."""
+    where = describe(url)
     if url.get_backend_name() != "sqlite":
-        return sa.create_engine(url)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        return guard(sa.create_engine(url, connect_args={"connect_timeout": 10}), where)
+    timeout = sqlite_timeout(url)
+    engine = guard(sa.create_engine(url, connect_args={"timeout": timeout}), where)
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        dbapi_connection.execute("PRAGMA busy_timeout=30000")
+        dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
@@ -167,8 +170,16 @@ def _backup_sqlite(url: sa.engine.URL, revision: str) -> Path | None:
     source = Path(database)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = source.with_name(f"{source.name}.schema-{revision[:4]}-{stamp}.bak")
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    try:
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+    except (OSError, sqlite3.Error) as exc:
+        target.unlink(missing_ok=True)  # a half-written copy is no backup
+        raise store_error(
+            exc,
+            f"the copy {target} of {describe(url)}",
+            where_id=f"salinan {target} dari {describe(url, 'id')}",
+        ) from exc
     return target
 
 

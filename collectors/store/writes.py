@@ -408,17 +408,22 @@ class Writes:
         else:
             self._bulk(conn, stmt, [dict(zip(columns, r, strict=True)) for r in rows])
 
-    def write_post_history(self, rows: Sequence[dict[str, Any]]) -> None:
+    def write_post_history(
+        self, rows: Sequence[dict[str, Any]], conn: Connection | None = None
+    ) -> None:
         """Merge past daily metric rows (platform, post_id, day, likes, comments, views,
         plays, captured_at); used to load history, e.g. the demo's."""
+        if conn is None:
+            with self.transaction() as own:
+                return self.write_post_history(rows, own)
         stmt = self._insert(post_daily)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform", "post_id", "day"],
             set_={c: stmt.excluded[c] for c in (*POST_METRIC_COLUMNS, "captured_at")},
             where=post_daily.c.captured_at <= stmt.excluded.captured_at,
         )
-        with self.transaction() as conn:
-            self._bulk(conn, stmt, [self._driver_row(r) for r in rows])
+        self._bulk(conn, stmt, [self._driver_row(r) for r in rows])
+        return None
 
     def mark_gone(
         self, conn: Connection, platform: str, post_ids: Iterable[str], at: dt.datetime
@@ -460,15 +465,17 @@ class Writes:
         conn.execute(accounts.delete().where(accounts.c.is_demo.is_(True)))
         return None
 
-    def demo_span(self) -> tuple[dt.date, dt.date] | None:
+    def demo_span(self, conn: Connection | None = None) -> tuple[dt.date, dt.date] | None:
         """First and last day of the stored demo's account history, or None without a demo."""
-        with self.engine.connect() as conn:
-            lo, hi = conn.execute(
-                sa.select(sa.func.min(account_daily.c.day), sa.func.max(account_daily.c.day))
-                .select_from(account_daily)
-                .join(accounts, accounts.c.id == account_daily.c.account_id)
-                .where(accounts.c.is_demo.is_(True))
-            ).one()
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.demo_span(own)
+        lo, hi = conn.execute(
+            sa.select(sa.func.min(account_daily.c.day), sa.func.max(account_daily.c.day))
+            .select_from(account_daily)
+            .join(accounts, accounts.c.id == account_daily.c.account_id)
+            .where(accounts.c.is_demo.is_(True))
+        ).one()
         if lo is None:
             return None
         return (lo, hi)

@@ -101,7 +101,7 @@ def _open_store(url: str, tz: str) -> Store:
         parsed.get_backend_name() == "sqlite"
         and database not in ("", ":memory:")
         and not database.startswith("file:")
-        and not Path(database).is_file()
+        and not Path(database).exists()  # a folder or a pipe: the store says what it is
     ):
         raise StoreError(
             f"the database file {database} does not exist; collect data first (python -m "
