@@ -255,7 +255,9 @@ def upsert_vs_raw(tmp: Path, n: int = 10_000, repeat: int = 3) -> tuple[float, f
         started = time.perf_counter()
         with conn:
             conn.executemany(
-                "INSERT INTO posts VALUES (" + ",".join("?" * len(post_rows[0])) + ") ON CONFLICT (platform, "
+                "INSERT INTO posts VALUES ("
+                + ",".join("?" * len(post_rows[0]))
+                + ") ON CONFLICT (platform, "
                 "post_id) DO UPDATE SET likes = excluded.likes, comments = excluded.comments, "
                 "metrics_at = excluded.metrics_at WHERE posts.metrics_at <= excluded.metrics_at",
                 post_rows,

@@ -40,11 +40,12 @@ _RUN_KEY = "_jejaring_run"  # a counter of script runs, written into the finishe
 DONE_MARKER = "jejaring-done"  # data-testid of the element written when a page has finished
 RUNS_SHOWN = 200
 MAX_CARDS = 6  # beyond this many libraries, pages show tables instead of side-by-side cards
-PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_custom")
+PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_all",
+           "preset_custom")  # fmt: skip
 DEFAULT_PRESET = "preset_30"
 # Preset <-> its value in the URL (?period=90).
 _PRESET_URL = {"preset_7": "7", "preset_30": "30", "preset_90": "90", "preset_365": "365",
-               "preset_year": "year", "preset_custom": "custom"}  # fmt: skip
+               "preset_year": "year", "preset_all": "all", "preset_custom": "custom"}  # fmt: skip
 REFRESH_COMMAND = ".venv/bin/python -m collectors refresh"  # as the README gives it
 DEMO_COMMAND = ".venv/bin/python -m collectors demo"
 
@@ -227,6 +228,13 @@ def _catalogue(
     return shown, pending_accounts(accounts, captures), None if pd.isna(newest) else newest
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _first_day(url: str, tz: str, fingerprint: tuple[object, ...]) -> dt.date | None:
+    """The first local day with data of the shown accounts (where "all time" starts)."""
+    shown = _catalogue(url, tz, fingerprint)[0]
+    return _store(url, tz).first_day([int(i) for i in shown["id"]], tz)
+
+
 def _accounts(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
     return _catalogue(url, tz, fingerprint)[0]
 
@@ -263,11 +271,14 @@ def open_store(settings: Settings, config: Config) -> Store:
     return store
 
 
-def period_from_preset(preset: str, today: dt.date) -> Period:
-    """The period of a preset, ending today (local)."""
+def period_from_preset(preset: str, today: dt.date, first_day: dt.date | None = None) -> Period:
+    """The period of a preset, ending today (local); "all time" starts on ``first_day``,
+    the first day with data (today when there is none)."""
     days = {"preset_7": 7, "preset_30": 30, "preset_90": 90, "preset_365": 365}
     if preset == "preset_year":
         return Period(dt.date(today.year, 1, 1), today)
+    if preset == "preset_all":
+        return Period(min(first_day or today, today), today)
     return Period(today - dt.timedelta(days=days.get(preset, 30) - 1), today)
 
 
@@ -330,7 +341,11 @@ def _from_url(config: Config, today: dt.date) -> dict[str, object]:
 
 
 def _sidebar(
-    config: Config, accounts: pd.DataFrame, last_capture: pd.Timestamp | None, demo: bool
+    config: Config,
+    accounts: pd.DataFrame,
+    last_capture: pd.Timestamp | None,
+    demo: bool,
+    first_day: dt.date | None = None,
 ) -> tuple[str, Period, list[str], list[str], dict[str, list[str]]]:
     sb = st.sidebar
     today = dt.datetime.now(config.tz).date()
@@ -350,7 +365,7 @@ def _sidebar(
         format_func=lambda key: i18n.text(key, lang),
         **sticky("preset", DEFAULT_PRESET, PRESETS),
     )
-    period = period_from_preset(preset, today)
+    period = period_from_preset(preset, today, first_day)
     url = {"lang": [lang], "period": [_PRESET_URL[preset]]}
     if preset == "preset_custom":
         chosen = sb.date_input(
@@ -422,11 +437,12 @@ def build_context() -> Context | None:
         shown, pending, last_capture = _catalogue(
             settings.database_url, config.timezone, fingerprint
         )
+        first_day = _first_day(settings.database_url, config.timezone, fingerprint)
     except StoreError as exc:
         show_store_error(exc)
         return None
     demo = bool(len(shown)) and bool(shown["is_demo"].all())
-    lang, period, libraries, platforms, url = _sidebar(config, shown, last_capture, demo)
+    lang, period, libraries, platforms, url = _sidebar(config, shown, last_capture, demo, first_day)
     ctx = Context(
         config,
         settings,

@@ -29,6 +29,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "preset_90": ("90 hari terakhir", "Last 90 days"),
     "preset_365": ("12 bulan terakhir", "Last 12 months"),
     "preset_year": ("Tahun ini", "This year"),
+    "preset_all": ("Semua waktu", "All time"),
     "preset_custom": ("Pilih tanggal…", "Custom dates…"),
     "custom_range": ("Dari – sampai", "From – to"),
     "libraries": ("Perpustakaan", "Libraries"),

@@ -246,6 +246,51 @@ def test_compare_page_renders_charts_and_toggle(demo_url):
     assert any("kurang dari 3 unggahan" in c.value for c in at.caption)
 
 
+def test_all_time_starts_on_the_first_day_with_data(demo_url):
+    at = run_app()
+    at.sidebar.selectbox(key="preset").set_value("preset_all").run()
+    assert not at.exception
+    store = Store(demo_url)
+    first = store.first_day([int(i) for i in store.accounts()["id"]], "Asia/Jakarta")
+    store.dispose()
+    today = dt.datetime.now(TZ).date()
+    days = (today - first).days + 1
+    assert days > 365  # the demo covers about 18 months
+    assert f"({days} hari)" in at.caption[0].value
+    assert at.query_params["period"] == "all"
+
+
+def finished_marker(at: AppTest) -> bool:
+    """The page wrote the marker a browser waits for (``dashboard.app.finish``)."""
+    return any("jejaring-done" in str(e.proto.body) for e in at.get("html"))
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "compare", "campaigns", "posts", "categories", "services", "data"]
+)
+def test_a_page_that_stops_early_still_says_it_has_finished(demo_url, page):
+    at = run_app()
+    at.sidebar.multiselect(key="libraries").set_value([]).run()
+    at.switch_page(f"dashboard/pages/{page}.py").run()
+    assert not at.exception
+    assert finished_marker(at)
+
+
+def test_services_page_without_services_says_so_and_finishes(demo_url, tmp_path, monkeypatch):
+    text = (ROOT / "jejaring.toml").read_text()
+    start = text.index("[[libraries.services]]")
+    end = text.index("\n[", start + 1)
+    config = tmp_path / "no_services.toml"
+    config.write_text(text[:start] + text[end + 1 :])
+    assert "libraries.services" not in config.read_text()
+    monkeypatch.setenv("JEJARING_CONFIG", str(config))
+    at = run_app()
+    at.switch_page("dashboard/pages/services.py").run()
+    assert not at.exception
+    assert any("[[libraries.services]]" in i.value for i in at.info)
+    assert finished_marker(at)
+
+
 def test_period_and_filters_change_what_is_shown(demo_url):
     at = run_app()
     posts_30 = parse_id(at.tabs[1].columns[0].metric[2].value)

@@ -252,3 +252,18 @@ def test_owner_figures_merge_by_key_and_keep_their_source(store):
     assert pd.isna(rows.loc[("profile_views", "owner_insights"), "value"]), "NULL, never 0"
     saved = store.post_metrics([("instagram", "A1")])
     assert list(saved["value"]) == [4] and saved.iloc[0]["day"] == dt.date(2025, 9, 2)
+
+
+def test_first_day_is_the_earliest_local_day_of_posts_or_captures(store):
+    assert store.first_day([], "Asia/Jakarta") is None
+    # posted 30 Aug 03:00 UTC (10:00 WIB), captured on 2 Sep (WIB)
+    store.write([], [post("A1", T0)])
+    account = int(store.accounts()["id"].iloc[0])
+    assert store.first_day([account], "Asia/Jakarta") == dt.date(2025, 8, 30)
+    early = PostSnapshot(
+        REF, "instagram", "A0", dt.datetime(2025, 8, 1, 20, tzinfo=UTC), "image", T0, likes=1
+    )
+    store.write([], [early])  # 20:00 UTC is already 2 August in WIB
+    assert store.first_day([account], "Asia/Jakarta") == dt.date(2025, 8, 2)
+    assert store.first_day([account], "UTC") == dt.date(2025, 8, 1)
+    assert store.first_day([account + 1], "Asia/Jakarta") is None

@@ -155,6 +155,34 @@ class Reads:
         frame["account_id"] = frame["account_id"].astype("Int64")
         return frame
 
+    def first_day(self, account_ids: Sequence[int], tz: str) -> dt.date | None:
+        """The first local day (in ``tz``) with data of these accounts: their earliest post
+        or daily capture, whichever comes first; None when they have neither."""
+        if not account_ids:
+            return None
+        ids = [int(a) for a in account_ids]
+        # One indexed lookup per account (its first post, its first day), not a scan.
+        first_post = (
+            sa.select(sa.func.min(posts.c.published_at))
+            .where(posts.c.account_id == accounts.c.id)
+            .scalar_subquery()
+        )
+        first_daily = (
+            sa.select(sa.func.min(account_daily.c.day))
+            .where(account_daily.c.account_id == accounts.c.id)
+            .scalar_subquery()
+        )
+        if self._sqlite:
+            first_post = sa.type_coerce(first_post, sa.String)
+            first_daily = sa.type_coerce(first_daily, sa.String)
+        stmt = sa.select(first_post, first_daily).where(accounts.c.id.in_(ids))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        dailies = [pd.Timestamp(str(day)).date() for _, day in rows if day is not None]
+        firsts = _utc_series(pd.Series([when for when, _ in rows if when is not None]))
+        days = dailies + list(firsts.dt.tz_convert(tz).dt.date) if len(firsts) else dailies
+        return min(days, default=None)
+
     def posts(
         self,
         start: dt.datetime | None = None,

@@ -40,11 +40,11 @@ if ctx.demo:  # service figures come only from imports: they are never demo data
 
 if not ctx.libraries:
     st.warning(t("no_selection"))
-    st.stop()
+    ctx.stop()
 data = load(ctx, *period_window(ctx.period))
 if data.services.empty:
     st.info(t("services_none_configured"))
-    st.stop()
+    ctx.stop()
 
 current = svc.figures(data.services, data.daily, data.questions, ctx.period, ctx.tz)
 table = svc.compare(
