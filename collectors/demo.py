@@ -169,11 +169,13 @@ def generate(
                 post["ref"] = ref
                 post["platform"] = platform
                 post["metrics_at"] = capture
+                # The daily captures before the last one, from the post's final figures…
+                out["history"].extend(_history(post, end, tz))
+                # … and the last capture (today's) as far as the post has got by now.
                 age = (end - post["published_at"].astimezone(tz).date()).days
                 for metric in ("likes", "comments", "views", "plays"):
                     post[metric] = _scaled(post[metric], _share(age))
                 out["posts"].append(post)
-                out["history"].extend(_history(post, end, tz))
             total_views = sum(p["views"] or 0 for p in made) if platform == "youtube" else None
             for row in out["daily"]:
                 if row["ref"] == ref:
@@ -413,12 +415,14 @@ def _scaled(value: int | None, share: float) -> int | None:
 
 
 def _history(post: dict[str, Any], end: dt.date, tz: Any) -> list[dict[str, Any]]:
-    """Daily metrics of a post's first days, as the daily refresh would have captured them."""
+    """Daily metrics of a post's first days, as the daily refresh would have captured them
+    (``post`` carries its final figures), up to the day before ``end``: the capture of
+    ``end`` itself is the post's latest one."""
     first = post["published_at"].astimezone(tz).date()
     rows = []
     for age in range(HISTORY_DAYS):
         day = first + dt.timedelta(days=age)
-        if day > end:
+        if day >= end:
             break
         share = _share(age)
         rows.append(
@@ -483,7 +487,6 @@ def _write_demo(
         ],
         conn,
     )
-    store.write_post_history(data["history"], conn)
     last_day = {row["ref"]: row for row in data["daily"] if row["day"] == end}
     snapshots = [
         AccountSnapshot(
@@ -525,3 +528,5 @@ def _write_demo(
         for p in data["posts"]
     ]
     store.write(snapshots, post_snapshots, is_demo=True, conn=conn)
+    # After the posts: the history's captures at the compared ages are kept for them.
+    store.write_post_history(data["history"], conn)

@@ -32,10 +32,10 @@ from collectors.status import account_health
 from collectors.store import Store
 from dashboard import i18n
 from dashboard import insights as ins
-from dashboard.insight_data import LOOKBACK_DAYS, load_insights, local_midnight
+from dashboard.insight_data import load_insights, local_midnight
 from dashboard.insight_tables import reason
 from dashboard.mailer import MailError, build_message, send
-from dashboard.metrics import ALL, Period
+from dashboard.metrics import ALL, Period, in_period
 from dashboard.pagedata import (
     campaign_data,
     choose,
@@ -123,7 +123,7 @@ def collect(
     numbers = pd.concat([overview(load, week), overview(together, week)], ignore_index=True)
     has_data = bool(numbers["posts"].sum() > 0 or numbers["audience"].notna().any())
     # Posts flagged during the week were published up to 8 days before it.
-    insights = load_insights(load, store, tz, Period(week.start - FLAG_AGE, week.end))
+    insights = load_insights(store, tz, accounts, Period(week.start - FLAG_AGE, week.end))
     start, end = local_midnight(week.start, tz), local_midnight(week.end + dt.timedelta(days=1), tz)
     handles = partner_handles(shown, config)
     running, upcoming = [], []
@@ -148,10 +148,8 @@ def collect(
             upcoming.append({"campaign": campaign})
     cross = cross_promotion(load, week, handles)
     cross = cross[cross["how"] == "any"] if len(cross) else cross
-    year = Period(week.end - dt.timedelta(days=min(LOOKBACK_DAYS, 365) - 1), week.end)
-    recent = insights.posts[
-        (insights.posts["local_day"] >= year.start) & (insights.posts["local_day"] <= year.end)
-    ]
+    year = Period(week.end - dt.timedelta(days=364), week.end)
+    recent = in_period(load(year.start, year.end).posts, year)
     runs = store.runs(500)  # the last runs are enough: a week has at most a few dozen
     items = store.run_items([int(r) for r in runs["run_id"]])
     health = account_health(accounts, store.last_captures(), items, now)

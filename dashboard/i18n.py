@@ -572,6 +572,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "cat_orienting": ("Mengarahkan", "Orienting"),
     "cat_humanizing": ("Memanusiakan", "Humanizing"),
     "cat_crowdsourcing": ("Mengajak partisipasi", "Crowdsourcing"),
+    "newest_shown": (
+        "{shown} unggahan terbaru dari {n} ditampilkan.",
+        "The newest {shown} of {n} posts are shown.",
+    ),
+    "flagged_shown": (
+        "{shown} dari {n} ditampilkan: yang paling jauh dari biasanya.",
+        "{shown} of {n} shown: those furthest from typical.",
+    ),
     "cat_uncategorised": ("Tanpa kategori", "Uncategorised"),
     "cat_none": ("Tidak ada yang cocok", "None fits"),
     "cat_help_showcasing": (

@@ -8,6 +8,7 @@ Streamlit here (``insight_panels.py`` caches and shows).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -16,14 +17,7 @@ import pandas as pd
 from collectors.config import Categories
 from collectors.store import Store
 from dashboard import insights as ins
-from dashboard.metrics import Period, in_period
-from dashboard.pagedata import Loader
-
-#: Earlier posts count in a baseline only when published within this many days before the
-#: period: enough for 20 posts of every kind a library posts weekly, and a bounded read.
-LOOKBACK_DAYS = 365
-#: Captures read per post: up to the end of the last age's window ((7 + 1) × 24 hours).
-HISTORY_AGE = dt.timedelta(days=max(ins.AGES) + 1)
+from dashboard.metrics import Period, engagements, local_day
 
 
 def local_midnight(day: dt.date, tz: str) -> dt.datetime:
@@ -31,62 +25,130 @@ def local_midnight(day: dt.date, tz: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0), ZoneInfo(tz)).astimezone(dt.UTC)
 
 
+#: What a flagged post's table shows of it (besides its verdict).
+DETAIL_COLUMNS = ["platform", "post_id", "account_id", "published_at", "kind", "title",
+                  "caption", "url", "thumbnail_url", "likes", "comments", "views"]  # fmt: skip
+
+
+def judge_period(
+    store: Store, tz: str, account_ids: Sequence[int], period: Period
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Judge the posts of ``period`` (and, as their baselines, those of the year before):
+    (per post and age: ``insights.judge``; per post: ``insights.verdicts`` with
+    account_id, kind, published_at and local_day). Reads two narrow rows a post."""
+    start = period.start - dt.timedelta(days=ins.LOOKBACK.days)
+    posts, captures = store.age_inputs(account_ids, start, period.end, tz)
+    judged = ins.judge(ins.ages_from_captures(posts, captures))
+    verdicts = ins.verdicts(judged)
+    about = posts[["platform", "post_id", "account_id", "kind", "published_at"]]
+    verdicts = verdicts.merge(about, on=["platform", "post_id"], how="left")
+    verdicts["local_day"] = local_day(verdicts["published_at"], tz)
+    return judged, verdicts
+
+
 @dataclass(frozen=True)
 class Insights:
-    """Posts of the period and of the lookback before it, with their verdicts."""
+    """The verdicts of a period's posts (judged against the year before each post)."""
 
     period: Period
-    posts: pd.DataFrame  # enriched, published in [period.start − LOOKBACK_DAYS, period.end]
     judged: pd.DataFrame  # per post and age (insights.judge)
-    verdicts: pd.DataFrame  # per post (insights.verdicts)
+    verdicts: pd.DataFrame  # per post (insights.verdicts), with account_id … local_day
+    details: Callable[[pd.DataFrame], pd.DataFrame]  # keys -> the posts to show
 
-    def period_posts(self) -> pd.DataFrame:
-        """The period's posts with their verdict columns."""
-        return in_period(self.posts, self.period).merge(
-            self.verdicts, on=["platform", "post_id"], how="left"
-        )
+    def period_verdicts(self) -> pd.DataFrame:
+        """The verdicts of the posts published in the period."""
+        days = self.verdicts["local_day"]
+        return self.verdicts[(days >= self.period.start) & (days <= self.period.end)]
 
-    def flagged(self, verdict: str = ins.BREAKOUT) -> pd.DataFrame:
-        """The period's posts flagged ``verdict``, the furthest from typical first."""
-        posts = self.period_posts()
+    def _shown(self, chosen: pd.DataFrame, verdict: str) -> pd.DataFrame:
+        keys = ["platform", "post_id"]
+        columns = [c for c in chosen.columns if c not in ("account_id", "kind", "published_at")]
+        shown = self.details(chosen[keys]).merge(chosen[columns], on=keys)
+        return shown.sort_values("ratio", ascending=verdict != ins.BREAKOUT)
+
+    def flagged(self, verdict: str = ins.BREAKOUT, limit: int | None = None) -> pd.DataFrame:
+        """The period's posts flagged ``verdict``, the furthest from typical first (at most
+        ``limit`` of them), with what a table shows of them."""
+        posts = self.period_verdicts()
         chosen = posts[posts["verdict"] == verdict]
-        return chosen.sort_values("ratio", ascending=verdict != ins.BREAKOUT)
+        chosen = chosen.sort_values("ratio", ascending=verdict != ins.BREAKOUT)
+        return self._shown(chosen if limit is None else chosen.head(limit), verdict)
 
     def first_flagged_in(self, start: dt.datetime, end: dt.datetime, verdict: str) -> pd.DataFrame:
         """Posts first flagged ``verdict`` by a capture made in [start, end): what the
         weekly digest lists (a post flagged at day 2 is not listed again at day 7)."""
         first = ins.first_flagged(self.judged, verdict)
         first = first[(first["flagged_at"] >= start) & (first["flagged_at"] < end)]
-        shown = self.posts.merge(first[["platform", "post_id"]], on=["platform", "post_id"])
-        shown = shown.merge(self.verdicts, on=["platform", "post_id"])
-        return shown.sort_values("ratio", ascending=verdict != ins.BREAKOUT)
+        chosen = self.verdicts.merge(first[["platform", "post_id"]], on=["platform", "post_id"])
+        return self._shown(chosen, verdict)
 
 
-def load_insights(load: Loader, store: Store, tz: str, period: Period) -> Insights:
-    """Read the period and its lookback, and judge every post (see ``insights.judge``)."""
-    start = period.start - dt.timedelta(days=LOOKBACK_DAYS)
-    win = load(start, period.end, detail="all")
-    ids = [int(i) for i in win.accounts["id"]]
-    history = store.post_history(
-        local_midnight(start, tz),
-        local_midnight(period.end + dt.timedelta(days=1), tz),
-        ids,
-        HISTORY_AGE,
+def post_details(store: Store, tz: str, accounts: pd.DataFrame) -> Callable[..., pd.DataFrame]:
+    """A reader of posts to show by key, with their library, account and local time."""
+    info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
+
+    def details(keys: pd.DataFrame) -> pd.DataFrame:
+        rows = store.posts_by_keys(list(keys.itertuples(index=False, name=None)), DETAIL_COLUMNS)
+        rows = rows.merge(info, on="account_id", how="left")
+        rows["engagements"] = engagements(rows)
+        rows["local_time"] = rows["published_at"].dt.tz_convert(tz)
+        return rows
+
+    return details
+
+
+def load_insights(store: Store, tz: str, accounts: pd.DataFrame, period: Period) -> Insights:
+    """Judge the period's posts (see :func:`judge_period`), uncached."""
+    judged, verdicts = judge_period(store, tz, [int(i) for i in accounts["id"]], period)
+    return Insights(period, judged, verdicts, post_details(store, tz, accounts))
+
+
+#: What categorising reads of a post (its texts are dropped once it is categorised).
+TEXT_COLUMNS = ["platform", "post_id", "account_id", "published_at", "kind", "title",
+                "caption", "hashtags", "url", "likes", "comments"]  # fmt: skip
+RULED_COLUMNS = ["platform", "post_id", "account_id", "library_id", "kind", "published_at",
+                 "er_followers", "category", "source", "matched", "set_by", "set_at"]  # fmt: skip
+
+
+def rule_categories(
+    store: Store, tz: str, accounts: pd.DataFrame, period: Period, categories: Categories
+) -> pd.DataFrame:
+    """The period's posts with the category the config's URLs and rules give them, and
+    their ER by followers (one row per post, no texts: see :data:`RULED_COLUMNS`); staff's
+    choices are applied by :func:`category_data`."""
+    lo = local_midnight(period.start, tz)
+    hi = local_midnight(period.end + dt.timedelta(days=1), tz)
+    ids = [int(i) for i in accounts["id"]]
+    posts = store.posts(lo, hi, ids, TEXT_COLUMNS, followers_tz=tz)
+    posts["engagements"] = engagements(posts)
+    followers = posts["followers_at_post"].astype("Float64")
+    posts["er_followers"] = (posts["engagements"] / followers.mask(followers <= 0) * 100).astype(
+        "Float64"
     )
-    judged = ins.judge(ins.age_metrics(win.posts, history))
-    return Insights(period, win.posts, judged, ins.verdicts(judged))
+    info = accounts[["id", "library_id"]].rename(columns={"id": "account_id"})
+    posts = posts.merge(info, on="account_id", how="left")
+    ruled = ins.categorise(posts, categories)
+    return posts.drop(columns=["category", "source", "matched"], errors="ignore").merge(
+        ruled, on=["platform", "post_id"]
+    )[RULED_COLUMNS]
 
 
 @dataclass(frozen=True)
 class CategoryData:
-    posts: pd.DataFrame  # the period's posts with category, source, matched, set_by, set_at
+    posts: pd.DataFrame  # the period's posts (RULED_COLUMNS) with staff's choices applied
     summary: pd.DataFrame  # per library and category (insights.category_summary)
 
 
-def category_data(insights: Insights, categories: Categories, store: Store) -> CategoryData:
-    """The period's posts with their content category (staff's choices read fresh: they are
-    not part of the store's fingerprint), and the per-library summary."""
-    posts = insights.period_posts()
-    categorised = ins.categorise(posts, categories, store.post_categories())
-    summary = ins.category_summary(posts, categorised, insights.verdicts)
-    return CategoryData(posts.merge(categorised, on=["platform", "post_id"]), summary)
+def category_data(
+    ruled: pd.DataFrame, verdicts: pd.DataFrame, overrides: pd.DataFrame
+) -> CategoryData:
+    """The period's posts with their content category (staff's ``overrides``, read fresh:
+    they are not part of the store's fingerprint, over the rules' ``ruled``), and the
+    per-library summary with the breakouts of ``verdicts``."""
+    keys = ["platform", "post_id"]
+    chosen = ins.with_overrides(ruled[ins.CATEGORY_COLUMNS], overrides)
+    posts = ruled.drop(columns=[c for c in ins.CATEGORY_COLUMNS if c not in keys]).merge(
+        chosen, on=keys
+    )
+    summary = ins.category_summary(posts, chosen, verdicts)
+    return CategoryData(posts, summary)

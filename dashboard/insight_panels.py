@@ -13,12 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from collectors.config import CATEGORIES, NO_CATEGORY
+from collectors.config import CATEGORIES, NO_CATEGORY, Categories
 from collectors.store import Store
 from dashboard import i18n
 from dashboard import insights as ins
 from dashboard.app import Context
-from dashboard.insight_data import Insights, category_data, load_insights
+from dashboard.insight_data import (
+    Insights,
+    category_data,
+    judge_period,
+    post_details,
+    rule_categories,
+)
 from dashboard.insight_tables import (
     categorised_posts_table,
     category_name,
@@ -26,16 +32,17 @@ from dashboard.insight_tables import (
     flagged_table,
 )
 from dashboard.metrics import Period
-from dashboard.pagedata import Loader
 from dashboard.posts import post_label, post_text
 
 _FOLLOW_RULES = "__rules__"  # the choice that removes staff's category
+SHOWN_POSTS = 300  # the newest posts of the period listed with their category
+SHOWN_FLAGGED = 50  # flagged posts listed on the Posts page (the furthest from typical)
 
 
 # The fingerprint argument is only a cache key: it changes whenever a capture is written.
-@st.cache_data(show_spinner=False, max_entries=8)
-def _insights(
-    _load: Loader,
+# Verdicts are small (a few numbers per post): a few periods are kept for an hour.
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
+def _verdicts(
     _store: Store,
     url: str,
     tz: str,
@@ -43,15 +50,30 @@ def _insights(
     ids: tuple[int, ...],
     start: dt.date,
     end: dt.date,
-) -> Insights:
-    return load_insights(_load, _store, tz, Period(start, end))
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return judge_period(_store, tz, ids, Period(start, end))
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
+def _ruled(
+    _store: Store,
+    _categories: Categories,
+    _accounts: pd.DataFrame,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+    rules: str,  # the categories' settings, as a cache key
+) -> pd.DataFrame:
+    return rule_categories(_store, tz, _accounts, Period(start, end), _categories)
 
 
 def insights_of(ctx: Context) -> Insights:
-    """The period's posts with their verdicts, cached until the store changes."""
+    """The period's posts' verdicts, cached until the store changes."""
     ids = tuple(int(i) for i in ctx.accounts["id"])
-    return _insights(
-        ctx.load,
+    judged, verdicts = _verdicts(
         ctx.store,
         ctx.settings.database_url,
         ctx.tz,
@@ -60,20 +82,21 @@ def insights_of(ctx: Context) -> Insights:
         ctx.period.start,
         ctx.period.end,
     )
+    return Insights(ctx.period, judged, verdicts, post_details(ctx.store, ctx.tz, ctx.accounts))
 
 
 def breakouts_card(ctx: Context) -> None:
     """Overview: the period's breakout posts with the reason, in a bordered card."""
     if ctx.accounts.empty:
         return
-    flagged = insights_of(ctx).flagged(ins.BREAKOUT)
+    flagged = insights_of(ctx).flagged(ins.BREAKOUT, limit=10)
     with st.container(border=True):
         st.subheader(ctx.t("breakouts_card"), anchor=False, help=ctx.t("breakouts_help"))
         if flagged.empty:
             st.caption(ctx.t("no_breakouts"))
         else:
             st.dataframe(
-                flagged_table(flagged.head(10), ctx.labels, ctx.lang),
+                flagged_table(flagged, ctx.labels, ctx.lang),
                 hide_index=True,
                 column_config=ctx.post_columns,
                 key="breakouts_card",
@@ -91,19 +114,22 @@ def breakouts_section(ctx: Context) -> None:
         (ins.BREAKOUT, "no_breakouts"),
         (ins.UNDERPERFORMER, "no_underperformers"),
     ):
-        flagged = data.flagged(verdict)
+        flagged = data.flagged(verdict, limit=SHOWN_FLAGGED)
         if verdict == ins.UNDERPERFORMER:
             st.markdown(f"**{ctx.t('underperformers_title')}**")
         if flagged.empty:
             st.caption(ctx.t(none_key))
             continue
+        total = int((data.period_verdicts()["verdict"] == verdict).sum())
+        if total > len(flagged):
+            st.caption(ctx.t("flagged_shown", shown=len(flagged), n=i18n.number(total, ctx.lang)))
         st.dataframe(
             flagged_table(flagged, ctx.labels, ctx.lang),
             hide_index=True,
             column_config=ctx.post_columns,
             key=f"posts_{verdict}",
         )
-    posts = data.period_posts()
+    posts = data.period_verdicts()
     unjudged = int(posts["verdict"].isin(ins.NO_VERDICT).sum())
     if unjudged:
         st.caption(ctx.t("no_verdict_count", n=unjudged))
@@ -162,17 +188,38 @@ def categories_page(ctx: Context) -> None:
     st.markdown(
         "\n".join(f"- **{category_name(c, lang)}**: {t(f'cat_help_{c}')}" for c in CATEGORIES)
     )
-    data = category_data(insights_of(ctx), ctx.config.categories, ctx.store)
+    insights = insights_of(ctx)
+    ruled = _ruled(
+        ctx.store,
+        ctx.config.categories,
+        ctx.accounts,
+        ctx.settings.database_url,
+        ctx.tz,
+        ctx.fingerprint,
+        tuple(int(i) for i in ctx.accounts["id"]),
+        ctx.period.start,
+        ctx.period.end,
+        repr(ctx.config.categories),
+    )
+    data = category_data(ruled, insights.period_verdicts(), ctx.store.post_categories())
     st.subheader(t("categories_summary"), anchor=False, help=t("breakouts_help"))
     st.dataframe(category_table(data.summary, ctx.labels, lang), hide_index=True)
     # One chart per platform: platforms are never mixed in one figure (YouTube API policy).
     for platform in [p for p in ctx.platforms if p in set(data.summary["platform"])]:
         st.plotly_chart(_category_chart(data.summary, ctx, platform), key=f"category_er_{platform}")
-    posts = data.posts.sort_values("published_at", ascending=False)
-    _override_control(ctx, posts.head(300))
+    newest = data.posts.sort_values("published_at", ascending=False).head(SHOWN_POSTS)
+    keys = ["platform", "post_id"]
+    shown = insights.details(newest[keys]).merge(
+        newest.drop(columns=["account_id", "library_id", "kind", "published_at"]), on=keys
+    )
+    shown = shown.sort_values("published_at", ascending=False)
+    _override_control(ctx, shown)
     st.subheader(t("categories_posts"), anchor=False)
+    if len(data.posts) > len(shown):
+        st.caption(t("newest_shown", shown=i18n.number(len(shown), lang),
+                     n=i18n.number(len(data.posts), lang)))  # fmt: skip
     st.dataframe(
-        categorised_posts_table(posts, ctx.labels, lang),
+        categorised_posts_table(shown, ctx.labels, lang),
         hide_index=True,
         column_config=ctx.post_columns,
     )

@@ -15,17 +15,21 @@ import numpy as np
 import pandas as pd
 
 from collectors.config import CATEGORIES, NO_CATEGORY, Categories
+from collectors.store.schema import AGES as STORED_AGES
 from dashboard.campaigns import normalize_url
 from dashboard.metrics import engagements
 
-#: Ages (days after publication) at which posts are compared with their account's others.
-AGES = (2, 7)
+#: Ages (days after publication) at which posts are compared with their account's others
+#: (the store keeps each post's first capture at these ages: ``post_ages``).
+AGES = STORED_AGES
 MIN_EARLIER = 8  # fewer earlier posts of the kind: no verdict
 MAX_EARLIER = 20  # the baseline is at most the last 20 earlier posts of the kind
 Z_LIMIT = 3.5  # Iglewicz & Hoaglin's cut-off for the modified z-score
 RATIO = 2.0  # a breakout is also at least 2× the median; an underperformer at most ½
 MAD_FACTOR = 0.6745  # modified z = 0.6745 × (x − median) ÷ MAD
 MEANAD_FACTOR = 1.253314  # when MAD is 0: z = (x − median) ÷ (1.253314 × mean absolute dev.)
+#: Earlier posts count in a post's baseline only when published within this time before it.
+LOOKBACK = pd.Timedelta(days=365)
 #: Verdicts; the others say why a post has none.
 BREAKOUT, UNDERPERFORMER, TYPICAL = "breakout", "underperformer", "typical"
 NO_VERDICT = ("few_earlier", "zero_median", "no_er", "no_capture", "too_young")
@@ -99,26 +103,57 @@ def age_metrics(
     return out[AGE_COLUMNS]
 
 
-def _spread(values: np.ndarray, median: float) -> tuple[float, str]:
-    """(scale, name) of the baseline's spread around its median: MAD ÷ 0.6745 when MAD > 0,
-    else 1.253314 × the mean absolute deviation, else 0 ("none": all values equal)."""
-    deviations = np.abs(values - median)
-    mad = float(np.median(deviations))
-    if mad > 0:
-        return mad / MAD_FACTOR, "mad"
-    mean_ad = float(np.mean(deviations))
-    if mean_ad > 0:
-        return MEANAD_FACTOR * mean_ad, "meanad"
-    return 0.0, "none"
+def ages_from_captures(
+    posts: pd.DataFrame, captures: pd.DataFrame, ages: Sequence[int] = AGES
+) -> pd.DataFrame:
+    """:func:`age_metrics` from the store's kept captures (``Store.age_inputs``): ``posts``
+    (platform, post_id, account_id, kind, published_at, metrics_at = the last capture,
+    followers_at_post) and ``captures`` (platform, post_id, age, captured_at, likes,
+    comments: the first capture at each age). Same rows, same rules."""
+    keys = ["platform", "post_id"]
+    base = posts[[*keys, "account_id", "kind", "published_at", "metrics_at",
+                  "followers_at_post"]].drop_duplicates(keys)  # fmt: skip
+    frames = []
+    for age in ages:
+        taken = captures.loc[captures["age"] == age, [*keys, "captured_at", "likes", "comments"]]
+        frame = base.merge(taken, on=keys, how="left")
+        frame["age"] = age
+        frame["engagements"] = engagements(frame)
+        followers = frame["followers_at_post"].astype("Float64")
+        frame["er"] = (frame["engagements"] / followers.mask(followers <= 0) * 100).astype(
+            "Float64"
+        )
+        seen = (frame["metrics_at"] - frame["published_at"]).dt.total_seconds() / 3600
+        frame["status"] = np.where(
+            frame["captured_at"].notna(),
+            np.where(frame["er"].isna(), "no_er", "ok"),
+            np.where(seen < 24 * age, "too_young", "no_capture"),
+        )
+        frames.append(frame)
+    if not frames or base.empty:
+        return pd.DataFrame(columns=AGE_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[AGE_COLUMNS]
 
 
-def judge(ages: pd.DataFrame) -> pd.DataFrame:
+def _medians(windows: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Row medians of ``windows`` whose first ``counts`` values (per row) are set and the
+    rest NaN; NaN for a row without values."""
+    ordered = np.sort(windows, axis=1)  # NaN last
+    rows = np.arange(len(ordered))
+    low = np.clip((counts - 1) // 2, 0, None)
+    high = np.clip(counts // 2, 0, None)
+    values = (ordered[rows, low] + ordered[rows, high]) / 2
+    return np.where(counts > 0, values, np.nan)
+
+
+def judge(ages: pd.DataFrame, lookback: pd.Timedelta = LOOKBACK) -> pd.DataFrame:
     """Breakout and underperforming posts, per post and age (from :func:`age_metrics`).
 
     Each post's ER at age N (x) is compared with its account's earlier posts of the same
     kind (same account, hence same platform; published strictly before it, so posts of the
-    same minute are not each other's baseline) that have an ER at that age: the last 20 of
-    them, and at least 8 (else ``few_earlier``). With their median m:
+    same minute are not each other's baseline, and within ``lookback`` before it) that have
+    an ER at that age: the last 20 of them, and at least 8 (else ``few_earlier``). With
+    their median m:
 
     - MAD = median of |b − m| over the baseline; modified z = 0.6745 × (x − m) ÷ MAD
       (Iglewicz & Hoaglin). When MAD is 0 (half the baseline or more has one value),
@@ -129,45 +164,86 @@ def judge(ages: pd.DataFrame) -> pd.DataFrame:
       (both bounds included); otherwise ``typical``.
 
     Posts without an ER at that age (hidden likes, no capture, too young) get no verdict
-    and are never part of another post's baseline.
+    and are never part of another post's baseline. The verdict of a post depends only on
+    the post and the posts before it, whatever period is shown.
     """
-    rows = []
     ordered = ages.sort_values(["account_id", "kind", "age", "published_at", "post_id"])
-    for _, group in ordered.groupby(["account_id", "kind", "age"], sort=False):
-        times = group["published_at"].to_numpy()
-        ers = group["er"].astype("float64").to_numpy()
-        valid = (group["status"] == "ok").to_numpy()
-        for i in range(len(group)):
-            result = dict.fromkeys(("median", "mad", "z", "ratio"), np.nan)
-            result.update(baseline_posts=0, spread=None)
-            earlier = np.flatnonzero(valid[:i] & (times[:i] < times[i]))[-MAX_EARLIER:]
-            result["baseline_posts"] = len(earlier)
-            if not valid[i]:
-                verdict = group["status"].iat[i]
-            elif len(earlier) < MIN_EARLIER:
-                verdict = "few_earlier"
-            else:
-                baseline = ers[earlier]
-                m = float(np.median(baseline))
-                x = ers[i]
-                scale, name = _spread(baseline, m)
-                result.update(median=m, mad=float(np.median(np.abs(baseline - m))), spread=name)
-                if m <= 0:
-                    verdict = "zero_median"
-                else:
-                    ratio = x / m
-                    z = (x - m) / scale if scale > 0 else np.nan
-                    result.update(ratio=ratio, z=z)
-                    high = ratio >= RATIO and (scale == 0 or z >= Z_LIMIT)
-                    low = ratio <= 1 / RATIO and (scale == 0 or z <= -Z_LIMIT)
-                    verdict = BREAKOUT if high else UNDERPERFORMER if low else TYPICAL
-            result["verdict"] = verdict
-            rows.append(result)
-    judged = pd.DataFrame(rows, index=ordered.index)
-    out = pd.concat([ordered, judged], axis=1) if len(ordered) else ordered
-    for col in JUDGED_COLUMNS:
-        if col not in out:
-            out[col] = pd.Series(dtype="object")
+    n = len(ordered)
+    baseline_posts = np.zeros(n, dtype="int64")
+    median = np.full(n, np.nan)
+    mad = np.full(n, np.nan)
+    scale = np.full(n, np.nan)
+    spread = np.full(n, None, dtype=object)
+    times_all = ordered["published_at"].to_numpy(dtype="datetime64[ns]")
+    er_all = ordered["er"].astype("float64").to_numpy()
+    valid_all = (ordered["status"] == "ok").to_numpy()
+    keys = ordered[["account_id", "kind", "age"]]
+    group_starts = (
+        np.flatnonzero(
+            np.r_[True, (keys.iloc[1:].to_numpy() != keys.iloc[:-1].to_numpy()).any(axis=1)]
+        )
+        if n
+        else np.array([], dtype="int64")
+    )
+    bounds = [*group_starts.tolist(), n]
+    for start, end in zip(bounds[:-1], bounds[1:], strict=True):
+        times, ers, valid = times_all[start:end], er_all[start:end], valid_all[start:end]
+        v_times, v_ers = times[valid], ers[valid]
+        # Earlier valid posts: strictly before the post, and not before its lookback.
+        last = np.searchsorted(v_times, times, side="left")
+        first = np.maximum(
+            np.searchsorted(v_times, times - np.timedelta64(lookback), side="left"),
+            last - MAX_EARLIER,
+        )
+        counts = np.maximum(last - first, 0)
+        baseline_posts[start:end] = counts
+        offsets = first[:, None] + np.arange(MAX_EARLIER)[None, :]
+        inside = offsets < last[:, None]
+        windows = np.where(inside, v_ers[np.clip(offsets, 0, max(len(v_ers) - 1, 0))]
+                           if len(v_ers) else np.nan, np.nan)  # fmt: skip
+        m = _medians(windows, counts)
+        deviations = np.abs(windows - m[:, None])
+        mads = _medians(deviations, counts)
+        with np.errstate(invalid="ignore"):
+            mean_ad = np.nansum(deviations, axis=1) / np.where(counts > 0, counts, np.nan)
+        scales = np.where(mads > 0, mads / MAD_FACTOR, np.where(mean_ad > 0,
+                          MEANAD_FACTOR * mean_ad, 0.0))  # fmt: skip
+        names = np.where(mads > 0, "mad", np.where(mean_ad > 0, "meanad", "none"))
+        judged = valid & (counts >= MIN_EARLIER)
+        median[start:end] = np.where(judged, m, np.nan)
+        mad[start:end] = np.where(judged, mads, np.nan)
+        scale[start:end] = np.where(judged, scales, np.nan)
+        spread[start:end] = np.where(judged, names, None)
+    x = er_all
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(median > 0, x / median, np.nan)
+        z = np.where((median > 0) & (scale > 0), (x - median) / scale, np.nan)
+    no_spread = scale == 0
+    high = (ratio >= RATIO) & (no_spread | (z >= Z_LIMIT))
+    low = (ratio <= 1 / RATIO) & (no_spread | (z <= -Z_LIMIT))
+    status = ordered["status"].to_numpy(dtype=object)
+    verdict = np.where(
+        ~valid_all,
+        status,
+        np.where(
+            baseline_posts < MIN_EARLIER,
+            "few_earlier",
+            np.where(
+                ~(median > 0),
+                "zero_median",
+                np.where(high, BREAKOUT, np.where(low, UNDERPERFORMER, TYPICAL)),
+            ),
+        ),
+    )
+    out = ordered.assign(
+        baseline_posts=baseline_posts,
+        median=median,
+        mad=mad,
+        spread=spread,
+        z=z,
+        ratio=ratio,
+        verdict=verdict,
+    )
     return out[JUDGED_COLUMNS].sort_index().reset_index(drop=True)
 
 
@@ -208,6 +284,9 @@ def first_flagged(judged: pd.DataFrame, verdict: str) -> pd.DataFrame:
 CATEGORY_COLUMNS = ["platform", "post_id", "category", "source", "matched", "set_by", "set_at"]
 
 
+_HASHTAG = re.compile(r"(?<![\w&])(#\w+)")
+
+
 def _phrase(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(word.lower()) + r"(?!\w)")
 
@@ -230,39 +309,67 @@ def categorise(
     """
     if posts.empty:
         return pd.DataFrame(columns=CATEGORY_COLUMNS)
-    rules = [
-        (rule.category, [(k, _phrase(k)) for k in rule.keywords], set(rule.hashtags))
-        for rule in categories.rules
-    ]
-    order = {c: i for i, c in enumerate(categories.order)}
     texts = (
-        (posts["caption"].fillna("").astype(str) + " " + posts["title"].fillna("").astype(str))
-        .str.lower()
-        .to_numpy(dtype=object)
+        posts["caption"].fillna("").astype(str) + " " + posts["title"].fillna("").astype(str)
+    ).str.lower()
+    # Every post's hashtags: those the platform lists and those written in the text.
+    listed = posts["hashtags"].explode().dropna().astype(str).str.lower()
+    found = [_HASHTAG.findall(text) for text in texts.to_numpy(dtype=object)]
+    written = pd.Series(
+        [tag for tags in found for tag in tags],
+        index=np.repeat(posts.index.to_numpy(), [len(tags) for tags in found]),
+        dtype=object,
     )
-    rows = []
-    for platform, post_id, text, hashtags in zip(
-        posts["platform"].to_numpy(dtype=object),
-        posts["post_id"].to_numpy(dtype=object),
-        texts,
-        posts["hashtags"].to_numpy(dtype=object),
-        strict=True,
-    ):
-        tags = {h.lower() for h in hashtags} | {
-            "#" + t for t in re.findall(r"(?<![\w&])#(\w+)", text)
+    tags = pd.concat([listed, written])
+    # Positions 0 … n-1 of the posts, whatever their index.
+    tags.index = posts.index.get_indexer(tags.index)
+    tagged = pd.Series(tags.index, index=tags.to_numpy()) if len(tags) else pd.Series(dtype=object)
+    n = len(posts)
+    rows = np.arange(n)
+    best_score = np.zeros(n, dtype="int64")
+    best_rank = np.full(n, np.iinfo("int64").max)
+    category = np.full(n, None, dtype=object)
+    matched = np.full(n, "", dtype=object)
+    order = {c: i for i, c in enumerate(categories.order)}
+    for rule in categories.rules:
+        terms: list[str] = []
+        columns: list[np.ndarray] = []
+        for word in rule.keywords:
+            # A plain substring test first (fast), the whole-word test only where it is.
+            found = texts.str.contains(word.lower(), regex=False).to_numpy(dtype=bool, copy=True)
+            if found.any():
+                exact = texts[found].str.contains(_phrase(word).pattern, regex=True)
+                found[found] = exact.to_numpy()
+            terms.append(word)
+            columns.append(found)
+        for tag in sorted(rule.hashtags):
+            found = np.zeros(n, dtype=bool)
+            positions = tagged.get(tag.lower())
+            if positions is not None:
+                found[np.atleast_1d(positions)] = True
+            terms.append(tag)
+            columns.append(found)
+        if not columns:
+            continue
+        hits = np.column_stack(columns)
+        score = hits.sum(axis=1)
+        rank = order.get(rule.category, len(order))
+        wins = (score > 0) & ((score > best_score) | ((score == best_score) & (rank < best_rank)))
+        best_score = np.where(wins, score, best_score)
+        best_rank = np.where(wins, rank, best_rank)
+        category[wins] = rule.category
+        names = np.array(terms, dtype=object)
+        for row in rows[wins]:
+            matched[row] = ", ".join(names[hits[row]])
+    out = pd.DataFrame(
+        {
+            "platform": posts["platform"].to_numpy(dtype=object),
+            "post_id": posts["post_id"].to_numpy(dtype=object),
+            "category": category,
+            "source": np.where(pd.notna(category), "rules", None),
+            "matched": matched,
         }
-        best: tuple[int, int] | None = None
-        category, matched = None, ""
-        for name, phrases, rule_tags in rules:
-            hits = [k for k, pattern in phrases if pattern.search(text)]
-            hits += sorted(rule_tags & tags)
-            if not hits:
-                continue
-            key = (-len(hits), order.get(name, len(order)))
-            if best is None or key < best:
-                best, category, matched = key, name, ", ".join(hits)
-        rows.append((platform, post_id, category, "rules" if category else None, matched))
-    out = pd.DataFrame(rows, columns=["platform", "post_id", "category", "source", "matched"])
+    )
     out["set_by"] = None
     out["set_at"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns, UTC]")
     if categories.urls:
@@ -274,6 +381,13 @@ def categorise(
         out.loc[hit, "category"] = chosen[hit].to_numpy()
         out.loc[hit, "source"] = "url"
         out.loc[hit, "matched"] = ""
+    return with_overrides(out, overrides)
+
+
+def with_overrides(categorised: pd.DataFrame, overrides: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`categorise`'s step 1: staff's choices (the store's post_categories) replace
+    what the URLs and rules decided."""
+    out = categorised.copy()
     if overrides is not None and len(overrides):
         staff = overrides.set_index(["platform", "post_id"])
         index = pd.MultiIndex.from_frame(out[["platform", "post_id"]])
@@ -320,30 +434,28 @@ def category_summary(
     else:
         frame["_b"] = 0
     frame["er_followers"] = frame["er_followers"].astype("float64")
-    rows = []
-    for platform in sorted(set(frame["platform"])):
-        on_platform = frame[frame["platform"] == platform]
-        libraries = sorted(set(on_platform["library_id"]))
-        for library in [*libraries, "all"]:
-            mine = (
-                on_platform
-                if library == "all"
-                else on_platform[on_platform["library_id"] == library]
-            )
-            for category in [*CATEGORIES, UNCATEGORISED]:
-                part = mine[mine["category"] == category]
-                rows.append(
-                    {
-                        "library_id": library,
-                        "platform": platform,
-                        "category": category,
-                        "posts": len(part),
-                        "share": len(part) / len(mine) * 100 if len(mine) else np.nan,
-                        "mean_er": float(part["er_followers"].mean()) if len(part) else np.nan,
-                        "breakouts": int(part["_b"].sum()),
-                    }
-                )
-    return pd.DataFrame(rows, columns=CATEGORY_SUMMARY_COLUMNS)
+    if frame.empty:
+        return pd.DataFrame(columns=CATEGORY_SUMMARY_COLUMNS)
+    # Each library, and all libraries together, per platform.
+    both = pd.concat([frame, frame.assign(library_id="all")], ignore_index=True)
+    sums = both.groupby(["platform", "library_id", "category"]).agg(
+        posts=("post_id", "size"), mean_er=("er_followers", "mean"), breakouts=("_b", "sum")
+    )
+    libraries = (
+        both[["platform", "library_id"]].drop_duplicates().sort_values(["platform", "library_id"])
+    )
+    libraries["_order"] = (libraries["library_id"] == "all").astype(int)
+    libraries = libraries.sort_values(["platform", "_order", "library_id"])
+    grid = libraries[["platform", "library_id"]].merge(
+        pd.DataFrame({"category": [*CATEGORIES, UNCATEGORISED]}), how="cross"
+    )
+    out = grid.merge(sums.reset_index(), on=["platform", "library_id", "category"], how="left")
+    out["posts"] = out["posts"].fillna(0).astype("int64")
+    out["breakouts"] = out["breakouts"].fillna(0).astype("int64")
+    totals = out.groupby(["platform", "library_id"])["posts"].transform("sum")
+    out["share"] = out["posts"] / totals.where(totals > 0) * 100
+    out["mean_er"] = out["mean_er"].astype("float64")
+    return out[CATEGORY_SUMMARY_COLUMNS].reset_index(drop=True)
 
 
 # -- best time to post -------------------------------------------------------------------

@@ -98,7 +98,8 @@ def enrich_posts(posts: pd.DataFrame, daily: pd.DataFrame, tz: str) -> pd.DataFr
     """
     out = posts.copy()
     out["engagements"] = engagements(out)
-    out["followers_at_post"] = followers_at_post(out, daily, tz)
+    if "followers_at_post" not in out:  # the store may have looked them up already
+        out["followers_at_post"] = followers_at_post(out, daily, tz)
     out["er_followers"] = _ratio(out["engagements"], out["followers_at_post"], 100)
     out["per_1k"] = _ratio(out["engagements"], out["followers_at_post"], 1000)
     out["er_views"] = _ratio(out["engagements"], out["views"], 100)

@@ -147,7 +147,11 @@ def load_window(
         return Window(start, end, accounts, empty_daily, enrich_posts(empty_posts, empty_daily, tz))
     daily = store.account_daily(start, end, ids, with_previous=True, columns=daily_columns)
     posts = store.posts(
-        _local_midnight(start, tz), _local_midnight(end + dt.timedelta(days=1), tz), ids, columns
+        _local_midnight(start, tz),
+        _local_midnight(end + dt.timedelta(days=1), tz),
+        ids,
+        columns,
+        followers_tz=tz,
     )
     info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
     posts = posts.merge(info, on="account_id", how="left")

@@ -451,3 +451,75 @@ def test_post_history_reads_the_first_days_of_the_chosen_posts(store):
     assert store.post_history(account_ids=[]).empty
     later = store.post_history(start=dt.datetime(2026, 11, 3, tzinfo=UTC))
     assert later.empty
+
+
+# -- the store keeps each post's captures at the compared ages --------------------------------
+
+
+def test_the_stored_captures_give_what_the_daily_history_gives(store, config):
+    from collectors.demo import load_demo
+    from dashboard.insight_data import local_midnight
+    from dashboard.pagedata import load_window
+
+    end = dt.date(2026, 11, 24)
+    load_demo(store, config, end, days=200)
+    accounts = store.accounts()
+    ids = [int(i) for i in accounts["id"]]
+    start = end - dt.timedelta(days=199)
+    window = load_window(store, "Asia/Jakarta", accounts, start, end)
+    history = store.post_history(
+        local_midnight(start, "Asia/Jakarta"),
+        local_midnight(end + dt.timedelta(days=1), "Asia/Jakarta"),
+        ids,
+        dt.timedelta(days=8),
+    )
+    expected = ins.age_metrics(window.posts, history)
+    posts, captures = store.age_inputs(ids, start, end, "Asia/Jakarta")
+    got = ins.ages_from_captures(posts, captures)
+    assert len(got) == len(expected) > 400 and (got["status"] == "ok").sum() > 200
+    keys = ["platform", "post_id", "age"]
+    expected = expected.sort_values(keys).reset_index(drop=True)
+    got = got.sort_values(keys).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False, check_exact=False)
+    # and so the verdicts are the same
+    pd.testing.assert_frame_equal(ins.judge(got), ins.judge(expected), check_dtype=False)
+
+
+def aged_post(captured: dt.datetime, likes: int) -> PostSnapshot:
+    return PostSnapshot(
+        AccountRef("uma", "instagram", "perpustakaan.uma"),
+        "instagram",
+        "AGE1",
+        dt.datetime(2026, 11, 2, 13, 0, tzinfo=UTC),
+        "image",
+        captured,
+        likes=likes,
+        comments=2,
+    )
+
+
+def test_the_first_capture_at_an_age_is_kept_whatever_order_they_arrive_in(store):
+    published = dt.datetime(2026, 11, 2, 13, 0, tzinfo=UTC)
+    late = published + dt.timedelta(hours=60)  # day 2, later in the window
+    early = published + dt.timedelta(hours=50)  # day 2, first in the window
+    store.write([], [aged_post(late, 30)])
+    store.write([], [aged_post(early, 20)])  # an older capture written afterwards
+    store.write([], [aged_post(published + dt.timedelta(hours=71), 40)])
+    store.write([], [aged_post(published + dt.timedelta(hours=100), 50)])  # no compared age
+    ids = [int(i) for i in store.accounts()["id"]]
+    _, captures = store.age_inputs(ids, dt.date(2026, 11, 1), dt.date(2026, 11, 30), "UTC")
+    assert list(zip(captures["age"], captures["likes"], strict=True)) == [(2, 20)]
+    assert captures["captured_at"].iloc[0] == pd.Timestamp(early)
+
+
+def test_a_baseline_reaches_back_one_year_before_each_post():
+    # Ten earlier posts, the first two more than 365 days before the judged post: eight
+    # remain, enough for a verdict; with a shorter look back, too few.
+    start = wib(1, 9) - pd.Timedelta(days=400)
+    times = [start, start + pd.Timedelta(days=1)] + [
+        wib(1, 9) - pd.Timedelta(days=300 - i) for i in range(8)
+    ]
+    frame = ages_frame([*[1.0, 1.0], *BASE, 2.0], times=[*times, wib(1, 9)])
+    judged = last(ins.judge(frame))
+    assert judged["baseline_posts"] == 8 and judged["verdict"] == "breakout"
+    assert last(ins.judge(frame, pd.Timedelta(days=200)))["verdict"] == "few_earlier"

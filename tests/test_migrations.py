@@ -4,6 +4,7 @@ damaged or not Jejaring's is refused with a sentence that says so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 from pathlib import Path
@@ -49,6 +50,48 @@ def counts(url: str) -> dict[str, int]:
     return found
 
 
+def expected_ages(url: str) -> set[tuple[str, str, int, int]]:
+    """(platform, post_id, age, likes) of each post's first daily capture made age × 24 to
+    (age + 1) × 24 hours after publication, computed here from the raw rows."""
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        published = {
+            (p, i): when
+            for p, i, when in conn.execute(
+                sa.text("SELECT platform, post_id, published_at FROM posts")
+            ).all()
+        }
+        rows = conn.execute(
+            sa.text("SELECT platform, post_id, captured_at, likes FROM post_daily")
+        ).all()
+    engine.dispose()
+
+    def moment(value):
+        return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+
+    first: dict[tuple[str, str, int], tuple[dt.datetime, int]] = {}
+    for platform, post_id, captured, likes in rows:
+        hours = (
+            moment(captured).replace(tzinfo=None)
+            - moment(published[(platform, post_id)]).replace(tzinfo=None)
+        ).total_seconds() / 3600
+        for age in (2, 7):
+            key = (platform, post_id, age)
+            if 24 * age <= hours < 24 * (age + 1) and (
+                key not in first or moment(captured) < first[key][0]
+            ):
+                first[key] = (moment(captured), likes)
+    return {(*key, likes) for key, (_, likes) in first.items()}
+
+
+def stored_ages(url: str) -> set[tuple[str, str, int, int]]:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT platform, post_id, age, likes FROM post_ages")).all()
+    engine.dispose()
+    return {tuple(row) for row in found}
+
+
 def test_the_head_revision_is_the_last_migration():
     assert known_revisions()[-1] == HEAD
 
@@ -74,6 +117,8 @@ def test_a_version_1_store_migrates_keeps_its_rows_and_then_refreshes(db_url, ap
     store = Store(db_url, "Asia/Jakarta", notice=messages.append)
     assert len(messages) == 1 and "from schema 0001 to " + HEAD in messages[0]
     assert counts(db_url) == before, "no row lost or added by the migration"
+    # 0003 kept each post's first capture at the compared ages from the daily history
+    assert stored_ages(db_url) == expected_ages(db_url) and len(stored_ages(db_url)) > 0
     assert store.schema_version() == int(HEAD)
     if db_url.startswith("sqlite"):
         backups = list(tmp_path.glob("test.db.schema-0001-*.bak"))

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from collectors.errors import StoreError
-from collectors.store import faults, migrate
+from collectors.store import faults, localtime, migrate
+from collectors.store.aggregates import Aggregates
 from collectors.store.faults import describe
 from collectors.store.reads import Reads
 from collectors.store.schema import (
@@ -33,6 +34,7 @@ from collectors.store.schema import (
     connections,
     imports,
     metadata,
+    post_ages,
     post_categories,
     post_daily,
     post_metrics,
@@ -61,6 +63,7 @@ __all__ = [
     "imports",
     "make_engine",
     "metadata",
+    "post_ages",
     "post_categories",
     "post_daily",
     "post_metrics",
@@ -84,6 +87,7 @@ def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        localtime.register(dbapi_connection)  # local days and hours in SQL (aggregates.py)
 
     return on_connect
 
@@ -156,7 +160,7 @@ def _stderr(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-class Store(Writes, Reads):
+class Store(Writes, Reads, Aggregates):
     """Owns the connection and schema; every read returns a pandas DataFrame.
 
     Opening a store brings its schema to this Jejaring's (creating it in an empty database,

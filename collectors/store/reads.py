@@ -189,10 +189,18 @@ class Reads:
         end: dt.datetime | None = None,
         account_ids: Sequence[int] | None = None,
         columns: Sequence[str] | None = None,
+        *,
+        followers_tz: str | None = None,
     ) -> pd.DataFrame:
         """Posts published in [start, end) (UTC-aware bounds) of the given accounts, with
-        all columns or just ``columns``; list columns are Python lists."""
+        all columns or just ``columns``; list columns are Python lists. With
+        ``followers_tz``, also each post's ``followers_at_post`` (the account's followers
+        on the post's local day in that zone, see ``metrics.followers_at_post``), looked
+        up by the database."""
         stmt = self._select(posts, columns)
+        if followers_tz is not None:
+            day = self._local(followers_tz).day(posts.c.published_at)
+            stmt = stmt.add_columns(self._followers_at(day).label("followers_at_post"))
         if start is not None:
             stmt = stmt.where(posts.c.published_at >= start)
         if end is not None:
@@ -202,6 +210,8 @@ class Reads:
         frame = self._frame(
             stmt.order_by(posts.c.published_at, posts.c.platform, posts.c.post_id), posts
         )
+        if followers_tz is not None:
+            frame["followers_at_post"] = frame["followers_at_post"].astype("Float64")
         for col in [c for c in _LIST_COLUMNS if c in frame]:
             # Many posts carry the same list (often none): parse each distinct text once.
             # The lists are shared between rows, so readers must not change them in place.
@@ -212,6 +222,31 @@ class Reads:
                 index=frame.index,
                 dtype=object,
             )
+        return frame
+
+    def posts_by_keys(
+        self, keys: Sequence[tuple[str, str]], columns: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The posts of these (platform, post_id) pairs (those the store knows), with all
+        columns or just ``columns``; list columns are Python lists."""
+        by_platform: dict[str, list[str]] = {}
+        for platform, post_id in dict.fromkeys((str(p), str(i)) for p, i in keys):
+            by_platform.setdefault(platform, []).append(post_id)
+        frames = [
+            self._frame(
+                self._select(posts, columns).where(
+                    posts.c.platform == platform, posts.c.post_id.in_(chunk)
+                ),
+                posts,
+            )
+            for platform, ids in by_platform.items()
+            for chunk in _chunks(ids, 500)
+        ]
+        if not frames:
+            frames = [self._frame(self._select(posts, columns).where(sa.false()), posts)]
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        for col in [c for c in _LIST_COLUMNS if c in frame]:
+            frame[col] = [_json_list(v) for v in frame[col]]
         return frame
 
     def post_daily(self) -> pd.DataFrame:

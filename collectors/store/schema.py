@@ -16,7 +16,7 @@ UTC = dt.UTC
 #: The Alembic revision these tables correspond to, and its number. Every migration also
 #: writes its number to ``schema_version``, so that a Jejaring from before Alembic refuses
 #: a store it does not understand instead of writing into it.
-HEAD = "0002"
+HEAD = "0003"
 SCHEMA_VERSION = int(HEAD)
 
 
@@ -122,6 +122,28 @@ post_daily = sa.Table(
     sa.Column("views", sa.BigInteger),
     sa.Column("plays", sa.BigInteger),
     sa.Column("captured_at", UTCDateTime, nullable=False),
+)
+
+#: Ages (days after publication) at which the breakout rule compares posts.
+AGES = (2, 7)
+
+# Per post and age: its first capture made age × 24 to (age + 1) × 24 hours after
+# publication (kept as captures are written; filled from post_daily by migration 0003).
+# Insights read these two rows a post instead of its daily history.
+post_ages = sa.Table(
+    "post_ages",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("post_id", sa.String(100), primary_key=True),
+    sa.Column("age", sa.Integer, primary_key=True),
+    sa.Column("captured_at", UTCDateTime, nullable=False),
+    sa.Column("likes", sa.BigInteger),
+    sa.Column("comments", sa.BigInteger),
+    sa.ForeignKeyConstraint(
+        ["platform", "post_id"],
+        ["posts.platform", "posts.post_id"],
+        name="fk_post_ages_post",
+    ),
 )
 
 runs = sa.Table(

@@ -33,12 +33,14 @@ from collectors.records import (
     Connection as ConnectionFacts,
 )
 from collectors.store.schema import (
+    AGES,
     UTC,
     account_daily,
     account_metrics,
     accounts,
     connections,
     imports,
+    post_ages,
     post_categories,
     post_daily,
     post_metrics,
@@ -60,6 +62,8 @@ _POST_ROW_ORDER = [
 if [c.name for c in posts.columns] != _POST_ROW_ORDER:  # pragma: no cover - a coding error
     raise RuntimeError("posts columns changed: update Writes._post_rows and _POST_ROW_ORDER")
 _DAILY_ROW_ORDER = [c.name for c in post_daily.columns]
+_AGE_ROW_ORDER = [c.name for c in post_ages.columns]
+_METRICS_AT = _POST_ROW_ORDER.index("metrics_at")
 
 # SQL text of the bulk upserts, compiled once per process and dialect (see _bulk_rows).
 _COMPILED: dict[tuple[str, str, tuple[str, ...], frozenset[str]], str | None] = {}
@@ -156,6 +160,7 @@ class Writes:
             defaultdict(lambda: ([], []))
         )
         last_ref, last_id = None, 0
+        aged: list[tuple[Any, ...]] = []
         for p in post_snapshots:
             if p.account is not last_ref:  # a batch is usually one account's posts
                 last_ref, last_id = p.account, account_id(p.account)
@@ -163,12 +168,16 @@ class Writes:
             rows, history = groups[p.invalid]
             rows.append(row)
             history.append(day_row)
+            age = _age_of(p.published_at, p.captured_at)
+            if age is not None:
+                aged.append((p.platform, p.post_id, age, row[_METRICS_AT], p.likes, p.comments))
         result = WriteResult()
         for invalid, (rows, history) in groups.items():
             written = self._write_posts(conn, rows, history, invalid)
             result = WriteResult(
                 result.new_posts + written.new_posts, result.updated_posts + written.updated_posts
             )
+        self._write_ages(conn, aged)
         self._write_account_figures(conn, account_figures, account_id)
         self._write_post_figures(conn, post_figures)
         return result
@@ -379,6 +388,57 @@ class Writes:
         keys = {(r[0], r[1]) for r in rows}
         return WriteResult(new, len(keys) - new)
 
+    def _write_ages(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Merge captures made at a compared age (see ``post_ages``): the first one wins."""
+        if not rows:
+            return
+        stmt = self._insert(post_ages)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform", "post_id", "age"],
+            set_={c: stmt.excluded[c] for c in ("captured_at", "likes", "comments")},
+            where=post_ages.c.captured_at > stmt.excluded.captured_at,
+        )
+        self._bulk_rows(conn, stmt, _AGE_ROW_ORDER, rows)
+
+    def _ages_from_history(self, conn: Connection, keys: Iterable[tuple[str, str]]) -> None:
+        """Merge into post_ages the first capture at each compared age found in the daily
+        history of these posts (those the store knows): for history loaded in bulk."""
+        if self._sqlite:
+            hours = "(julianday(d.captured_at) - julianday(p.published_at)) * 24"
+        else:
+            hours = "extract(epoch FROM d.captured_at - p.published_at) / 3600"
+        by_platform: dict[str, list[str]] = defaultdict(list)
+        for platform, post_id in dict.fromkeys(keys):
+            by_platform[platform].append(post_id)
+        for platform, ids in by_platform.items():
+            for chunk in _chunks(ids, 500):
+                for age in AGES:
+                    conn.execute(
+                        sa.text(
+                            f"""
+                            INSERT INTO post_ages
+                                (platform, post_id, age, captured_at, likes, comments)
+                            SELECT platform, post_id, {age}, captured_at, likes, comments FROM (
+                                SELECT d.platform, d.post_id, d.captured_at, d.likes,
+                                       d.comments, row_number() OVER (
+                                           PARTITION BY d.platform, d.post_id
+                                           ORDER BY d.captured_at) AS n
+                                FROM post_daily d
+                                JOIN posts p ON p.platform = d.platform
+                                            AND p.post_id = d.post_id
+                                WHERE d.platform = :platform AND d.post_id IN :ids
+                                  AND {hours} >= {24 * age} AND {hours} < {24 * (age + 1)}
+                            ) AS firsts
+                            WHERE n = 1
+                            ON CONFLICT (platform, post_id, age) DO UPDATE SET
+                                captured_at = excluded.captured_at,
+                                likes = excluded.likes, comments = excluded.comments
+                            WHERE post_ages.captured_at > excluded.captured_at
+                            """  # noqa: S608 (numbers of AGES only; values are bound)
+                        ).bindparams(sa.bindparam("ids", expanding=True)),
+                        {"platform": platform, "ids": chunk},
+                    )
+
     def _post_total(self, conn: Connection) -> int:
         """A number that grows by one with each post inserted (and not with an update): the
         largest rowid on SQLite (each insert takes the next one; a lookup, not a count), the
@@ -423,6 +483,7 @@ class Writes:
             where=post_daily.c.captured_at <= stmt.excluded.captured_at,
         )
         self._bulk(conn, stmt, [self._driver_row(r) for r in rows])
+        self._ages_from_history(conn, ((r["platform"], r["post_id"]) for r in rows))
         return None
 
     def mark_gone(
@@ -450,7 +511,7 @@ class Writes:
                 return self.delete_demo(own)
         demo_ids = sa.select(accounts.c.id).where(accounts.c.is_demo.is_(True))
         demo_posts = sa.select(posts.c.post_id).where(posts.c.account_id.in_(demo_ids))
-        for table in (post_metrics, post_categories):
+        for table in (post_metrics, post_categories, post_ages):
             conn.execute(table.delete().where(table.c.post_id.in_(demo_posts)))
         conn.execute(post_daily.delete().where(post_daily.c.post_id.in_(demo_posts)))
         conn.execute(posts.delete().where(posts.c.account_id.in_(demo_ids)))
@@ -811,6 +872,16 @@ class Writes:
 
 # Printable ASCII other than the quote and the backslash: json.dumps leaves it as it is.
 _PLAIN_TEXT = re.compile(r"[ !#-\[\]-~]*")
+
+
+def _age_of(published_at: dt.datetime, captured_at: dt.datetime) -> int | None:
+    """The compared age (see ``schema.AGES``) a capture was made at, if any: age N covers
+    N × 24 to (N + 1) × 24 hours after publication."""
+    hours = (captured_at - published_at).total_seconds() / 3600
+    for age in AGES:
+        if 24 * age <= hours < 24 * (age + 1):
+            return age
+    return None
 
 
 def _json_text(values: Sequence[str]) -> str:
