@@ -694,6 +694,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Instagram shows no profile with this username; check it in jejaring.toml. If the "
         "profile exists, Instagram may have changed its web interface: update instaloader.",
     ),
+    "ig_walk_repeated": (
+        "Instagram mengirim lagi unggahan yang sudah dibaca (halaman berulang) setelah {posts} "
+        "unggahan; pembacaan dihentikan di situ agar tidak berputar tanpa akhir. {posts} "
+        "unggahan yang sudah dibaca tetap disimpan; pengambilan berikutnya akan mencoba lagi.",
+        "Instagram sent a post already read again (a repeating page) after {posts} posts; the "
+        "walk was stopped there so that it does not loop for ever. The {posts} posts read are "
+        "kept; the next refresh will try again.",
+    ),
+    "ig_walk_bound": (
+        "Instagram terus mengirim unggahan melebihi jumlah di profilnya ({expected} unggahan); "
+        "pembacaan dihentikan setelah {posts} unggahan. Yang sudah dibaca tetap disimpan; "
+        "pengambilan berikutnya akan mencoba lagi.",
+        "Instagram kept sending posts beyond the count its profile shows ({expected} posts); "
+        "the walk was stopped after {posts} posts. What was read is kept; the next refresh "
+        "will try again.",
+    ),
+    "ig_walk_endless": (
+        "Instagram terus mengirim unggahan tanpa akhir (profilnya tidak menyebut jumlahnya); "
+        "pembacaan dihentikan setelah {posts} unggahan. Yang sudah dibaca tetap disimpan.",
+        "Instagram kept sending posts without end (its profile shows no count); the walk was "
+        "stopped after {posts} posts. What was read is kept.",
+    ),
     "ig_timeout": (
         "Instagram tidak menjawab tepat waktu; pengambilan berikutnya akan mencoba lagi.",
         "Instagram did not answer in time; the next refresh will try again.",
