@@ -448,7 +448,8 @@ def load_demo(
     progress: Callable[[str], None] = lambda library_id: None,
 ) -> dict[str, int]:
     """Write demo data to the store in one transaction; re-running with the same arguments
-    changes nothing.
+    changes nothing. Returns the demo's rows as stored (accounts, account_days, posts,
+    post_days).
 
     A demo made for other dates is replaced whole; real accounts are never touched. One
     library at a time, so that large demos (the benchmark's) stay small in memory;
@@ -456,7 +457,6 @@ def load_demo(
     """
     end = end or dt.datetime.now(config.tz).date()
     first_day = end - dt.timedelta(days=days - 1)
-    counts = {"accounts": 0, "account_days": 0, "posts": 0, "post_days": 0}
     # One transaction: a load killed half-way leaves no demo at all (the dashboard loads
     # it again when it finds no account), never half of one that it would not repair.
     with store.transaction() as conn:
@@ -466,12 +466,10 @@ def load_demo(
         for lib in config.libraries:
             data = generate(config, end, seed=seed, days=days, intensity=intensity, only=lib.id)
             _write_demo(store, data, end, conn)
-            counts["accounts"] += len(data["accounts"])
-            counts["account_days"] += len(data["daily"])
-            counts["posts"] += len(data["posts"])
-            counts["post_days"] += len(data["history"])
             progress(lib.id)
-    return counts
+        # What is stored, not what was generated: each post also gets the day of its last
+        # capture, beyond its generated history.
+        return store.demo_counts(conn)
 
 
 def _write_demo(

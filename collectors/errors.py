@@ -41,18 +41,17 @@ class StoreError(JejaringError):
     """The database cannot be used as it is (unreachable, damaged, newer, full, read-only);
     the message names the database and says what to do.
 
-    Like :class:`CollectorError`, it carries either an English ``message`` or a ``key`` of
-    :data:`collectors.messages.MESSAGES` with parameters, so the dashboard can show it in the
-    reader's language. ``kind`` says what went wrong (see ``collectors.store.faults``);
-    ``account_level`` is true when only the rows being written were refused (the database
-    itself works), so a refresh fails that account and goes on.
+    It carries a ``key`` of :data:`collectors.messages.MESSAGES` with parameters, never
+    text of one language: the dashboard shows it in the reader's language (``str()`` is
+    English, for the command line). ``kind`` says what went wrong (see
+    ``collectors.store.faults``); ``account_level`` is true when only the rows being written
+    were refused (the database itself works), so a refresh fails that account and goes on.
     """
 
     def __init__(
         self,
-        message: str | None = None,
         *,
-        key: str | None = None,
+        key: str,
         kind: str = "failed",
         account_level: bool = False,
         **params: object,
@@ -63,7 +62,7 @@ class StoreError(JejaringError):
         self.kind = kind
         self.account_level = account_level
         self.params = {k: str(v) for k, v in params.items()}
-        self.detail = message if message is not None else render(key or "", "en", **self.params)
+        self.detail = render(key, "en", **self.params)
         super().__init__(self.detail)
 
     def text(self, lang: str) -> str:
@@ -71,8 +70,6 @@ class StoreError(JejaringError):
         ``where_id`` parameter in Bahasa Indonesia when it has one."""
         from collectors.messages import render
 
-        if self.key is None:
-            return self.detail
         params = dict(self.params)
         if lang == "id" and "where_id" in params:
             params["where"] = params["where_id"]

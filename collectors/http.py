@@ -244,6 +244,9 @@ class DeadlineHttp:
         self.follow_redirects = True
         self.connections: dict[str, Any] = {}
         self.requests = 0
+        #: the status of the last answer (None before any): for callers whose HTTP library
+        #: failed on the answer's body before telling them
+        self.last_status: int | None = None
 
     def request(
         self,
@@ -270,6 +273,7 @@ class DeadlineHttp:
             deadline=min(self.deadline, left),
             connect_timeout=self.connect_timeout,
         )
+        self.last_status = answer.status
         info = httplib2.Response(dict(answer.headers))
         info.status = answer.status
         info["status"] = str(answer.status)

@@ -43,12 +43,14 @@ from collectors.errors import (
     TransientError,
 )
 from collectors.http import DEFAULT_DEADLINE, DeadlineAdapter
+from collectors.paging import DEFAULT_MAX_PAGES, PageGuard, PagingStopped
 from collectors.records import (
     AccountRef,
     AccountResult,
     AccountSnapshot,
     AccountState,
     PostSnapshot,
+    count_value,
     hashtags_in,
     mentions_in,
 )
@@ -314,6 +316,10 @@ def profile_record(
 # -- the walk ---------------------------------------------------------------------
 
 
+#: Posts per page of instaloader's timeline queries (NodeIterator._graphql_page_length).
+IG_PAGE = 12
+
+
 def walk(
     account: AccountRef,
     posts: Iterable[Post],
@@ -323,14 +329,28 @@ def walk(
     recheck_days: int,
     max_posts: int,
     full: bool = False,
+    expected: int | None = None,
 ) -> Iterator[PostSnapshot]:
     """Posts newest first, as records, until the stop rule says enough.
 
     Stop once a post is older than the re-check window and already stored (pinned posts,
     which Instagram shows first and out of date order, never stop the walk), or after
     ``max_posts`` posts. ``full`` walks every post.
+
+    instaloader follows the page cursors itself and stops only when a page repeats the
+    previous one exactly, so Instagram sending pages in a cycle (or pages without end) would
+    hold even a ``full`` walk for ever. A :class:`PageGuard` over the posts themselves (a
+    post is this walk's "page") raises :class:`PagingStopped` on a post already yielded, or
+    past the ``expected`` count (the profile's media count) plus a margin and a page.
     """
     cutoff = now - dt.timedelta(days=recheck_days)
+    guard = PageGuard(
+        f"the posts of {account.handle}",
+        page_size=1,
+        expected=None if expected is None else expected + IG_PAGE,
+        max_pages=DEFAULT_MAX_PAGES * IG_PAGE,
+    )
+    pinned_seen: set[str] = set()
     for count, post in enumerate(posts, start=1):
         try:
             record = post_record(account, post, now)
@@ -342,7 +362,16 @@ def walk(
                 type(err).__name__,
                 err,
             )
+            guard.next_page(f"unreadable post {count}")  # still counts toward the bound
             continue
+        if record.post_id in pinned_seen:
+            # A pinned post may come once more in its place by date: not a loop, and not
+            # yielded twice; a third time is.
+            guard.next_page(f"{record.post_id} again")
+            continue
+        guard.next_page(record.post_id)
+        if record.is_pinned:
+            pinned_seen.add(record.post_id)
         yield record
         if full:
             continue
@@ -354,6 +383,17 @@ def walk(
             and record.post_id in (state.known_posts)
         ):
             return
+
+
+def _walk_stopped(
+    handle: str, err: PagingStopped, walked: int, media_count: int | None
+) -> CollectorError:
+    """The account's error when the guard stopped its walk (what was walked is kept)."""
+    if err.reason == "repeated":
+        return CollectorError(handle, key="ig_walk_repeated", posts=walked)
+    if media_count is None:
+        return CollectorError(handle, key="ig_walk_endless", posts=walked)
+    return CollectorError(handle, key="ig_walk_bound", posts=walked, expected=media_count)
 
 
 def _chain(err: BaseException) -> Iterator[BaseException]:
@@ -484,10 +524,12 @@ def collect_account(
     before = requests_made(loader)
     answers_before = TRANSPORT.answers
     private = False
+    media_count: int | None = None
     try:
         profile = profiles(loader.context, account.handle)
         private = bool(profile.is_private)
         result.snapshot = profile_record(account, profile, now())
+        media_count = count_value(result.snapshot.media_count)
         captured = now()
         for record in walk(
             account,
@@ -497,8 +539,11 @@ def collect_account(
             recheck_days=recheck_days,
             max_posts=max_posts,
             full=full,
+            expected=media_count,
         ):
             result.posts.append(record)
+    except PagingStopped as err:
+        result.error = _walk_stopped(account.handle, err, len(result.posts), media_count)
     except (InstaloaderException, AbortDownloadException) as err:
         result.error = _translate(err, account.handle, private, TRANSPORT.since(answers_before))
     result.requests = requests_made(loader) - before

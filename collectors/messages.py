@@ -626,6 +626,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where} menolak baris yang ditulis ({error}); baris itu tidak disimpan.",
         "{where} refused the rows written ({error}); they were not stored.",
     ),
+    "store_bad_url": (
+        "JEJARING_DATABASE_URL bukan URL basis data; tulis seperti sqlite:///data/jejaring.db "
+        "atau postgresql+psycopg://USER:PASSWORD@HOST/NAME",
+        "JEJARING_DATABASE_URL is not a database URL; write it like sqlite:///data/jejaring.db "
+        "or postgresql+psycopg://USER:PASSWORD@HOST/NAME",
+    ),
+    "store_backend": (
+        "JEJARING_DATABASE_URL menyebut basis data {backend}; Jejaring bekerja dengan SQLite "
+        "(sqlite:///data/jejaring.db) atau PostgreSQL (postgresql+psycopg://…)",
+        "JEJARING_DATABASE_URL names a {backend} database; Jejaring works with SQLite "
+        "(sqlite:///data/jejaring.db) or PostgreSQL (postgresql+psycopg://…)",
+    ),
+    "store_driver_missing": (
+        "JEJARING_DATABASE_URL meminta driver basis data {driver}, yang tidak dapat dipakai "
+        "({error}); pakai sqlite:///… atau postgresql+psycopg://… (psycopg ada di "
+        "requirements.txt)",
+        "JEJARING_DATABASE_URL asks for the database driver {driver}, which cannot be used "
+        "({error}); use sqlite:///… or postgresql+psycopg://… (psycopg is in requirements.txt)",
+    ),
+    "store_in_memory": (
+        "JEJARING_DATABASE_URL menyebut basis data SQLite di memori ({url}): isinya hilang "
+        "saat perintah selesai, dan pengambilan data serta dasbor, dua proses terpisah, tidak "
+        "dapat berbagi basis data itu. Pakai berkas, mis. sqlite:///data/jejaring.db.",
+        "JEJARING_DATABASE_URL names an in-memory SQLite database ({url}): it is gone when the "
+        "command ends, and the refresh and the dashboard, two separate processes, cannot "
+        "share it. Use a file, e.g. sqlite:///data/jejaring.db.",
+    ),
+    "store_file_missing": (
+        "berkas basis data {path} tidak ada; ambil data dulu (python -m collectors refresh, "
+        "atau python -m collectors demo) atau atur JEJARING_DATABASE_URL.",
+        "the database file {path} does not exist; collect data first (python -m collectors "
+        "refresh, or python -m collectors demo) or set JEJARING_DATABASE_URL.",
+    ),
+    "store_revision_unknown": (
+        "{where}: tabel alembic_version penyimpanan ini kosong, jadi skemanya tidak diketahui. "
+        "Pulihkan cadangan, atau mulai penyimpanan baru (pindahkan berkasnya).",
+        "{where}: the store's alembic_version table is empty, so its schema is unknown. "
+        "Restore a backup, or start a new store (move the file away).",
+    ),
+    "store_not_jejaring": (
+        "{where} bukan penyimpanan Jejaring (isinya tabel lain: {tables}). Arahkan "
+        "JEJARING_DATABASE_URL ke penyimpanan Jejaring atau ke basis data kosong.",
+        "{where} is not a Jejaring store (it holds other tables: {tables}). Point "
+        "JEJARING_DATABASE_URL at a Jejaring store or at an empty database.",
+    ),
+    "store_schema_version_bad": (
+        "{where}: schema_version berisi {version}, yang tidak pernah ditulis Jejaring mana pun "
+        "tanpa Alembic; penyimpanannya rusak. Pulihkan cadangan, atau mulai penyimpanan baru.",
+        "{where}: schema_version says {version}, which no Jejaring ever wrote without "
+        "Alembic; the store is damaged. Restore a backup, or start a new store.",
+    ),
+    "store_table_missing": (
+        "{where}: tabel '{table}' tidak ada padahal penyimpanan menyebut skema {revision}; "
+        "penyimpanannya rusak. Pulihkan cadangan, atau mulai penyimpanan baru.",
+        "{where}: table '{table}' is missing although the store says schema {revision}; the "
+        "store is damaged. Restore a backup, or start a new store.",
+    ),
+    "store_columns_missing": (
+        "{where}: tabel '{table}' tidak punya kolom {columns} padahal penyimpanan menyebut "
+        "skema {revision}; penyimpanannya rusak. Pulihkan cadangan, atau mulai penyimpanan "
+        "baru.",
+        "{where}: table '{table}' lacks column(s) {columns} although the store says schema "
+        "{revision}; the store is damaged. Restore a backup, or start a new store.",
+    ),
+    "store_newer": (
+        "{where} berskema {revision}, lebih baru daripada Jejaring ini (yang mengenal sampai "
+        "{head}) karena Jejaring yang lebih baru sudah meningkatkannya: perbarui salinan "
+        "Jejaring ini (git pull, lalu .venv/bin/pip install -r requirements.txt -c "
+        "constraints.txt).",
+        "{where} has schema {revision}, newer than this Jejaring (which knows up to {head}) "
+        "because a newer Jejaring has upgraded it: update this copy of Jejaring (git pull, "
+        "then .venv/bin/pip install -r requirements.txt -c constraints.txt).",
+    ),
+    "store_dangling_rows": (
+        "{where}: migrasi akan menyisakan {n} baris yang menunjuk ke baris yang tidak ada; "
+        "tidak ada yang diubah. Penyimpanan sudah rusak sebelumnya; pulihkan cadangan.",
+        "{where}: the migration would leave {n} rows pointing at missing rows; nothing was "
+        "changed. The store was damaged before; restore a backup.",
+    ),
     "store_failed": (
         "{where} gagal ({error}); tidak ada yang ditulis.",
         "{where} failed ({error}); nothing was written.",
@@ -693,6 +772,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "perbarui instaloader.",
         "Instagram shows no profile with this username; check it in jejaring.toml. If the "
         "profile exists, Instagram may have changed its web interface: update instaloader.",
+    ),
+    "ig_walk_repeated": (
+        "Instagram mengirim lagi unggahan yang sudah dibaca (halaman berulang) setelah {posts} "
+        "unggahan; pembacaan dihentikan di situ agar tidak berputar tanpa akhir. {posts} "
+        "unggahan yang sudah dibaca tetap disimpan; pengambilan berikutnya akan mencoba lagi.",
+        "Instagram sent a post already read again (a repeating page) after {posts} posts; the "
+        "walk was stopped there so that it does not loop for ever. The {posts} posts read are "
+        "kept; the next refresh will try again.",
+    ),
+    "ig_walk_bound": (
+        "Instagram terus mengirim unggahan melebihi jumlah di profilnya ({expected} unggahan); "
+        "pembacaan dihentikan setelah {posts} unggahan. Yang sudah dibaca tetap disimpan; "
+        "pengambilan berikutnya akan mencoba lagi.",
+        "Instagram kept sending posts beyond the count its profile shows ({expected} posts); "
+        "the walk was stopped after {posts} posts. What was read is kept; the next refresh "
+        "will try again.",
+    ),
+    "ig_walk_endless": (
+        "Instagram terus mengirim unggahan tanpa akhir (profilnya tidak menyebut jumlahnya); "
+        "pembacaan dihentikan setelah {posts} unggahan. Yang sudah dibaca tetap disimpan.",
+        "Instagram kept sending posts without end (its profile shows no count); the walk was "
+        "stopped after {posts} posts. What was read is kept.",
     ),
     "ig_timeout": (
         "Instagram tidak menjawab tepat waktu; pengambilan berikutnya akan mencoba lagi.",

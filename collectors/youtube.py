@@ -347,12 +347,27 @@ class YouTubeClient:
 
     def call(self, method: str, meter: Meter, account: str, **params: Any) -> dict[str, Any]:
         """One API call (retried by googleapiclient on network faults, 5xx and 429); its
-        answer is a JSON object whose ``items``, if any, are a list of objects."""
+        answer is a JSON object whose ``items``, if any, are a list of objects (items that
+        are not objects are dropped, with a warning)."""
+        answer = self.fetch(method, meter, account, **params)
+        items = answer.get("items", [])
+        bad = [i for i in items if not isinstance(i, dict)]
+        if bad:
+            log.warning(
+                "YouTube %s for %s: %d item(s) not objects, ignored", method, account, len(bad)
+            )
+            answer["items"] = [i for i in items if isinstance(i, dict)]
+        return answer
+
+    def fetch(self, method: str, meter: Meter, account: str, **params: Any) -> dict[str, Any]:
+        """One API call, as :meth:`call`, but its ``items`` as sent: a list of anything (for
+        callers that must know when an answer holds items that cannot be read)."""
         resource, verb = method.split(".")
         request = getattr(getattr(self.service, resource)(), verb)(**params)
         meter.units += UNIT_COST[method]
         meter.requests += 1
         self.http.budget.start()
+        self.http.last_status = None
         try:
             answer = request.execute(num_retries=self.num_retries)
         except HttpError as err:
@@ -367,19 +382,29 @@ class YouTubeClient:
             ) from None
         except ValueError as err:  # a body that is not UTF-8 text
             raise BadAnswer(account, key="yt_bad_answer", error=type(err).__name__) from None
+        except (AttributeError, TypeError, IndexError, KeyError) as err:
+            # googleapiclient reads an error answer's body to decide on retries and to build
+            # HttpError, and fails itself on bodies of another shape (``error`` null, a
+            # ``message`` that is no text, a list). That is an unreadable answer, not a bug
+            # of ours; anything raised elsewhere is.
+            if not _raised_in(err, "googleapiclient"):
+                raise
+            status = self.http.last_status
+            if status is not None and (status >= 500 or status == 429):
+                raise TransientError(
+                    account, key="yt_failing", status=status, retries=self.num_retries
+                ) from None
+            raise BadAnswer(
+                account,
+                key="yt_bad_answer",
+                error=f"HTTP {status or '?'} with an error body of unexpected shape",
+            ) from None
         # googleapiclient hands back a body that is not JSON as text (an HTML error page
         # answered with 200, a body cut short without a length): not an answer.
         if not isinstance(answer, dict):
             raise BadAnswer(account, key="yt_bad_answer", error="not a JSON object")
-        items = answer.get("items", [])
-        if not isinstance(items, list):
+        if not isinstance(answer.get("items", []), list):
             raise BadAnswer(account, key="yt_bad_answer", error="'items' is not a list")
-        bad = [i for i in items if not isinstance(i, dict)]
-        if bad:
-            log.warning(
-                "YouTube %s for %s: %d item(s) not objects, ignored", method, account, len(bad)
-            )
-            answer["items"] = [i for i in items if isinstance(i, dict)]
         return answer
 
     def _translate(self, err: HttpError, account: str) -> CollectorError:
@@ -411,6 +436,27 @@ class YouTubeClient:
         # Any other refusal (a generic 403 "forbidden", 400 "invalidValue", …) concerns what
         # this call asked for: that account fails, the others go on.
         return CollectorError(account, key="yt_refused", reason=label, status=status)
+
+
+def _raised_in(err: BaseException, package: str) -> bool:
+    """Whether ``err`` was raised by code of ``package`` (its innermost frame)."""
+    tb = err.__traceback__
+    module = ""
+    while tb is not None:
+        module = str(tb.tb_frame.f_globals.get("__name__", ""))
+        tb = tb.tb_next
+    return module == package or module.startswith(package + ".")
+
+
+def _unreadable(item: Any) -> str | None:
+    """Why an item of a ``channels.list`` or ``videos.list`` answer cannot be read (it is
+    no object, or has no id), or None when it can be."""
+    if not isinstance(item, dict):
+        return f"an item that is not an object ({_short(item)})"
+    ident = item.get("id")
+    if not isinstance(ident, str) or not ident:
+        return f"an item without an id ({_short(ident)})"
+    return None
 
 
 def _chunks(items: Sequence[str], size: int = PAGE) -> Iterator[list[str]]:
@@ -528,41 +574,62 @@ class YouTubeCollector:
     ) -> tuple[list[dict[str, Any]], dict[str, CollectorError], CollectorError | None]:
         """``method`` for ``ids``, 50 a call: (items returned, errors by id, the error that
         stops YouTube or None). A call that fails for a reason tied to what it asked for
-        (an unreadable answer, a refusal) is asked again id by id, so that one bad channel
-        or video fails alone; each error is filed under its own account."""
+        (an unreadable answer, a refusal), or whose answer holds items that cannot be read
+        (no object, no id), is asked again id by id for the ids it did not return, so that
+        one bad channel or video fails alone; each error is filed under its own account.
+        An id is missing from the items only when a readable answer left it out: an id
+        whose answer could not be read has an error instead, and is never taken as gone."""
         items: list[dict[str, Any]] = []
         failed: dict[str, CollectorError] = {}
-        for chunk in _chunks(ids):
-            first = chunk[0]
+
+        def ask(asked: list[str]) -> list[str]:
+            """Ask for ``asked`` in one call; the ids to ask again alone."""
+            first = asked[0]
             try:
-                answer = self.client.call(
-                    method, meter_of(first), account_of(first), id=",".join(chunk), **params
+                answer = self.client.fetch(
+                    method, meter_of(first), account_of(first), id=",".join(asked), **params
                 )
             except CollectorError as err:
                 if err.stops_platform:
-                    return items, failed, err
-                if len(chunk) == 1 or not _is_item_fault(err):
-                    failed.update({i: err.for_account(account_of(i)) for i in chunk})
-                    continue
+                    raise
+                if len(asked) == 1 or not _is_item_fault(err):
+                    failed.update({i: err.for_account(account_of(i)) for i in asked})
+                    return []
                 log.warning(
                     "YouTube %s for %d ids failed (%s); asking for each alone",
                     method,
-                    len(chunk),
+                    len(asked),
                     err.detail,
                 )
-                for one in chunk:
-                    try:
-                        answer = self.client.call(
-                            method, meter_of(one), account_of(one), id=one, **params
-                        )
-                    except CollectorError as single:
-                        if single.stops_platform:
-                            return items, failed, single
-                        failed[one] = single.for_account(account_of(one))
-                        continue
-                    items.extend(answer.get("items", []))
-                continue
-            items.extend(answer.get("items", []))
+                return asked
+            readable = [i for i in answer.get("items", []) if _unreadable(i) is None]
+            why = [w for w in map(_unreadable, answer.get("items", [])) if w is not None]
+            items.extend(readable)
+            if not why:
+                return []
+            returned = {i["id"] for i in readable}
+            unread = [i for i in asked if i not in returned]
+            log.warning(
+                "YouTube %s for %s: %d item(s) that cannot be read (%s)%s",
+                method,
+                account_of(first),
+                len(why),
+                why[0],
+                "; asking for each id not read alone" if len(asked) > 1 and unread else "",
+            )
+            if len(asked) > 1:
+                return unread
+            failed.update(
+                {i: BadAnswer(account_of(i), key="yt_bad_answer", error=why[0]) for i in unread}
+            )
+            return []
+
+        try:
+            for chunk in _chunks(ids):
+                for one in ask(chunk):
+                    ask([one])
+        except CollectorError as stop:
+            return items, failed, stop
         return items, failed, None
 
     def _resolve(
@@ -600,7 +667,7 @@ class YouTubeCollector:
         for p in pending if stop is None else []:
             handle = p.account.handle
             try:
-                answer = self.client.call(
+                answer = self.client.fetch(
                     "channels.list", meters[handle], handle, part=part, forHandle=handle
                 )
             except CollectorError as err:
@@ -609,9 +676,12 @@ class YouTubeCollector:
                     break
                 errors[handle] = err
                 continue
-            usable = [i for i in answer.get("items", []) if isinstance(i.get("id"), str)]
+            usable = [i for i in answer.get("items", []) if _unreadable(i) is None]
+            why = [w for w in map(_unreadable, answer.get("items", [])) if w is not None]
             if usable:
                 found[handle] = usable[0]
+            elif why:  # no channel that can be read: not the same as no channel
+                errors[handle] = BadAnswer(handle, key="yt_bad_answer", error=why[0])
         for p in planned:
             handle = p.account.handle
             meter = meters[handle]

@@ -164,12 +164,16 @@ def localize(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # What no spreadsheet cell holds (openpyxl refuses them): C0 controls but tab and line breaks.
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What is no XML character (openpyxl writes them, and Excel finds the sheet damaged):
+# U+FFFE and U+FFFF; and lone surrogates, which are no UTF-8 either.
+_NO_XML_RE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def spreadsheet_text(value: str) -> str:
-    """Text without the control characters a spreadsheet cannot hold."""
-    return _CONTROL_RE.sub("", value)
+    """Text a spreadsheet file can hold: control characters removed, and what is no XML
+    character (U+FFFE, U+FFFF, a lone surrogate) replaced by U+FFFD."""
+    return _NO_XML_RE.sub("\ufffd", _CONTROL_RE.sub("", value))
 
 
 def _cell(value: Any) -> Any:

@@ -172,3 +172,29 @@ def test_a_demo_load_killed_midway_leaves_no_demo_then_loads_whole(db_url, tmp_p
     assert store.counts()["accounts"] == counts["accounts"] == 8
     assert store.counts()["posts"] == counts["posts"]
     store.dispose()
+
+
+def test_demo_cli_prints_what_it_wrote(tmp_path, monkeypatch, capsys):
+    """The printed post-days once counted the generated history only (18363), not the day
+    of the last capture that each older post also gets (18961 rows)."""
+    import re
+
+    from collectors.cli import main
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(ROOT / "jejaring.toml"))
+    for _ in range(2):  # the same again: nothing new, and it says the same
+        assert main(["demo", "--end", "2026-06-30"]) == 0
+        out = capsys.readouterr().out
+        said = re.search(
+            r"Demo data written: (\d+) accounts, (\d+) posts, (\d+) account-days, "
+            r"(\d+) post-days\.",
+            out,
+        )
+        assert said, out
+        store = Store(url, "Asia/Jakarta")
+        counts = store.counts()
+        store.dispose()
+        stored = [counts[t] for t in ("accounts", "posts", "account_daily", "post_daily")]
+        assert [int(n) for n in said.groups()] == stored

@@ -166,3 +166,29 @@ def test_the_excel_file_holds_text_never_formulas_and_real_numbers_and_dates():
         "xl/worksheets/sheet1.xml"
     )
     assert b"<f>" not in raw and b"<f " not in raw
+
+
+def test_noncharacters_and_lone_surrogates_never_break_the_files():
+    """U+FFFE and U+FFFF are no XML characters: a caption holding one gave a sheet XML that
+    is not well-formed (Excel reports the file damaged); a lone surrogate cannot be written
+    as UTF-8 at all."""
+    from xml.etree import ElementTree
+
+    captions = ["akhir\ufffe teks", "\uffff awal", "pecah \ud83d di tengah", "baik 😀"]
+    # object columns: pandas' own string type cannot even hold a lone surrogate
+    frame = pd.DataFrame(
+        {"caption\ufffe": pd.Series(captions, dtype=object), "likes": [1, 2, 3, 4]}
+    )
+    data = excel_bytes({"posts\uffff": frame})
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        for name in book.namelist():
+            if name.endswith(".xml"):
+                ElementTree.fromstring(book.read(name))  # noqa: S314 - our own file
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    read = [sheet.cell(row=r, column=1).value for r in range(1, len(captions) + 2)]
+    assert read == ["caption\ufffd", "akhir\ufffd teks", "\ufffd awal", "pecah \ufffd di tengah",
+                    "baik 😀"]  # fmt: skip
+    assert sheet.title == "posts\ufffd"
+    text = csv_bytes(frame).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [r[0] for r in rows] == read

@@ -518,3 +518,115 @@ def test_a_post_that_cannot_be_read_is_skipped_and_the_others_kept(loader, caplo
     records = list(walk(UMA, posts, AccountState(), NOW, recheck_days=30, max_posts=200, full=True))
     assert [r.post_id for r in records] == [p.shortcode for p in posts if p is not posts[1]]
     assert "a post that cannot be read" in caplog.text
+
+
+# -- paging (issue #11 point 2): a walk that Instagram would hold for ever ----------------
+
+
+class TimelinePages:
+    """Instagram's answers to a logged-in loader, at instaloader's own query method: the
+    profile query answers the recorded profile, the timeline query answers ``pages`` (lists
+    of media nodes) in turn, each naming a next cursor, for ever (``cycle``) or from a
+    generator. Counts the timeline queries and refuses more than ``limit``, so that a walk
+    that never stops fails the test instead of hanging it."""
+
+    PROFILE_DOC = "27937681195819736"
+
+    def __init__(self, loader, pages, media_count=418, limit=200):
+        self.pages = pages
+        self.limit = limit
+        self.queries = 0
+        user = json.loads((FIXTURES / "profile_uma.json").read_text())
+        user.pop("_comment", None)
+        self.user = dict(user, media_count=media_count)
+        loader.context.username = "akun.khusus"  # logged in: the timeline query
+        loader.context.doc_id_graphql_query = self.answer
+
+    def profile(self, context, name):
+        user = copy.deepcopy(self.user)
+        return Profile(context, Profile._normalize_profile_data(dict(user, id=user["pk"])))
+
+    def answer(self, doc_id, variables, referer=None, web_api=False):
+        if doc_id == self.PROFILE_DOC:
+            return {"data": {"user": copy.deepcopy(self.user)}}
+        self.queries += 1
+        if self.queries > self.limit:
+            raise AssertionError(f"the walk never stopped: {self.queries} timeline queries")
+        nodes = self.pages(self.queries - 1)
+        return {
+            "data": {
+                "xdt_api__v1__feed__user_timeline_graphql_connection": {
+                    "edges": [{"node": copy.deepcopy(n)} for n in nodes],
+                    "page_info": {"has_next_page": True, "end_cursor": f"c{self.queries}"},
+                }
+            }
+        }
+
+
+def daily_media(first: int, n: int) -> list[dict]:
+    """``n`` daily image posts, the newest ``first`` days before NOW."""
+    out = []
+    for i in range(first, first + n):
+        media = copy.deepcopy(MEDIA["items"][5])
+        media["code"] = f"DSyn{i:07d}"
+        media["pk"] = str(3500000000000000000 + i)
+        media["taken_at"] = int((NOW - dt.timedelta(days=i, hours=2)).timestamp())
+        out.append(media)
+    return out
+
+
+def collect_served(loader, served, full=True):
+    return collect_account(
+        loader,
+        UMA,
+        AccountState(),
+        recheck_days=30,
+        max_posts=200,
+        full=full,
+        profiles=served.profile,
+        now=lambda: NOW,
+    )
+
+
+def test_pages_in_a_cycle_stop_the_full_walk_at_the_first_post_seen_again(loader):
+    """Instagram answering pages A, B, A, B …: instaloader stops only when a page equals the
+    one before, so a --full walk never ended."""
+    first, second = daily_media(0, 12), daily_media(12, 12)
+    served = TimelinePages(loader, lambda index: first if index % 2 == 0 else second)
+    result = collect_served(loader, served, full=True)
+    assert [r.post_id for r in result.posts] == [m["code"] for m in first + second]
+    assert served.queries == 3, "stopped on the first post of the repeated page"
+    assert result.status == "partial"
+    text = str(result.error)
+    assert text.startswith("perpustakaan.uma: ")
+    assert "a post already read again" in text and "after 24 posts" in text
+    assert "unggahan yang sudah dibaca" in result.error.text("id")
+
+
+def test_pages_without_end_stop_past_the_profiles_own_count(loader):
+    """New posts on every page, for ever: the walk ends past what the profile says it holds
+    (media count 30, half as much again and a page of slack)."""
+    served = TimelinePages(loader, lambda index: daily_media(12 * index, 12), media_count=30)
+    result = collect_served(loader, served, full=True)
+    ids = [r.post_id for r in result.posts]
+    assert len(ids) == len(set(ids)), "each post once"
+    assert 30 < len(ids) <= 70, f"{len(ids)} posts walked for a profile of 30"
+    assert served.queries <= 7
+    assert result.status == "partial"
+    assert "beyond the count its profile shows (30 posts)" in str(result.error)
+    assert str(result.error).startswith("perpustakaan.uma: ")
+
+
+def test_a_pinned_post_again_in_its_place_by_date_is_no_loop(loader):
+    """Pinned posts first, then once more in date order: each post once, the walk complete."""
+    pinned = copy.deepcopy(MEDIA["items"][0])  # pinned, published on 1 January
+    pages = [[pinned, *daily_media(0, 11)], [*daily_media(11, 5), pinned]]
+
+    def answer(index):
+        return pages[index] if index < len(pages) else pages[-1]  # instaloader's end: a repeat
+
+    served = TimelinePages(loader, answer)
+    result = collect_served(loader, served, full=True)
+    assert result.error is None
+    ids = [r.post_id for r in result.posts]
+    assert ids == [pinned["code"]] + [m["code"] for m in daily_media(0, 16)]

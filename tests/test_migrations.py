@@ -235,3 +235,73 @@ def test_a_database_of_something_else_is_not_taken_over(db_url):
     with engine.connect() as conn:
         assert sa.inspect(conn).get_table_names() == ["invoices"]
     engine.dispose()
+
+
+# -- the command (python -m collectors migrate) -------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate_command(url: str, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    config = tmp_path / "jejaring.toml"
+    config.write_text(youtube_config())
+    env = dict(os.environ, JEJARING_CONFIG=str(config), JEJARING_DATABASE_URL=url)
+    return subprocess.run(
+        [sys.executable, "-m", "collectors", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def alembic_revision(url: str) -> str:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    return revision
+
+
+def test_the_migrate_command_brings_a_version_1_store_to_this_schema(db_url, tmp_path):
+    load_v1(db_url)
+    before = counts(db_url)
+    done = migrate_command(db_url, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stdout.splitlines()
+    assert (
+        lines[0].startswith("Upgrading the store in ") and f"from schema 0001 to {HEAD}" in lines[0]
+    )
+    assert lines[-1].endswith(f"is at schema {HEAD}.")
+    assert alembic_revision(db_url) == HEAD
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    engine.dispose()
+    assert counts(db_url) == before, "no row lost or added"
+    # already current: nothing to do, and it says so
+    again = migrate_command(db_url, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines() == [lines[-1].removesuffix(".") + ": up to date."]
+
+
+def test_the_migrate_command_refuses_a_store_newer_than_this_jejaring(db_url, tmp_path):
+    Store(db_url, notice=lambda text: None).dispose()
+    engine = sa.create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    done = migrate_command(db_url, tmp_path)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()  # one sentence
+    assert line.startswith("Database error: ") and "schema 0099, newer than this Jejaring" in line
+    # the README's install command, with the tested versions
+    assert "pip install -r requirements.txt -c constraints.txt" in line
+    assert alembic_revision(db_url) == "0099", "left alone"

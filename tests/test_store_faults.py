@@ -380,3 +380,126 @@ def test_a_database_fault_inside_a_collector_stops_the_refresh(tmp_path):
         )
     assert store.run_items().empty, "no account was recorded as a collector bug"
     store.dispose()
+
+
+# -- every sentence in both languages; a database in memory (issue #11 point 11) ----------
+
+
+def test_every_store_error_is_given_by_a_message_key():
+    """A StoreError with English text only was shown in English under the dashboard's
+    Indonesian heading. Every one raised in the code names a message of both languages."""
+    import ast
+
+    from collectors.messages import MESSAGES
+
+    found = []
+    for path in [*ROOT.glob("collectors/**/*.py"), *ROOT.glob("dashboard/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name != "StoreError":
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            assert not node.args, f"{where}: a StoreError with text instead of a message key"
+            keys = [k.value for k in node.keywords if k.arg == "key"]
+            assert keys, f"{where}: a StoreError without a message key"
+            if isinstance(keys[0], ast.Constant):
+                indonesian, english = MESSAGES[keys[0].value]
+                assert indonesian and english and indonesian != english, where
+            found.append(where)
+    assert len(found) >= 10, found
+
+
+def _refusal(url: str, prepare=None) -> StoreError:
+    if prepare is not None:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            for statement in prepare:
+                conn.exec_driver_sql(statement)
+        engine.dispose()
+    with pytest.raises(StoreError) as refused_:
+        Store(url, notice=lambda text: None)
+    return refused_.value
+
+
+@pytest.mark.parametrize(
+    ("case", "english", "indonesian"),
+    [
+        ("not a Jejaring store", "is not a Jejaring store", "bukan penyimpanan Jejaring"),
+        ("newer", "newer than this Jejaring", "lebih baru daripada Jejaring ini"),
+        ("alembic_version empty", "alembic_version table is empty", "tabel alembic_version"),
+        ("schema_version 0", "schema_version says 0", "schema_version berisi 0"),
+        ("missing column", "lacks column(s) caption", "tidak punya kolom caption"),
+        ("not a URL", "is not a database URL", "bukan URL basis data"),
+        ("mysql", "names a mysql database", "menyebut basis data mysql"),
+        ("no driver", "cannot be used", "tidak dapat dipakai"),
+        ("in memory", "in-memory SQLite database", "SQLite di memori"),
+    ],
+)
+def test_each_store_refusal_is_a_sentence_in_both_languages(tmp_path, case, english, indonesian):
+    path = tmp_path / "data.db"
+    url = f"sqlite:///{path}"
+    if case == "not a Jejaring store":
+        err = _refusal(url, ["CREATE TABLE loans (id INTEGER PRIMARY KEY)"])
+    elif case == "newer":
+        Store(url).dispose()
+        err = _refusal(url, ["UPDATE alembic_version SET version_num = '0099'"])
+    elif case == "alembic_version empty":
+        Store(url).dispose()
+        err = _refusal(url, ["DELETE FROM alembic_version"])
+    elif case == "schema_version 0":
+        Store(url).dispose()
+        err = _refusal(
+            url, ["DROP TABLE alembic_version", "UPDATE schema_version SET version = version - 2"]
+        )
+    elif case == "missing column":
+        Store(url).dispose()
+        err = _refusal(url, ["ALTER TABLE posts DROP COLUMN caption"])
+    else:
+        url = {
+            "not a URL": "jejaring database please",
+            "mysql": "mysql://jejaring:pw@db.example.ac.id/jejaring",
+            "no driver": "postgresql+nosuchdriver://jejaring:pw@127.0.0.1/x",
+            "in memory": "sqlite://",
+        }[case]
+        err = _refusal(url) if case != "not a URL" else _refusal_of_url(url)
+    assert err.key is not None
+    assert english in err.text("en") and english in str(err)
+    assert indonesian in err.text("id"), err.text("id")
+    if url.startswith("sqlite:///"):
+        assert err.text("id").startswith(f"berkas basis data {path}"), err.text("id")
+
+
+def _refusal_of_url(url: str) -> StoreError:
+    with pytest.raises(StoreError) as refused_:
+        Store(url)
+    return refused_.value
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file::memory:?cache=shared&uri=true"]
+)
+def test_a_database_in_memory_is_refused_with_the_reason(url):
+    """``sqlite://`` was reported as a damaged store ("table 'accounts' is missing"): the
+    schema went into one in-memory database and was looked for in another."""
+    text = refused(run(url, "status"), "in-memory SQLite database")
+    assert "damaged" not in text and "missing" not in text
+    assert "the refresh and the dashboard" in text and "sqlite:///data/jejaring.db" in text
+
+
+def test_the_dashboard_says_not_a_jejaring_store_in_indonesian_too(tmp_path, monkeypatch):
+    path = tmp_path / "data.db"
+    with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("CREATE TABLE loans (id INTEGER PRIMARY KEY, title TEXT)")
+    monkeypatch.setenv("JEJARING_CONFIG", str(CONFIG))
+    monkeypatch.setenv("JEJARING_DATABASE_URL", f"sqlite:///{path}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    indonesian, english = error.value.split("\n\n")
+    assert indonesian.startswith("**Basis data tidak dapat dipakai**")
+    assert f"berkas basis data {path} bukan penyimpanan Jejaring" in indonesian
+    assert "is not a Jejaring store" not in indonesian
+    assert english.startswith("**The database cannot be used**")
+    assert "is not a Jejaring store" in english

@@ -401,10 +401,16 @@ def test_a_video_without_id_or_publish_time_is_skipped_and_kept(api, tmp_path):
     del api.videos["unimedLive01"]["id"]
     api.videos["unimedHidLk"]["statistics"]["commentCount"] = "77"
     store, summary, log, _ = refresh_with(api, tmp_path)
-    assert [r.status for r in summary.results] == ["ok", "ok"], log
+    assert by_handle(summary)["@perpustakaanuma"].status == "ok", log
     assert "video unimedShrt1 has no valid publish time" in log
     assert "video unimedNoCom has no valid publish time" in log
-    assert "a video without an id" in log
+    # the id-less item: its video, asked alone, answers the same; it cannot be read, which
+    # says nothing of whether it is gone
+    assert "an item without an id" in log
+    unimed = by_handle(summary)[UNIMED_ID]
+    assert unimed.status == "partial"
+    assert "1 videos could not be read (unimedLive01" in str(unimed.error)
+    assert pd.isna(post_row(store, "unimedLive01")["gone_at"])
     kept = post_row(store, "unimedShrt1")
     assert pd.isna(kept["gone_at"]) and kept["views"] == before["views"]
     assert pd.isna(post_row(store, "unimedNoCom")["gone_at"])
@@ -603,3 +609,99 @@ def test_a_quota_spent_between_video_calls_marks_nothing_gone(api, tmp_path):
     assert isinstance(by_handle(summary)["@perpustakaanuma"].error, QuotaExceeded)
     assert store.posts()["gone_at"].isna().all(), "videos not asked about are not gone"
     assert store.counts()["posts"] == 124
+
+
+# -- unreadable items and error bodies (issue #11 point 7) --------------------------------
+
+
+@pytest.mark.parametrize("fault", ["null_items", "null_item", "null_in_place"])
+def test_unreadable_video_items_mark_nothing_gone(api, tmp_path, fault):
+    """{"items": [null]} answered 200 for a batch of videos: its videos were marked gone and
+    the run said ok. Only a readable answer that lacks a video says it is gone."""
+    store, _, _, _ = refresh_with(api, tmp_path)
+    before = post_row(store, "unimedShrt1")
+    api.faults["unimedShrt1"] = fault
+    api.videos["unimedHidLk"]["statistics"]["commentCount"] = "77"
+    store, summary, log, requests = refresh_with(api, tmp_path)
+    assert store.posts()["gone_at"].isna().all(), "no video is marked gone"
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok", log
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "partial"
+    assert "1 videos could not be read (unimedShrt1" in str(unimed.error)
+    assert post_row(store, "unimedShrt1")["metrics_at"] == before["metrics_at"], "kept"
+    assert post_row(store, "unimedHidLk")["comments"] == 77, "the others are read alone"
+    alone = [q["id"][0] for p, q in requests if p.endswith("/videos") and "," not in q["id"][0]]
+    assert "unimedShrt1" in alone
+
+
+def test_a_deleted_video_is_still_marked_gone_next_to_an_unreadable_one(api, tmp_path):
+    store, _, _, _ = refresh_with(api, tmp_path)
+    api.faults["unimedShrt1"] = "null_in_place"
+    del api.videos["unimedNoCom"]  # deleted: the readable answer alone lacks it
+    store, summary, log, _ = refresh_with(api, tmp_path)
+    gone = store.posts().set_index("post_id")["gone_at"]
+    assert gone.notna().loc["unimedNoCom"], log
+    assert gone.drop("unimedNoCom").isna().all()
+
+
+ODD_ERRORS = {
+    "message is an object": {
+        "error": {
+            "code": 403,
+            "message": {"text": "forbidden"},
+            "errors": [{"reason": "forbidden", "domain": "global", "message": "forbidden"}],
+        }
+    },
+    "message is a number": {"error": {"code": 403, "message": 5}},
+    "message is null": {"error": {"code": 403, "message": None, "errors": None}},
+    "error is null": {"error": None},
+    "error is text": {"error": "forbidden"},
+    "an empty list": [],
+}
+
+
+@pytest.mark.parametrize("body", list(ODD_ERRORS.values()), ids=list(ODD_ERRORS))
+def test_a_403_whose_error_body_cannot_be_read_fails_only_its_channel(api, tmp_path, body):
+    """A 403 whose error message is no text made googleapiclient itself raise
+    (AttributeError), and both channels failed as "unexpected error"."""
+    refresh_with(api, tmp_path)  # both channel ids are known now: one batched call
+    api.faults[UNIMED_ID] = (403, body)
+    store, summary, log, requests = refresh_with(api, tmp_path)
+    assert "unexpected error" not in log and "Error" not in log, log
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok", log
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "failed" and not unimed.error.stops_platform
+    assert str(unimed.error).startswith(f"{UNIMED_ID}: "), unimed.error
+    assert "HTTP 403" in str(unimed.error)
+    ids = [q["id"][0] for p, q in requests if p.endswith("/channels")]
+    assert UNIMED_ID in ids, "asked again alone"
+    assert store.counts()["posts"] == 124, "nothing stored is lost"
+
+
+@pytest.mark.parametrize("fault", ["null_items", "null_in_place"])
+def test_unreadable_channel_items_are_asked_per_channel_and_said_so(api, tmp_path, fault):
+    """channels.list answering items [null, 5] failed both channels as "no channel with
+    this handle", without asking each alone."""
+    refresh_with(api, tmp_path)
+    api.faults[UNIMED_ID] = fault
+    store, summary, log, requests = refresh_with(api, tmp_path)
+    results = by_handle(summary)
+    assert results["@perpustakaanuma"].status == "ok", log
+    unimed = results[UNIMED_ID]
+    assert unimed.status == "failed"
+    assert str(unimed.error).startswith(f"{UNIMED_ID}: YouTube's answer could not be read")
+    assert "no channel" not in str(unimed.error)
+    ids = [q["id"][0] for p, q in requests if p.endswith("/channels")]
+    assert f"{UMA_ID},{UNIMED_ID}" in ids and UNIMED_ID in ids
+    assert store.counts()["posts"] == 124
+
+
+def test_an_unreadable_answer_for_a_handle_is_not_a_missing_channel(api, tmp_path):
+    api.faults["@perpustakaanuma"] = "null_items"
+    _, summary, log, _ = refresh_with(api, tmp_path)
+    uma = by_handle(summary)["@perpustakaanuma"]
+    assert uma.status == "failed"
+    assert str(uma.error).startswith("@perpustakaanuma: YouTube's answer could not be read")
+    assert by_handle(summary)[UNIMED_ID].status == "ok"

@@ -221,7 +221,10 @@ class FakeYouTube:
         # asks for it is answered with "json" (a body cut in the middle of the JSON), "html"
         # (an HTML error page with status 200), "truncated" (fewer bytes than the declared
         # Content-Length, then the connection closes), "truncated_once" (that, only the
-        # first time), or an API error given as (status, body).
+        # first time), "null_items" (200 with ``items`` [null, 5]), "null_item" (200 with
+        # ``items`` [null]), "null_in_place" (the good answer with this item replaced by
+        # null), or an API error given as (status, body), where body may be any JSON. A
+        # channels.list by @handle is faulted by its handle as the key.
         self.faults: dict[str, Any] = {}
         # playlistItems.list: "same" answers the same nextPageToken for ever, "new" a new
         # one for ever; errors by playlist id; playlists whose answers drip.
@@ -328,16 +331,24 @@ class FakeYouTube:
             return None
         if name not in ("channels", "videos"):
             return None
-        for ident in params.get("id", [""])[0].split(","):
+        asked = params.get("id", [""])[0].split(",") + params.get("forHandle", [])
+        for ident in asked:
             kind = self.faults.get(ident)
             if kind is None:
                 continue
             if isinstance(kind, tuple):
                 return kind
-            good = json.dumps(
-                self._channels(params) if name == "channels" else self._videos(params)
-            )
-            data = good.encode()
+            answer = self._channels(params) if name == "channels" else self._videos(params)
+            if kind in ("null_items", "null_item"):
+                items = [None, 5] if kind == "null_items" else [None]
+                return 200, self._list(name.rstrip("s"), items)
+            if kind == "null_in_place":
+                answer["items"] = [
+                    None if item.get("id") == ident or ident.startswith("@") else item
+                    for item in answer.get("items", [])
+                ]
+                return 200, answer
+            data = json.dumps(answer).encode()
             if kind == "json":
                 return 200, Raw(data[: len(data) // 2])
             if kind == "html":

@@ -102,17 +102,15 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError(
-            "JEJARING_DATABASE_URL is not a database URL; write it like "
-            "sqlite:///data/jejaring.db or postgresql+psycopg://USER:PASSWORD@HOST/NAME"
-        ) from None
+        raise StoreError(key="store_bad_url", kind="bad_url") from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise StoreError(
-            f"JEJARING_DATABASE_URL names a {backend} database; Jejaring works with SQLite "
-            "(sqlite:///data/jejaring.db) or PostgreSQL (postgresql+psycopg://…)"
-        )
+        raise StoreError(key="store_backend", kind="bad_url", backend=backend)
     where = describe(url)
+    if backend == "sqlite" and faults.sqlite_in_memory(parsed):
+        # Each engine (the migration's, the store's) would get a database of its own, and
+        # the refresh and the dashboard are separate processes: nothing could be shared.
+        raise StoreError(key="store_in_memory", kind="bad_url", url=url)
     if backend == "sqlite":
         path = faults._sqlite_path(parsed)
         if path is not None:
@@ -150,9 +148,10 @@ def make_engine(url: str) -> Engine:
 
 def _driver_missing(url: str, exc: BaseException) -> StoreError:
     return StoreError(
-        f"JEJARING_DATABASE_URL asks for the database driver {url.split('://')[0]}, which "
-        f"cannot be used ({type(exc).__name__}: {str(exc)[:120]}); use sqlite:///… or "
-        "postgresql+psycopg://… (psycopg is in requirements.txt)"
+        key="store_driver_missing",
+        kind="bad_url",
+        driver=url.split("://")[0],
+        error=f"{type(exc).__name__}: {str(exc)[:120]}",
     )
 
 

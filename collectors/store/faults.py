@@ -128,6 +128,18 @@ def _kind(exc: BaseException) -> str:
     return "failed"
 
 
+def sqlite_in_memory(url: sa.engine.URL) -> bool:
+    """Whether a SQLite URL names a database in memory (``sqlite://``, ``:memory:``, a
+    ``file::memory:`` or ``mode=memory`` URI), which lives only as long as its connection."""
+    database = url.database or ""
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or url.query.get("mode") == "memory"
+        or "mode=memory" in database
+    )
+
+
 def _sqlite_path(url: str | sa.engine.URL) -> Path | None:
     try:
         parsed = sa.engine.make_url(url)

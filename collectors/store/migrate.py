@@ -60,6 +60,12 @@ def known_revisions() -> list[str]:
     return [s.revision for s in reversed(list(script.walk_revisions()))]
 
 
+def _at(conn: Connection, where: str) -> dict[str, str]:
+    """``where`` and its Bahasa Indonesia ``where_id`` for a StoreError's message."""
+    url = conn.engine.url
+    return {"where": where, "where_id": describe(url, "id") if where == describe(url) else where}
+
+
 def _tables(conn: Connection) -> set[str]:
     return set(sa.inspect(conn).get_table_names())
 
@@ -91,24 +97,24 @@ def current_revision(conn: Connection, where: str) -> str | None:
     if "alembic_version" in tables:
         revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         if revision is None:
-            raise StoreError(
-                f"{where}: the store's alembic_version table is empty, so its schema is "
-                "unknown. Restore a backup, or start a new store (move the file away)."
-            )
+            raise StoreError(key="store_revision_unknown", kind="damaged", **_at(conn, where))
         return str(revision)
     if not tables:
         return None
     if "schema_version" not in tables or "accounts" not in tables:
         raise StoreError(
-            f"{where} is not a Jejaring store (it holds other tables: "
-            f"{', '.join(sorted(tables)[:5])}). Point JEJARING_DATABASE_URL at a Jejaring "
-            "store or at an empty database."
+            key="store_not_jejaring",
+            kind="not_jejaring",
+            tables=", ".join(sorted(tables)[:5]),
+            **_at(conn, where),
         )
     version = conn.exec_driver_sql("SELECT max(version) FROM schema_version").scalar()
     if version != 1:
         raise StoreError(
-            f"{where}: schema_version says {version!r}, which no Jejaring ever wrote without "
-            "Alembic; the store is damaged. Restore a backup, or start a new store."
+            key="store_schema_version_bad",
+            kind="damaged",
+            version=repr(version),
+            **_at(conn, where),
         )
     _require_columns(conn, V1_COLUMNS, where, "0001")
     return "0001-unstamped"
@@ -121,15 +127,21 @@ def _require_columns(
     for table, columns in expected.items():
         if table not in found or not found[table]:
             raise StoreError(
-                f"{where}: table '{table}' is missing although the store says schema "
-                f"{revision}; the store is damaged. Restore a backup, or start a new store."
+                key="store_table_missing",
+                kind="damaged",
+                table=table,
+                revision=revision,
+                **_at(conn, where),
             )
         missing = sorted(columns - found[table])
         if missing:
             raise StoreError(
-                f"{where}: table '{table}' lacks column(s) {', '.join(missing)} although the "
-                f"store says schema {revision}; the store is damaged. Restore a backup, or "
-                "start a new store."
+                key="store_columns_missing",
+                kind="damaged",
+                table=table,
+                columns=", ".join(missing),
+                revision=revision,
+                **_at(conn, where),
             )
 
 
@@ -201,9 +213,11 @@ def upgrade(url: str, where: str, notice: Callable[[str], None]) -> list[str]:
             known = known_revisions()
             if current is not None and current.split("-")[0] not in known:
                 raise StoreError(
-                    f"{where} has schema {current}, newer than this Jejaring (which knows up "
-                    f"to {HEAD}): a newer Jejaring has upgraded it. Update this copy of "
-                    "Jejaring (git pull, then pip install -r requirements.txt)."
+                    key="store_newer",
+                    kind="newer",
+                    revision=current,
+                    head=HEAD,
+                    **_at(conn, where),
                 )
             start = "empty" if current is None else current.split("-")[0]
             pending = known[known.index(start) + 1 :] if current is not None else known
@@ -237,9 +251,10 @@ def upgrade(url: str, where: str, notice: Callable[[str], None]) -> list[str]:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
                         raise StoreError(
-                            f"{where}: the migration would leave {len(broken)} rows pointing "
-                            "at missing rows; nothing was changed. The store was damaged "
-                            "before; restore a backup."
+                            key="store_dangling_rows",
+                            kind="damaged",
+                            n=len(broken),
+                            **_at(conn, where),
                         )
             return pending
     finally:

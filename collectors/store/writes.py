@@ -541,6 +541,34 @@ class Writes:
             return None
         return (lo, hi)
 
+    def demo_counts(self, conn: Connection | None = None) -> dict[str, int]:
+        """Rows of the stored demo: its accounts, their account-days, posts and post-days."""
+        if conn is None:
+            with self.engine.connect() as own:
+                return self.demo_counts(own)
+        demo_ids = sa.select(accounts.c.id).where(accounts.c.is_demo.is_(True))
+        demo_posts = sa.select(posts.c.platform, posts.c.post_id).where(
+            posts.c.account_id.in_(demo_ids)
+        )
+
+        def count(table: sa.Table, *where: Any) -> Any:
+            return sa.select(sa.func.count()).select_from(table).where(*where).scalar_subquery()
+
+        row = conn.execute(
+            sa.select(
+                count(accounts, accounts.c.is_demo.is_(True)),
+                count(account_daily, account_daily.c.account_id.in_(demo_ids)),
+                count(posts, posts.c.account_id.in_(demo_ids)),
+                count(
+                    post_daily,
+                    sa.tuple_(post_daily.c.platform, post_daily.c.post_id).in_(demo_posts),
+                ),
+            )
+        ).one()
+        return dict(
+            zip(("accounts", "account_days", "posts", "post_days"), map(int, row), strict=True)
+        )
+
     def write_account_history(
         self, rows: Sequence[dict[str, Any]], conn: Connection | None = None
     ) -> None:

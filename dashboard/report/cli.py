@@ -92,10 +92,7 @@ def _open_store(url: str, tz: str) -> Store:
     try:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
-        raise StoreError(
-            "JEJARING_DATABASE_URL is not a database URL; write it like "
-            "sqlite:///data/jejaring.db or postgresql+psycopg://USER:PASSWORD@HOST/NAME"
-        ) from None
+        raise StoreError(key="store_bad_url", kind="bad_url") from None
     database = parsed.database or ""
     if (
         parsed.get_backend_name() == "sqlite"
@@ -103,10 +100,7 @@ def _open_store(url: str, tz: str) -> Store:
         and not database.startswith("file:")
         and not Path(database).exists()  # a folder or a pipe: the store says what it is
     ):
-        raise StoreError(
-            f"the database file {database} does not exist; collect data first (python -m "
-            "collectors refresh, or python -m collectors demo) or set JEJARING_DATABASE_URL."
-        )
+        raise StoreError(key="store_file_missing", kind="cannot_open", path=database)
     return Store(url, tz)
 
 
