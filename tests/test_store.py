@@ -252,6 +252,9 @@ def test_owner_figures_merge_by_key_and_keep_their_source(store):
     assert pd.isna(rows.loc[("profile_views", "owner_insights"), "value"]), "NULL, never 0"
     saved = store.post_metrics([("instagram", "A1")])
     assert list(saved["value"]) == [4] and saved.iloc[0]["day"] == dt.date(2025, 9, 2)
+    # no posts asked about (a page whose filters chose none): no rows, the same columns
+    none = store.post_metrics([], latest=True)
+    assert none.empty and list(none.columns) == list(saved.columns)
 
 
 def test_first_day_is_the_earliest_local_day_of_posts_or_captures(store):

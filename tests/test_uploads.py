@@ -224,3 +224,49 @@ def test_words_from_files_are_escaped_for_markdown():
         r"\[klik\]\(javascript\:alert\(1\)\) \*\*tebal\*\* \<b\>x\</b\> \:red\[merah\] "
         r"\$x\$ a\_b"
     )
+
+
+def finished(at: AppTest) -> bool:
+    """The page wrote the marker a browser waits for (``dashboard.app.finish``)."""
+    return any("jejaring-done" in str(e.proto.body) for e in at.get("html"))
+
+
+def test_services_page_with_the_platforms_filter_emptied(app_env):
+    at = run_page("services")
+    at.sidebar.multiselect(key="platforms").set_value([]).run()
+    assert not at.exception, at.exception
+    # the service's own figures do not depend on the platforms chosen
+    assert metrics(at)["Pertanyaan"] == "6"
+    assert finished(at)
+
+
+def imports_only_store(folder: Path) -> str:
+    """A store that holds nothing but imports (no refresh, no demo): a YouTube Studio
+    export, a Meta Business Suite export and this week's chats; returns its URL."""
+    (folder / "jejaring.toml").write_text(CONFIG)
+    url = f"sqlite:///{folder / 'imports.db'}"
+    cfg = config(str(folder / "jejaring.toml"))
+    store = Store(url, cfg.timezone)
+    today = dt.datetime.now(ZoneInfo(cfg.timezone)).date()
+    for name, data in (
+        ("Content 2026-10-01_2026-10-31 Perpustakaan UMA.zip", studio_zip()),
+        ("meta.csv", fixture("meta_content_en.csv")),
+        ("chats.zip", moved_chats(today)),
+    ):
+        commit(store, prepare(store, cfg, name, Options("uma"), data=data))
+    assert store.counts()["runs"] == 0 and not store.accounts()["is_demo"].any()
+    store.dispose()
+    return url
+
+
+@pytest.mark.parametrize("platforms", [None, []])
+def test_services_page_on_a_store_of_imports_only(tmp_path, monkeypatch, platforms):
+    url = imports_only_store(tmp_path)
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(tmp_path / "jejaring.toml"))
+    at = run_page("services", "en")
+    if platforms is not None:
+        at.sidebar.multiselect(key="platforms").set_value(platforms).run()
+        assert not at.exception, at.exception
+    assert metrics(at)["Questions"] == "6"
+    assert finished(at)

@@ -288,8 +288,10 @@ class Reads:
     ) -> pd.DataFrame:
         """Long-form post figures (platform, post_id, metric, source, day, value,
         captured_at, origin) of the given (platform, post_id) pairs; ``latest`` keeps each
-        post's newest day per metric and source."""
+        post's newest day per metric and source. No pairs: an empty frame of these columns."""
         t = post_metrics
+        if post_ids is not None and not len(post_ids):
+            return self._frame(self._select(t).where(sa.false()), t)
         frames = []
         for chunk in _chunks(list(post_ids), 500) if post_ids is not None else [None]:
             stmt = self._select(t)
