@@ -381,6 +381,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "A refresh tried {n} accounts but captured none of them, so there are no real figures "
         "to show yet. The Data page says why; once fixed, run `{refresh}` again.",
     ),
+    "no_figures_yet": (
+        "{n} akun sudah tercatat tetapi belum punya angka: belum ada pengambilan data untuk "
+        "akun itu dan belum ada berkas ekspor yang diimpor untuknya. Jalankan `{refresh}`, "
+        "atau impor berkas ekspor di halaman Data.",
+        "{n} accounts are known but have no figures yet: no refresh has run for them and no "
+        "export file with their figures has been imported. Run `{refresh}`, or import an "
+        "export file on the Data page.",
+    ),
     "see_data_page": (
         "Halaman Data: pengambilan data dan pesan kesalahannya",
         "Data page: the refreshes and their errors",
