@@ -334,7 +334,10 @@ def test_an_imported_file_replaces_the_demo_on_the_pages(demo_env, refresh_faile
     assert at.sidebar.multiselect(key="libraries").value == ["uma"]  # UNIMED has no data
     at.switch_page("dashboard/pages/posts.py").run()
     assert not at.exception, at.exception
-    links = set(at.dataframe[0].value["Link"])
+    table = at.dataframe[0].value
+    links = set(table["Link"])
+    video = table[table["Link"] == "https://www.youtube.com/watch?v=vidUMA00001"].iloc[0]
+    assert (video["Views"], video["Likes"], video["Comments"]) == ("1,250", "90", "12")
     assert {"https://www.instagram.com/reel/CUMAreel01/",
             "https://www.youtube.com/watch?v=vidUMA00001"} <= links  # fmt: skip
     assert not any("demo" in str(link) for link in links)
