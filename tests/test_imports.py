@@ -288,6 +288,28 @@ def test_meta_content_export_indonesian_semicolons_and_other_order(store):
     }  # fmt: skip
 
 
+def test_meta_content_export_with_bom_semicolons_and_a_quoted_line_break(store):
+    data = fixture("meta_content_id_bom.csv")
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0]
+    plan, result = run(store, "Konten Instagram.csv", data)
+    # the BOM is not part of the first column's name: "ID postingan" is recognised
+    assert plan.kind == "instagram_content" and result.counts["posts_new"] == 2
+    posts = store.posts().set_index("post_id")
+    carousel, reel = posts.loc["CUMAcarou2"], posts.loc["CUMAreel02"]
+    assert carousel["caption"] == "Koleksi baru; e-journal\ndan repositori #KoleksiBaru"
+    assert carousel["kind"] == "carousel" and carousel["hashtags"] == ["#koleksibaru"]
+    assert (carousel["likes"], carousel["comments"]) == (1204, 38)  # "1.204": thousands
+    assert pd_isna(carousel["views"])  # public for reels only
+    assert (reel["likes"], reel["comments"], reel["views"]) == (1530, 112, 21480)
+    assert reel["published_at"] == dt.datetime(2026, 11, 12, 12, 0, tzinfo=UTC)  # 19:00 WIB
+    figures = post_figures(store, "CUMAreel02")
+    got = {name: figures[(name, dt.date(2026, 11, 26))][0] for name, _ in figures}
+    assert got == {
+        "reach": 10500, "views": 21480, "likes": 1530, "comments": 112, "shares": 40,
+        "saved": 310, "follows": 22,
+    }  # fmt: skip
+
+
 def test_publish_times_are_read_in_the_chosen_time_zone(store):
     plan, _ = run(store, "meta_content_en.csv", fixture("meta_content_en.csv"),
                   timezone="Asia/Makassar")  # fmt: skip
