@@ -137,10 +137,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "best_time_help": (
         "Warna = ER rata-rata (pengikut) unggahan pada hari dan jam itu (waktu lokal); angka "
-        "= jumlah unggahan; kotak kosong = belum ada unggahan; kotak abu-abu = terlalu sedikit "
-        "unggahan untuk menilai jam itu.",
+        "= jumlah unggahan yang ER-nya diketahui (unggahan dengan jumlah suka tersembunyi "
+        "tidak punya ER); kotak kosong = belum ada unggahan; kotak abu-abu = terlalu sedikit "
+        "unggahan dengan ER untuk menilai jam itu.",
         "Colour = mean ER (followers) of posts made at that weekday and hour (local time); "
-        "number = posts; empty = no posts yet; grey = too few posts to judge that hour.",
+        "number = posts with a known ER (posts with hidden likes have none); empty = no posts "
+        "yet; grey = too few posts with an ER to judge that hour.",
     ),
     "axis_followers": ("Pengikut / pelanggan", "Followers / subscribers"),
     "axis_posts": ("Unggahan", "Posts"),
@@ -429,11 +431,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "partial_week_note": ("* minggu tidak lengkap", "* partial week"),
     "best_time_rule": (
-        "Angka di kotak = jumlah unggahan. Kotak abu-abu: kurang dari {n} unggahan, ER-nya "
-        "tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang lebih "
-        "panjang memberi lebih banyak unggahan per kotak.",
-        "The number in a cell = its posts. Grey cells have fewer than {n} posts: their ER is "
-        "not shown, too few to judge that hour. A longer period gives more posts per cell.",
+        "Angka di kotak = jumlah unggahan yang ER-nya diketahui (unggahan dengan jumlah suka "
+        "tersembunyi tidak dihitung). Kotak abu-abu: kurang dari {n} unggahan seperti itu, "
+        "ER-nya tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang "
+        "lebih panjang memberi lebih banyak unggahan per kotak.",
+        "The number in a cell = its posts with a known ER (posts with hidden likes are not "
+        "counted). Grey cells have fewer than {n} such posts: their ER is not shown, too few "
+        "to judge that hour. A longer period gives more posts per cell.",
+    ),
+    "best_time_counts": (
+        "{n} dengan ER dari {total} unggahan",
+        "{n} with an ER of {total} posts",
     ),
     "best_time_few": ("terlalu sedikit unggahan", "too few posts"),
     "campaign_upcoming": ("akan datang", "upcoming"),
