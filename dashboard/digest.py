@@ -23,6 +23,7 @@ import pandas as pd
 from collectors.config import (
     Config,
     load_config,
+    load_file_secrets,
     load_settings,
     smtp_settings,
 )
@@ -637,8 +638,10 @@ def main(
     parser.add_argument("--library", action="append", help="only these library ids")
     parser.add_argument("--no-send", action="store_true", help="write files, send nothing")
     args = parser.parse_args(argv)
-    settings = load_settings()
     try:
+        # The environment first; Streamlit's secrets files fill what it lacks, as on the
+        # dashboard (without a running Streamlit).
+        settings = load_settings(secrets=load_file_secrets())
         config = load_config(settings.config_path)
         smtp = smtp_settings(settings)
     except ConfigError as exc:
@@ -686,7 +689,10 @@ def main(
               f"({length} characters of text).")  # fmt: skip
     if not sending:
         if not args.no_send:
-            print("Not e-mailed: set JEJARING_SMTP_HOST and [digest] recipients to send it.")
+            print(
+                "Not e-mailed: set JEJARING_SMTP_HOST (environment or .streamlit/secrets.toml) "
+                "and [digest] recipients to send it."
+            )
         return EXIT_OK
     words = _Words(digest, config, lang)
     message = build_message(

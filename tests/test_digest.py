@@ -322,10 +322,12 @@ def test_weeks_are_monday_to_sunday():
 # -- command line and sending -------------------------------------------------------------
 
 
-def cli(args, env, cwd=ROOT):
+def cli(args, env, cwd=None):
+    """The digest command in a folder of its own (by default the test's home folder: no
+    developer's .streamlit/secrets.toml is read)."""
     done = subprocess.run(
         [sys.executable, "-m", "dashboard.digest", *args],
-        cwd=cwd,
+        cwd=cwd or env["HOME"],
         env=env,
         capture_output=True,
         text=True,
@@ -342,7 +344,10 @@ def env(built, tmp_path):
     config = tmp_path / "digest.toml"
     config.write_text(CONFIG)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("JEJARING_SMTP")}
-    return dict(clean, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(config), PYTHONPATH=str(ROOT))
+    home = tmp_path / "home"  # secrets files are looked for here and in the working folder
+    home.mkdir()
+    return dict(clean, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(config),
+                PYTHONPATH=str(ROOT), HOME=str(home))  # fmt: skip
 
 
 def test_cli_writes_files_without_a_mail_server(env, tmp_path):
@@ -490,6 +495,40 @@ def test_cli_sends_through_starttls_with_login(env, smtp_server, tmp_path):
     untrusted["SSL_CERT_FILE"] = str(tmp_path / "missing.pem")
     refused = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")], untrusted, tmp_path)
     assert refused.returncode == 1 and "secure connection" in refused.stderr
+    assert len(inbox.messages) == 1
+
+
+def test_cli_reads_the_mail_server_from_streamlit_secrets_files(env, smtp_server, tmp_path):
+    inbox, port, cert = smtp_server
+    home, project = Path(env["HOME"]), tmp_path / "jejaring"
+    for folder in (home, project):
+        (folder / ".streamlit").mkdir(parents=True)
+    # the user's file names the server, with an old password; the project's file wins
+    (home / ".streamlit" / "secrets.toml").write_text(
+        'JEJARING_SMTP_HOST = "127.0.0.1"\n'
+        f"JEJARING_SMTP_PORT = {port}\n"
+        'JEJARING_SMTP_USER = "jejaring"\n'
+        'JEJARING_SMTP_PASSWORD = "an-old-password"\n'
+    )
+    (project / ".streamlit" / "secrets.toml").write_text(f'JEJARING_SMTP_PASSWORD = "{PASSWORD}"\n')
+    trusted = {**env, "SSL_CERT_FILE": str(cert)}
+    done = cli(["--week", "2026-W47"], trusted, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"sent to 2 recipient(s) via 127.0.0.1:{port}" in done.stdout
+    assert len(inbox.messages) == 1
+    # the environment wins over the files
+    wrong = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")],
+                {**trusted, "JEJARING_SMTP_PASSWORD": "nope"}, cwd=project)  # fmt: skip
+    assert wrong.returncode == 1 and "refused the login" in wrong.stderr
+    # without the user's file there is no server: the digest is written to files
+    (home / ".streamlit" / "secrets.toml").unlink()
+    alone = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")], trusted, cwd=project)
+    assert alone.returncode == 0 and "Not e-mailed" in alone.stdout
+    # a secrets file that is not TOML: one line naming it, never its content
+    (project / ".streamlit" / "secrets.toml").write_text(f"JEJARING_SMTP_PASSWORD = {PASSWORD}\n")
+    broken = cli(["--week", "2026-W47"], trusted, cwd=project)
+    assert broken.returncode == 2
+    assert f"{project / '.streamlit' / 'secrets.toml'}, line 1: is not valid TOML" in broken.stderr
     assert len(inbox.messages) == 1
 
 
