@@ -155,7 +155,15 @@ def collect(
     ]
     runs = store.runs(500)  # the last runs are enough: a week has at most a few dozen
     items = store.run_items([int(r) for r in runs["run_id"]])
-    health = account_health(accounts, store.last_captures(), items, now)
+    # Freshness as it was at the end of the week (or now, for the running week), from the
+    # captures made by then: the problems belong to the week the digest tells about.
+    as_of = min(now.astimezone(dt.UTC), end)
+    captures = store.account_daily(
+        week.end - dt.timedelta(days=2), week.end, [int(i) for i in accounts["id"]],
+        with_previous=True, columns=["captured_at"],
+    )  # fmt: skip
+    captures = captures[captures["captured_at"] <= pd.Timestamp(as_of)]
+    health = account_health(accounts, captures, items, as_of)
     in_week = items[(items["started_at"] >= start) & (items["started_at"] < end)]
     return Digest(
         week=week,
@@ -336,6 +344,11 @@ class _Words:
             )
         return out
 
+    def no_data(self) -> str:
+        """A week without data says so, and points to the data problems only when there
+        are some."""
+        return self.t("digest_no_data" if self.problems() else "digest_no_data_plain")
+
     def footer(self) -> str:
         now = self.d.now.astimezone(dt.UTC)
         local = pd.Timestamp(now).tz_convert(self.d.tz).to_pydatetime()
@@ -386,7 +399,7 @@ def _text(w: _Words, cap: int) -> str:
     if d.demo:
         lines.append(w.t("digest_demo"))
     if not d.has_data:
-        lines.append(w.t("digest_no_data"))
+        lines.append(w.no_data())
 
     def listed(heading: str, items: list[str]) -> None:
         if not items:
@@ -475,7 +488,7 @@ def render_html(digest: Digest, config: Config, lang: str) -> str:
     if d.demo:
         parts.append(_note(w.t("digest_demo")))
     if not d.has_data:
-        parts.append(_note(w.t("digest_no_data")))
+        parts.append(_note(w.no_data()))
     else:
         parts.append(_h2(w.t("digest_numbers") + " (" + w.t("digest_vs") + ")"))
         parts.append(_numbers_table(w))

@@ -650,6 +650,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "No data for this week: no posts and no account captures. Check that the refresh runs "
         "(see the data problems below).",
     ),
+    "digest_no_data_plain": (
+        "Tidak ada data untuk minggu ini: tidak ada unggahan dan tidak ada data akun.",
+        "No data for this week: no posts and no account captures.",
+    ),
     "digest_numbers": ("Angka minggu ini", "This week's numbers"),
     "digest_partnership": ("Kemitraan", "Partnership"),
     "digest_line": (
@@ -708,8 +712,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{account} ({library}): last capture {when}",
     ),
     "digest_stale_never": (
-        "{account} ({library}): belum pernah diambil",
-        "{account} ({library}): never captured",
+        "{account} ({library}): belum ada pengambilan data sampai akhir minggu ini",
+        "{account} ({library}): no capture up to the end of this week",
     ),
     "digest_failed": (
         "{account} ({library}): pengambilan gagal {n}× minggu ini — {error}",

@@ -308,6 +308,46 @@ def test_a_week_without_data_says_so(built):
     assert "No data for this week" in dg.render_html(empty, config, "en")
 
 
+def quiet_store(url: str) -> Store:
+    """UMA's Instagram account captured every morning from 1 Aug to the digest's Sunday
+    (fresh when the digest is made), with no post, no failed refresh and no connection."""
+    store = Store(url, "Asia/Jakarta")
+    account = store.ensure_account(UMA_IG)
+    store.write_account_history(
+        [{"account_id": account, "day": d, "followers": 1000, "following": None,
+          "media_count": None, "total_views": None, "captured_at": at6(d)}
+         for d in days(dt.date(2026, 8, 1), LAST_DAY)]
+    )  # fmt: skip
+    return store
+
+
+def test_a_week_without_data_points_to_problems_only_when_there_are_some(tmp_path):
+    store = quiet_store(f"sqlite:///{tmp_path / 'quiet.db'}")
+    config = parse_config(CONFIG, "digest.toml")
+    # March: before the first capture. Judged at the end of that week, the account had
+    # never been captured: that is the week's data problem (it is fresh today).
+    march = dg.collect(store, config, dg.parse_week("2026-W10", NOW.date()), NOW)
+    assert not march.has_data
+    assert list(march.stale["handle"]) == ["perpustakaan.uma"]
+    text = dg.render_text(march, config, "en")
+    assert "(see the data problems below)" in text
+    assert "*Data problems*: none" not in text
+    assert "perpustakaan.uma (UMA): no capture up to the end of this week" in text
+    page = dg.render_html(march, config, "id")
+    assert "lihat masalah data di bawah" in page and "Tidak ada masalah data." not in page
+    # UNIMED alone has no account: nothing to show, and no problem to point to either
+    unimed = dg.collect(store, config, WEEK, NOW, ["unimed"])
+    assert not unimed.has_data and unimed.stale.empty
+    text = dg.render_text(unimed, config, "en")
+    assert "No data for this week" in text and "see the data problems" not in text
+    assert "*Data problems*: none" in text
+    page = dg.render_html(unimed, config, "id")
+    assert "Tidak ada data untuk minggu ini" in page and "masalah data di bawah" not in page
+    # the digest's own week, with a capture every morning: no stale account
+    assert dg.collect(store, config, WEEK, NOW).stale.empty
+    store.dispose()
+
+
 def test_weeks_are_monday_to_sunday():
     today = dt.date(2026, 11, 26)  # a Thursday
     assert dg.parse_week("last", today) == WEEK
