@@ -1111,6 +1111,23 @@ def number(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, sign: bo
     return numbers([value], lang, decimals, sign)[0]
 
 
+def duration(seconds: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A waiting time in words: 45 s, 12 min, 1 h 05 min, 2 d 3 h ('–' when unknown)."""
+    if _is_missing(seconds):
+        return MISSING
+    value = float(seconds)
+    unit = lambda key: text(key, lang)  # noqa: E731 - a short alias
+    if value < 60:
+        return f"{value:.0f} {unit('unit_s')}"
+    if value < 3600:
+        return f"{value / 60:.0f} {unit('unit_min')}"
+    if value < 86400:
+        hours, rest = divmod(round(value / 60), 60)
+        return f"{hours} {unit('unit_h')} {rest:02d} {unit('unit_min')}"
+    days, rest = divmod(round(value / 3600), 24)
+    return f"{days} {unit('unit_d')} {rest} {unit('unit_h')}"
+
+
 def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: bool = False) -> str:
     """1,2% in Bahasa Indonesia, 1.2% in English; '–' when unknown."""
     return percents([value], lang, decimals, sign)[0]
