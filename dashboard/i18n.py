@@ -663,6 +663,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "audience {aud} ({daud})",
     ),
     "digest_vs": ("vs minggu sebelumnya", "vs the week before"),
+    "digest_services": ("Tanya Pustakawan", "Ask Librarian"),
+    "digest_services_note": (
+        "Pertanyaan lewat layanan seperti WhatsApp, dari ekspor chat yang diimpor: berapa yang "
+        "terjawab dan berapa lama sampai balasan pertama staf (median).",
+        "Questions to services such as WhatsApp, from the imported chat exports: how many "
+        "were answered and how long the first staff reply took (median).",
+    ),
+    "digest_service_line": (
+        "{name}: {questions} pertanyaan ({dquestions}), {answered} terjawab ({danswered} poin "
+        "persen), median balasan pertama {median} (sebelumnya {pmedian})",
+        "{name}: {questions} questions ({dquestions}), {answered} answered ({danswered} pp), "
+        "median first reply {median} (before: {pmedian})",
+    ),
+    "digest_service_none": (
+        "{name}: belum ada angka untuk minggu ini (impor ekspor chat di halaman Data)",
+        "{name}: no figures for this week (import the chat export on the Data page)",
+    ),
     "digest_breakouts": ("Melejit minggu ini", "Breakouts this week"),
     "digest_breakouts_note": (
         "Unggahan yang pertama kali dinilai melejit oleh data yang diambil minggu ini.",
