@@ -41,9 +41,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_compare": ("Perbandingan", "Compare"),
     "demo_notice": (
         "Data demo: angka di halaman ini dibuat oleh `.venv/bin/python -m collectors demo`, "
-        "bukan dari Instagram atau YouTube. Jalankan pengambilan data untuk melihat angka nyata.",
+        "bukan dari Instagram atau YouTube. Jalankan pengambilan data, atau impor berkas "
+        "ekspor di halaman Data, untuk melihat angka nyata.",
         "Demo data: the numbers on this page were made by `.venv/bin/python -m collectors "
-        "demo`, not collected from Instagram or YouTube. Run a refresh to see real figures.",
+        "demo`, not collected from Instagram or YouTube. Run a refresh, or import an export "
+        "file on the Data page, to see real figures.",
     ),
     "no_data": (
         "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
@@ -440,8 +442,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "to judge that hour. A longer period gives more posts per cell.",
     ),
     "best_time_counts": (
-        "{n} dengan ER dari {total} unggahan",
-        "{n} with an ER of {total} posts",
+        "{n} ber-ER, dari {total} unggahan",
+        "{n} with an ER, of {total} post(s)",
     ),
     "best_time_few": ("terlalu sedikit unggahan", "too few posts"),
     "campaign_upcoming": ("akan datang", "upcoming"),

@@ -94,7 +94,7 @@ def test_heatmap_shows_counts_and_greys_cells_with_few_posts():
     # the number shown is what the ER rests on: posts with a known ER
     assert colour.text[0][9] == "5" and grey.text[2][19] == "1"
     assert list(colour.customdata[2][19]) == [1, 3]
-    assert "%{customdata[0]} with an ER of %{customdata[1]} posts" in colour.hovertemplate
+    assert "%{customdata[0]} with an ER, of %{customdata[1]} post(s)" in colour.hovertemplate
 
 
 def test_sankey_labels_carry_counts_and_readable_text():
