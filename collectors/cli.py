@@ -33,17 +33,20 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
 
     store = open_store(settings, config)
     accounts = store.accounts()
+    # Captured by a refresh, or holding posts or figures of an imported file.
     captured = set(store.last_captures()["account_id"].dropna().astype(int))
+    captured |= set(store.accounts_with_data()["account_id"].dropna().astype(int))
     real = accounts[~accounts["is_demo"].astype(bool)]
     has_real_data = bool(real["id"].isin(captured).any())
     if args.remove:
         store.delete_demo()
         print("Demo data removed.")
         if not has_real_data:
-            # The dashboard shows real accounts only once one has a capture.
+            # The dashboard shows real accounts only once one has data.
             print(
-                "No real account has been captured yet: the dashboard shows an empty page "
-                "that says so until a refresh succeeds (`demo` brings the demo back)."
+                "No real account has data yet: the dashboard shows an empty page that says "
+                "so until a refresh succeeds or a file is imported (`demo` brings the demo "
+                "back)."
             )
         return EXIT_OK
     end = dt.date.fromisoformat(args.end) if args.end else None

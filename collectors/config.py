@@ -298,6 +298,39 @@ def _secret(secrets: Mapping[str, Any] | None, name: str) -> Any:
         return None
 
 
+def secrets_files(cwd: Path | None = None, home: Path | None = None) -> list[Path]:
+    """Where Streamlit looks for ``secrets.toml``, in its order (a later file wins): the
+    user's ``~/.streamlit/secrets.toml``, then the project's ``.streamlit/secrets.toml`` in
+    the folder the command runs from (the Jejaring folder, where the dashboard starts)."""
+    cwd = Path.cwd() if cwd is None else cwd
+    home = Path.home() if home is None else home
+    found = [home / ".streamlit" / "secrets.toml", cwd / ".streamlit" / "secrets.toml"]
+    return list(dict.fromkeys(found))
+
+
+def load_file_secrets(paths: list[Path] | None = None) -> dict[str, Any]:
+    """Streamlit's secrets for commands that run without Streamlit (e.g. the digest): the
+    top-level values of the files of :func:`secrets_files` that exist, a later file's
+    winning. A file that cannot be read raises :class:`ConfigError` naming the file and
+    the line, never a value."""
+    values: dict[str, Any] = {}
+    for path in secrets_files() if paths is None else paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"cannot be read: {type(exc).__name__}") from None
+        try:
+            values.update(tomllib.loads(text))
+        except tomllib.TOMLDecodeError as exc:
+            # tomllib's message says where ("… (at line 3, column 10)"), never the value
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else None
+            raise ConfigError(str(path), "is not valid TOML", line=line) from None
+    return values
+
+
 # ---------------------------------------------------------------------------
 # TOML loading and validation
 

@@ -347,8 +347,11 @@ class PostRow:
     caption: str | None = None
     duration_s: float | None = None
     day: dt.date | None = None
-    #: public counts (likes, comments, views) for the posts row of a NEW post only
+    #: public counts (likes, comments, views) for the posts row of a post that no collector
+    #: has stored (empty when the file's figures are not the post's lifetime counts)
     public: dict[str, int | None] = field(default_factory=dict)
+    #: the moment ``public`` describes (aware UTC); None: the import's capture time
+    counts_at: dt.datetime | None = None
     story: bool = False  # Instagram stories are not posts: skipped
 
 

@@ -95,6 +95,17 @@ class PlannedPost:
     day: dt.date | None
     title: str | None = None
     snapshot: PostSnapshot | None = None  # for a new post
+    counts: PublicCounts | None = None  # the post's public counts, when the file has them
+
+
+@dataclass(frozen=True)
+class PublicCounts:
+    """A post's public counts in a file (lifetime totals) and the moment they describe."""
+
+    likes: int | None
+    comments: int | None
+    views: int | None
+    at: dt.datetime
 
 
 @dataclass
@@ -490,13 +501,15 @@ def _plan_export(
                 )
             else:
                 planned.status = "new"
+                # The row's public counts are those of their own moment (the end of a
+                # Studio export's period), so that a newer capture wins over them.
                 planned.snapshot = PostSnapshot(
                     account=ref,
                     platform=platform,
                     post_id=row.post_id,
                     published_at=row.published_at,
                     kind=row.kind or ("video" if platform == "youtube" else "image"),
-                    captured_at=captured,
+                    captured_at=_counts_at(row.counts_at, captured),
                     url=row.url,
                     title=row.title,
                     caption=row.caption,
@@ -508,6 +521,11 @@ def _plan_export(
                     views=row.public.get("views"),
                     kind_source="import",
                 )
+        if planned.status != "skipped" and any(v is not None for v in row.public.values()):
+            planned.counts = PublicCounts(
+                row.public.get("likes"), row.public.get("comments"), row.public.get("views"),
+                _counts_at(row.counts_at, captured),
+            )  # fmt: skip
         plan.posts.append(planned)
     if partner_posts:
         plan.notices.append(notice("import_warn_partner_post", count=partner_posts))
@@ -538,6 +556,11 @@ def _plan_export(
     if already is not None:
         plan.notices.insert(0, notice("import_warn_already", when=_when(already, config)))
     return plan
+
+
+def _counts_at(moment: dt.datetime | None, captured: dt.datetime) -> dt.datetime:
+    """When a row's public counts were true: their own moment, never after the import."""
+    return captured if moment is None else min(moment, captured)
 
 
 def _only_account(file: str, library: str, platform: str, mine: list[str]) -> str:
@@ -803,6 +826,18 @@ def _write_figures(store: Store, plan: Plan, origin: str, conn: Any) -> None:
     store.write(
         (), snapshots, conn=conn, account_figures=account_figures, post_figures=post_figures
     )
+    # A post stored before (by an earlier import) gets the file's counts when no collector
+    # has stored it since and the file's counts are newer than the stored ones.
+    written_new = {s.post_id for s in snapshots}
+    store.fill_public_counts(
+        [
+            {"platform": plan.platform or "", "post_id": p.post_id, "likes": p.counts.likes,
+             "comments": p.counts.comments, "views": p.counts.views, "captured_at": p.counts.at}
+            for p in written
+            if p.counts is not None and p.post_id not in written_new
+        ],
+        conn,
+    )  # fmt: skip
 
 
 def _local_midnight(day: dt.date, tz: str) -> dt.datetime:

@@ -477,16 +477,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Total row skipped (the channel's days come from Totals.csv when the export has it)",
     ),
     "import_warn_range_unknown": (
-        "berkas tidak menyebut periodenya: total video disimpan per {day}; ekspor dengan "
-        "periode 'Sepanjang waktu' atau biarkan nama ZIP aslinya",
-        "the file does not say its period: the videos' totals are stored as of {day}; export "
-        "with the period 'Lifetime' or keep the ZIP's own name",
+        "berkas tidak menyebut periodenya: total video disimpan per {day} dan jumlah publik "
+        "(tayangan, suka, komentar) diserahkan ke pengambilan data; ekspor dengan periode "
+        "'Sepanjang waktu' atau biarkan nama ZIP aslinya",
+        "the file does not say its period: the videos' totals are stored as of {day} and "
+        "their public counts (views, likes, comments) are left to the refresh; export with "
+        "the period 'Lifetime' or keep the ZIP's own name",
     ),
     "import_warn_range_partial": (
         "{count} video terbit sebelum periode ekspor ({start} – {end}): angkanya hanya "
-        "mencakup periode itu, bukan sepanjang umur video",
+        "mencakup periode itu, bukan sepanjang umur video (jumlah publiknya diserahkan ke "
+        "pengambilan data)",
         "{count} videos were published before the export's period ({start} – {end}): their "
-        "figures cover that period only, not the video's lifetime",
+        "figures cover that period only, not the video's lifetime (their public counts are "
+        "left to the refresh)",
     ),
     "import_warn_assumed_account": (
         "belum ada video berkas ini di Jejaring: ditulis ke {account}, satu-satunya akun "

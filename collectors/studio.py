@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from collectors.errors import ImportFileError
 from collectors.exportfile import (
@@ -154,6 +155,25 @@ def video_kind(duration_s: float | None, title: str | None) -> str:
     return "video"
 
 
+def _lifetime_counts(row: PostRow, period: tuple[dt.date, dt.date], tz: str) -> None:
+    """A video published within the export's period has its whole life in it: its views,
+    likes and comments are then the public counts at the end of the period's last day
+    (``row.public`` and ``row.counts_at``). Of an older video they are the period's part
+    only, and of an export whose period is unknown nobody can tell: none is filled."""
+    if row.published_at is None:
+        return
+    zone = ZoneInfo(tz)
+    if row.published_at.astimezone(zone).date() < period[0]:
+        return
+    row.public = {name: _whole(row.figures.get(name)) for name in ("views", "likes", "comments")}
+    end = dt.datetime.combine(period[1], dt.time(23, 59, 59), zone)
+    row.counts_at = end.astimezone(dt.UTC)
+
+
+def _whole(value: float | None) -> int | None:
+    return int(value) if value is not None and float(value).is_integer() and value >= 0 else None
+
+
 class _Reader:
     def __init__(self, file: str, table: Table, part: str) -> None:
         self.file = file
@@ -294,6 +314,7 @@ def parse(
     if parsed.period is not None:
         for row in parsed.posts:
             row.day = parsed.period[1]
+            _lifetime_counts(row, parsed.period, tz)
     if chart_skipped:
         notices.append(notice("import_warn_chart_per_video"))
     if day_only:

@@ -222,10 +222,15 @@ def _catalogue(
     """The shown accounts, the real accounts still without a capture, and the newest
     capture of the shown accounts."""
     store = _store(url, tz)
-    accounts, captures = store.accounts(), store.last_captures()
-    shown = shown_accounts(accounts, captures)
+    accounts, captures, with_data = (
+        store.accounts(),
+        store.last_captures(),
+        store.accounts_with_data(),
+    )
+    shown = shown_accounts(accounts, captures, with_data)
     newest = captures.loc[captures["account_id"].isin(shown["id"]), "captured_at"].max()
-    return shown, pending_accounts(accounts, captures), None if pd.isna(newest) else newest
+    pending = pending_accounts(accounts, captures, with_data)
+    return shown, pending, None if pd.isna(newest) else newest
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -470,12 +475,16 @@ def notices(ctx: Context) -> None:
         if unconfirmed and len(ctx.all_accounts):
             st.warning(ctx.t("unconfirmed", names=", ".join(unconfirmed)))
     if len(ctx.pending) and (ctx.demo or ctx.all_accounts.empty):
-        # A refresh ran but captured nothing (no key, no network): say so, rather than
-        # replacing the demo with empty pages.
-        st.warning(
-            ctx.t("no_capture_yet", n=len(ctx.pending), refresh=REFRESH_COMMAND),
-            icon=":material/warning:",
-        )
+        # Real accounts without data (no key, no network, or only connected so far): say
+        # so, rather than replacing the demo with empty pages; blame a refresh only for
+        # the accounts a refresh really tried.
+        _, items = ctx.runs()
+        tried = ctx.pending["id"].isin(items["account_id"].dropna().astype("int64"))
+        if tried.any():
+            text = ctx.t("no_capture_yet", n=int(tried.sum()), refresh=REFRESH_COMMAND)
+        else:
+            text = ctx.t("no_figures_yet", n=len(ctx.pending), refresh=REFRESH_COMMAND)
+        st.warning(text, icon=":material/warning:")
         data_page_link(ctx.lang)
 
 

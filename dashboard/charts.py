@@ -229,11 +229,12 @@ def best_time_heatmap(
     slots: pd.DataFrame, color: str, title: str, lang: str, zmax: float | None = None
 ) -> go.Figure:
     """Weekday × hour grid of mean ER, shaded from white to the library's colour. Every cell
-    with posts shows how many; a cell with too few posts (``reliable`` false, see
+    with posts shows how many have a known ER (``posts_er``, what its ER rests on; the
+    hover also gives all its posts); a cell with too few of them (``reliable`` false, see
     ``metrics.best_time``) is grey and shows no ER."""
     z = np.full((7, 24), np.nan)
     few = np.full((7, 24), np.nan)
-    count = np.zeros((7, 24), dtype=int)
+    count = np.zeros((7, 24, 2), dtype=int)  # (posts with a known ER, all posts)
     text = np.full((7, 24), "", dtype=object)
     er = _floats(slots["mean_er"])
     reliable = (
@@ -241,18 +242,23 @@ def best_time_heatmap(
         if "reliable" in slots
         else np.ones(len(slots), dtype=bool)
     )
-    for i, (weekday, hour, posts) in enumerate(
-        zip(slots["weekday"], slots["hour"], slots["posts"], strict=True)
+    known = slots["posts_er"] if "posts_er" in slots else slots["posts"]
+    for i, (weekday, hour, posts, with_er) in enumerate(
+        zip(slots["weekday"], slots["hour"], slots["posts"], known, strict=True)
     ):
         w, h = int(weekday), int(hour)
-        count[w, h] = int(posts)
-        text[w, h] = str(int(posts))
+        count[w, h] = (int(with_er), int(posts))
+        text[w, h] = str(int(with_er))
         if reliable[i]:
             z[w, h] = er[i]
         else:
             few[w, h] = 1.0
     days = i18n.weekdays(lang)
     few_label = i18n.text("best_time_few", lang)
+    # plotly fills in the cell's (posts with a known ER, all posts)
+    counts_label = i18n.text(
+        "best_time_counts", lang, n="%{customdata[0]}", total="%{customdata[1]}"
+    )
     fig = go.Figure(
         [
             go.Heatmap(
@@ -263,7 +269,11 @@ def best_time_heatmap(
                 colorscale=[[0, "#d0d0d0"], [1, "#d0d0d0"]],
                 showscale=False,
                 hoverongaps=False,
-                hovertemplate="%{y} %{x}:00 · n=%{customdata} · " + few_label + "<extra></extra>",
+                hovertemplate="%{y} %{x}:00 · "
+                + counts_label
+                + " · "
+                + few_label
+                + "<extra></extra>",
                 xgap=1,
                 ygap=1,
             ),
@@ -279,7 +289,7 @@ def best_time_heatmap(
                 zmin=0,
                 zmax=zmax,
                 hoverongaps=False,
-                hovertemplate="%{y} %{x}:00 · ER %{z:.2f}% · n=%{customdata}<extra></extra>",
+                hovertemplate="%{y} %{x}:00 · ER %{z:.2f}% · " + counts_label + "<extra></extra>",
                 colorbar=dict(title="ER %", thickness=10),
                 xgap=1,
                 ygap=1,

@@ -14,7 +14,7 @@ import datetime as dt
 import html
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pandas as pd
 from collectors.config import (
     Config,
     load_config,
+    load_file_secrets,
     load_settings,
     smtp_settings,
 )
@@ -32,6 +33,7 @@ from collectors.status import account_health
 from collectors.store import Store
 from dashboard import i18n
 from dashboard import insights as ins
+from dashboard import services as svc
 from dashboard.insight_data import load_insights, local_midnight
 from dashboard.insight_tables import reason
 from dashboard.mailer import MailError, build_message, send
@@ -102,6 +104,8 @@ class Digest:
     stale: pd.DataFrame  # health rows of stale accounts
     failures: pd.DataFrame  # per account failing in the week: n and its last error
     tokens: pd.DataFrame  # connections in trouble or expiring soon
+    # per service of the chosen libraries (services.compare): the week and the one before
+    services: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def collect(
@@ -152,7 +156,15 @@ def collect(
     recent = in_period(load(year.start, year.end).posts, year)
     runs = store.runs(500)  # the last runs are enough: a week has at most a few dozen
     items = store.run_items([int(r) for r in runs["run_id"]])
-    health = account_health(accounts, store.last_captures(), items, now)
+    # Freshness as it was at the end of the week (or now, for the running week), from the
+    # captures made by then: the problems belong to the week the digest tells about.
+    as_of = min(now.astimezone(dt.UTC), end)
+    captures = store.account_daily(
+        week.end - dt.timedelta(days=2), week.end, [int(i) for i in accounts["id"]],
+        with_previous=True, columns=["captured_at"],
+    )  # fmt: skip
+    captures = captures[captures["captured_at"] <= pd.Timestamp(as_of)]
+    health = account_health(accounts, captures, items, as_of)
     in_week = items[(items["started_at"] >= start) & (items["started_at"] < end)]
     return Digest(
         week=week,
@@ -171,6 +183,26 @@ def collect(
         stale=health[health["stale"]].reset_index(drop=True),
         failures=_failures(in_week, accounts),
         tokens=_tokens(store.connections(), now, present),
+        services=_services(store, config, chosen_ids, week),
+    )
+
+
+def _services(store: Store, config: Config, libraries: Sequence[str], week: Period) -> pd.DataFrame:
+    """Ask Librarian's figures of the week and the week before, per service of the chosen
+    libraries (configured ones with nothing imported too: their figures are empty)."""
+    tz = config.timezone
+    services = svc.chosen_services(store.services(), config.libraries, libraries)
+    if services.empty:
+        return pd.DataFrame()
+    previous = week.previous()
+    ids = [int(i) for i in services["id"] if i > 0]
+    daily = store.service_daily(previous.start, week.end, ids)
+    questions = store.service_questions(
+        local_midnight(previous.start, tz), local_midnight(week.end + dt.timedelta(days=1), tz), ids
+    )
+    return svc.compare(
+        svc.figures(services, daily, questions, week, tz),
+        svc.figures(services, daily, questions, previous, tz),
     )
 
 
@@ -285,6 +317,23 @@ class _Words:
         """Library (or partnership) and platform of a numbers row."""
         return f"{self.library(row['library_id'])} · {i18n.text(row['platform'], self.lang)}"
 
+    def service(self, row: pd.Series) -> str:
+        """A service's week: questions, answered share and median first reply, each
+        against the week before; or that nothing was imported for the week."""
+        name = f"{self.library(row['library_id'])} · {row['name']}"
+        if not row["days"]:  # nothing imported for the week (not the same as no question)
+            return self.t("digest_service_none", name=name)
+        return self.t(
+            "digest_service_line",
+            name=name,
+            questions=i18n.number(row["questions"], self.lang),
+            dquestions=i18n.number(row["questions_change"], self.lang, sign=True),
+            answered=i18n.percent(row["answered_pct"], self.lang, 0),
+            danswered=i18n.number(row["answered_pct_change"], self.lang, sign=True),
+            median=i18n.duration(row["median_reply_s"], self.lang),
+            pmedian=i18n.duration(row["median_reply_s_prev"], self.lang),
+        )
+
     def slot(self, row: pd.Series) -> str:
         return self.t(
             "digest_slot",
@@ -333,6 +382,11 @@ class _Words:
             )
         return out
 
+    def no_data(self) -> str:
+        """A week without data says so, and points to the data problems only when there
+        are some."""
+        return self.t("digest_no_data" if self.problems() else "digest_no_data_plain")
+
     def footer(self) -> str:
         now = self.d.now.astimezone(dt.UTC)
         local = pd.Timestamp(now).tz_convert(self.d.tz).to_pydatetime()
@@ -370,22 +424,38 @@ def render_text(digest: Digest, config: Config, lang: str, limit: int = TEXT_LIM
     """The digest as plain text for a WhatsApp group (``*bold*`` headings), at most
     ``limit`` characters: lists are shortened ("… and N more (see the e-mail)") to fit."""
     w = _Words(digest, config, lang)
-    for cap in (5, 3, 2, 1, 0):
-        text = _text(w, cap)
+    for caps in _caps():
+        text = _text(w, caps)
         if len(text) <= limit:
             return text
     return text[: limit - 1].rsplit("\n", 1)[0] + "\n…"
 
 
-def _text(w: _Words, cap: int) -> str:
+#: The plain text's lists, from the first to give up lines when the text is too long to the
+#: last: what staff act on (their numbers, services, flagged posts) stays longest.
+SHORTEN_ORDER = ("slots", "cross", "campaigns", "problems", "underperformers", "breakouts",
+                 "services", "numbers")  # fmt: skip
+
+
+def _caps() -> Iterator[dict[str, int]]:
+    """Items shown per list: 5 each, then each list in turn down to 3, 2, 1 and 0."""
+    caps = dict.fromkeys(SHORTEN_ORDER, 5)
+    yield dict(caps)
+    for level in (3, 2, 1, 0):
+        for name in SHORTEN_ORDER:
+            caps[name] = level
+            yield dict(caps)
+
+
+def _text(w: _Words, caps: dict[str, int]) -> str:
     d = w.d
     lines = [f"*{w.t('digest_title')}*", w.week_line()]
     if d.demo:
         lines.append(w.t("digest_demo"))
     if not d.has_data:
-        lines.append(w.t("digest_no_data"))
+        lines.append(w.no_data())
 
-    def listed(heading: str, items: list[str]) -> None:
+    def listed(heading: str, items: list[str], cap: int) -> None:
         if not items:
             lines.append(f"*{heading}*: {w.t('digest_none')}")
             return
@@ -400,21 +470,29 @@ def _text(w: _Words, cap: int) -> str:
         rows = _ordered_numbers(d)
         partnership = [r for r in rows if r["library_id"] == PARTNERSHIP]
         libraries = [r for r in rows if r["library_id"] != PARTNERSHIP]
-        shown = libraries[: 2 * (max(cap, 1) + 1)]
+        shown = libraries[: 2 * (max(caps["numbers"], 1) + 1)]
         for row in partnership + shown:
             lines.append(f"• {w.row_name(row)}: {w.numbers(row)}")
         if len(libraries) > len(shown):
             lines.append(w.t("digest_more", n=len(libraries) - len(shown)))
+    if len(d.services):
+        listed(
+            w.t("digest_services"),
+            [w.service(r) for _, r in d.services.iterrows()],
+            caps["services"],
+        )
     listed(
         w.t("digest_breakouts"),
         [f"{w.post(r)} {u}" for r, u in _with_links(d.breakouts)],
+        caps["breakouts"],
     )
     listed(
         w.t("digest_underperformers"),
         [f"{w.post(r)} {u}" for r, u in _with_links(d.underperformers)],
+        caps["underperformers"],
     )
     campaigns = [w.campaign(c) for c in [*d.running, *d.upcoming]]
-    listed(w.t("digest_campaigns"), campaigns)
+    listed(w.t("digest_campaigns"), campaigns, caps["campaigns"])
     listed(
         w.t("digest_cross"),
         [
@@ -426,6 +504,7 @@ def _text(w: _Words, cap: int) -> str:
             )
             for r in d.cross.itertuples()
         ],
+        caps["cross"],
     )
     best = d.slots[d.slots["rank"] == 1]
     listed(
@@ -435,8 +514,9 @@ def _text(w: _Words, cap: int) -> str:
             for _, r in best.iterrows()
         ]
         or [w.t("digest_no_slots", n=ins.BEST_SLOT_MIN_POSTS)],
+        caps["slots"],
     )
-    listed(w.t("digest_problems"), w.problems())
+    listed(w.t("digest_problems"), w.problems(), caps["problems"])
     return "\n".join(lines)
 
 
@@ -472,10 +552,14 @@ def render_html(digest: Digest, config: Config, lang: str) -> str:
     if d.demo:
         parts.append(_note(w.t("digest_demo")))
     if not d.has_data:
-        parts.append(_note(w.t("digest_no_data")))
+        parts.append(_note(w.no_data()))
     else:
         parts.append(_h2(w.t("digest_numbers") + " (" + w.t("digest_vs") + ")"))
         parts.append(_numbers_table(w))
+    if len(d.services):
+        parts.append(_h2(w.t("digest_services")))
+        parts.append(f"<p style='{_MUTED}'>{_e(w.t('digest_services_note'))}</p>")
+        parts.append(_ul([w.service(r) for _, r in d.services.iterrows()]))
     parts.append(_h2(w.t("digest_breakouts")))
     parts.append(f"<p style='{_MUTED}'>{_e(w.t('digest_breakouts_note'))}</p>")
     parts.append(_posts_list(w, d.breakouts))
@@ -635,8 +719,10 @@ def main(
     parser.add_argument("--library", action="append", help="only these library ids")
     parser.add_argument("--no-send", action="store_true", help="write files, send nothing")
     args = parser.parse_args(argv)
-    settings = load_settings()
     try:
+        # The environment first; Streamlit's secrets files fill what it lacks, as on the
+        # dashboard (without a running Streamlit).
+        settings = load_settings(secrets=load_file_secrets())
         config = load_config(settings.config_path)
         smtp = smtp_settings(settings)
     except ConfigError as exc:
@@ -684,7 +770,10 @@ def main(
               f"({length} characters of text).")  # fmt: skip
     if not sending:
         if not args.no_send:
-            print("Not e-mailed: set JEJARING_SMTP_HOST and [digest] recipients to send it.")
+            print(
+                "Not e-mailed: set JEJARING_SMTP_HOST (environment or .streamlit/secrets.toml) "
+                "and [digest] recipients to send it."
+            )
         return EXIT_OK
     words = _Words(digest, config, lang)
     message = build_message(

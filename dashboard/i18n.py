@@ -41,9 +41,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_compare": ("Perbandingan", "Compare"),
     "demo_notice": (
         "Data demo: angka di halaman ini dibuat oleh `.venv/bin/python -m collectors demo`, "
-        "bukan dari Instagram atau YouTube. Jalankan pengambilan data untuk melihat angka nyata.",
+        "bukan dari Instagram atau YouTube. Jalankan pengambilan data, atau impor berkas "
+        "ekspor di halaman Data, untuk melihat angka nyata.",
         "Demo data: the numbers on this page were made by `.venv/bin/python -m collectors "
-        "demo`, not collected from Instagram or YouTube. Run a refresh to see real figures.",
+        "demo`, not collected from Instagram or YouTube. Run a refresh, or import an export "
+        "file on the Data page, to see real figures.",
     ),
     "no_data": (
         "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
@@ -137,10 +139,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "best_time_help": (
         "Warna = ER rata-rata (pengikut) unggahan pada hari dan jam itu (waktu lokal); angka "
-        "= jumlah unggahan; kotak kosong = belum ada unggahan; kotak abu-abu = terlalu sedikit "
-        "unggahan untuk menilai jam itu.",
+        "= jumlah unggahan yang ER-nya diketahui (unggahan dengan jumlah suka tersembunyi "
+        "tidak punya ER); kotak kosong = belum ada unggahan; kotak abu-abu = terlalu sedikit "
+        "unggahan dengan ER untuk menilai jam itu.",
         "Colour = mean ER (followers) of posts made at that weekday and hour (local time); "
-        "number = posts; empty = no posts yet; grey = too few posts to judge that hour.",
+        "number = posts with a known ER (posts with hidden likes have none); empty = no posts "
+        "yet; grey = too few posts with an ER to judge that hour.",
     ),
     "axis_followers": ("Pengikut / pelanggan", "Followers / subscribers"),
     "axis_posts": ("Unggahan", "Posts"),
@@ -381,6 +385,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "A refresh tried {n} accounts but captured none of them, so there are no real figures "
         "to show yet. The Data page says why; once fixed, run `{refresh}` again.",
     ),
+    "no_figures_yet": (
+        "{n} akun sudah tercatat tetapi belum punya angka: belum ada pengambilan data untuk "
+        "akun itu dan belum ada berkas ekspor yang diimpor untuknya. Jalankan `{refresh}`, "
+        "atau impor berkas ekspor di halaman Data.",
+        "{n} accounts are known but have no figures yet: no refresh has run for them and no "
+        "export file with their figures has been imported. Run `{refresh}`, or import an "
+        "export file on the Data page.",
+    ),
     "see_data_page": (
         "Halaman Data: pengambilan data dan pesan kesalahannya",
         "Data page: the refreshes and their errors",
@@ -421,11 +433,17 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "partial_week_note": ("* minggu tidak lengkap", "* partial week"),
     "best_time_rule": (
-        "Angka di kotak = jumlah unggahan. Kotak abu-abu: kurang dari {n} unggahan, ER-nya "
-        "tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang lebih "
-        "panjang memberi lebih banyak unggahan per kotak.",
-        "The number in a cell = its posts. Grey cells have fewer than {n} posts: their ER is "
-        "not shown, too few to judge that hour. A longer period gives more posts per cell.",
+        "Angka di kotak = jumlah unggahan yang ER-nya diketahui (unggahan dengan jumlah suka "
+        "tersembunyi tidak dihitung). Kotak abu-abu: kurang dari {n} unggahan seperti itu, "
+        "ER-nya tidak ditampilkan karena terlalu sedikit untuk menilai jam itu. Periode yang "
+        "lebih panjang memberi lebih banyak unggahan per kotak.",
+        "The number in a cell = its posts with a known ER (posts with hidden likes are not "
+        "counted). Grey cells have fewer than {n} such posts: their ER is not shown, too few "
+        "to judge that hour. A longer period gives more posts per cell.",
+    ),
+    "best_time_counts": (
+        "{n} ber-ER, dari {total} unggahan",
+        "{n} with an ER, of {total} post(s)",
     ),
     "best_time_few": ("terlalu sedikit unggahan", "too few posts"),
     "campaign_upcoming": ("akan datang", "upcoming"),
@@ -642,6 +660,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "No data for this week: no posts and no account captures. Check that the refresh runs "
         "(see the data problems below).",
     ),
+    "digest_no_data_plain": (
+        "Tidak ada data untuk minggu ini: tidak ada unggahan dan tidak ada data akun.",
+        "No data for this week: no posts and no account captures.",
+    ),
     "digest_numbers": ("Angka minggu ini", "This week's numbers"),
     "digest_partnership": ("Kemitraan", "Partnership"),
     "digest_line": (
@@ -651,6 +673,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "audience {aud} ({daud})",
     ),
     "digest_vs": ("vs minggu sebelumnya", "vs the week before"),
+    "digest_services": ("Tanya Pustakawan", "Ask Librarian"),
+    "digest_services_note": (
+        "Pertanyaan lewat layanan seperti WhatsApp, dari ekspor chat yang diimpor: berapa yang "
+        "terjawab dan berapa lama sampai balasan pertama staf (median).",
+        "Questions to services such as WhatsApp, from the imported chat exports: how many "
+        "were answered and how long the first staff reply took (median).",
+    ),
+    "digest_service_line": (
+        "{name}: {questions} pertanyaan ({dquestions}), {answered} terjawab ({danswered} poin "
+        "persen), median balasan pertama {median} (sebelumnya {pmedian})",
+        "{name}: {questions} questions ({dquestions}), {answered} answered ({danswered} pp), "
+        "median first reply {median} (before: {pmedian})",
+    ),
+    "digest_service_none": (
+        "{name}: belum ada angka untuk minggu ini (impor ekspor chat di halaman Data)",
+        "{name}: no figures for this week (import the chat export on the Data page)",
+    ),
     "digest_breakouts": ("Melejit minggu ini", "Breakouts this week"),
     "digest_breakouts_note": (
         "Unggahan yang pertama kali dinilai melejit oleh data yang diambil minggu ini.",
@@ -700,8 +739,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{account} ({library}): last capture {when}",
     ),
     "digest_stale_never": (
-        "{account} ({library}): belum pernah diambil",
-        "{account} ({library}): never captured",
+        "{account} ({library}): belum ada pengambilan data sampai akhir minggu ini",
+        "{account} ({library}): no capture up to the end of this week",
     ),
     "digest_failed": (
         "{account} ({library}): pengambilan gagal {n}× minggu ini — {error}",
@@ -1097,6 +1136,23 @@ def percents(
 def number(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, sign: bool = False) -> str:
     """12.345,6 in Bahasa Indonesia, 12,345.6 in English (Babel's symbols); '–' when unknown."""
     return numbers([value], lang, decimals, sign)[0]
+
+
+def duration(seconds: Any, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A waiting time in words: 45 s, 12 min, 1 h 05 min, 2 d 3 h ('–' when unknown)."""
+    if _is_missing(seconds):
+        return MISSING
+    value = float(seconds)
+    unit = lambda key: text(key, lang)  # noqa: E731 - a short alias
+    if value < 60:
+        return f"{value:.0f} {unit('unit_s')}"
+    if value < 3600:
+        return f"{value / 60:.0f} {unit('unit_min')}"
+    if value < 86400:
+        hours, rest = divmod(round(value / 60), 60)
+        return f"{hours} {unit('unit_h')} {rest:02d} {unit('unit_min')}"
+    days, rest = divmod(round(value / 3600), 24)
+    return f"{days} {unit('unit_d')} {rest} {unit('unit_h')}"
 
 
 def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: bool = False) -> str:

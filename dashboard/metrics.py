@@ -297,28 +297,31 @@ def content_mix(posts: pd.DataFrame, period: Period) -> pd.DataFrame:
     return out[cols]
 
 
-BEST_TIME_MIN_POSTS = 3  # a weekday-and-hour cell with fewer posts shows no ER
+BEST_TIME_MIN_POSTS = 3  # a weekday-and-hour cell with fewer posts with a known ER shows none
 
 
 def best_time(
     posts: pd.DataFrame, period: Period, min_posts: int = BEST_TIME_MIN_POSTS
 ) -> pd.DataFrame:
     """Per library, platform, local weekday (0 = Monday) and hour (platforms never mixed):
-    posts and mean ER by followers; ``reliable`` when the cell has at least
-    ``min_posts`` posts (one post's ER says little about a time slot).
+    ``posts`` (all the cell's posts), ``posts_er`` (those with a known ER by followers: a
+    post with hidden likes, or without a follower count, has none) and ``mean_er`` (the
+    mean of those ERs); ``reliable`` when ``posts_er`` ≥ ``min_posts`` (one post's ER says
+    little about a time slot) — the same rule as the digest's best slots.
     Use it as a heatmap of when posts have done best."""
     current = in_period(posts, period)
     keys = ["library_id", "platform"]
-    cols = [*keys, "weekday", "hour", "posts", "mean_er", "reliable"]
+    cols = [*keys, "weekday", "hour", "posts", "posts_er", "mean_er", "reliable"]
     if current.empty:
         return pd.DataFrame(columns=cols)
     local = current["local_time"]
+    er = current["er_followers"].astype("float64")
     out = (
-        current.assign(weekday=local.dt.day_of_week, hour=local.dt.hour)
+        current.assign(weekday=local.dt.day_of_week, hour=local.dt.hour, _er=er)
         .groupby([*keys, "weekday", "hour"], as_index=False)
-        .agg(posts=("post_id", "size"), mean_er=("er_followers", "mean"))
+        .agg(posts=("post_id", "size"), posts_er=("_er", "count"), mean_er=("_er", "mean"))
     )
-    out["reliable"] = out["posts"] >= min_posts
+    out["reliable"] = out["posts_er"] >= min_posts
     return out[cols]
 
 

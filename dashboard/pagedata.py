@@ -80,30 +80,45 @@ POST_COLUMNS["history"] = POST_COLUMNS["all"]  # with every daily column too
 Loader = Callable[..., Window]  # (start, end, detail="metrics") -> Window
 
 
-def _captured(accounts: pd.DataFrame, captures: pd.DataFrame | None) -> pd.Series:
-    """Which accounts have a capture (``captures``: ``Store.last_captures()``); without
-    ``captures`` every account counts as captured."""
+def _captured(
+    accounts: pd.DataFrame, captures: pd.DataFrame | None, with_data: pd.DataFrame | None = None
+) -> pd.Series:
+    """Which accounts have data: a capture (``captures``: ``Store.last_captures()``), or
+    posts or figures (``with_data``: ``Store.accounts_with_data()``, e.g. from an imported
+    file, which writes no capture); without ``captures`` every account counts."""
     if captures is None:
         return pd.Series(True, index=accounts.index)
-    return accounts["id"].isin(captures["account_id"].dropna().astype("int64"))
+    ids = set(captures["account_id"].dropna().astype("int64"))
+    if with_data is not None:
+        ids |= set(with_data["account_id"].dropna().astype("int64"))
+    return accounts["id"].isin(ids)
 
 
-def shown_accounts(accounts: pd.DataFrame, captures: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The real accounts that have a capture, once any has; until then the demo accounts.
+def shown_accounts(
+    accounts: pd.DataFrame,
+    captures: pd.DataFrame | None = None,
+    with_data: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The real accounts that have data, once any has; until then the demo accounts.
 
-    Real data is never mixed with demo data, and a refresh that captured nothing (no key,
-    no network) does not replace the demo with empty pages. ``captures`` is
-    ``Store.last_captures()``; without it any real account counts (the rule before a
-    capture was required)."""
-    real = accounts[~accounts["is_demo"].astype(bool) & _captured(accounts, captures)]
+    Real data is never mixed with demo data: real data, refreshed or imported, replaces the
+    demo as soon as any exists, while a refresh that captured nothing (no key, no network)
+    does not replace the demo with empty pages. ``captures`` is ``Store.last_captures()``
+    and ``with_data`` ``Store.accounts_with_data()`` (an account with imported posts or
+    figures counts as captured); without ``captures`` any real account counts (the rule
+    before a capture was required)."""
+    real = accounts[~accounts["is_demo"].astype(bool) & _captured(accounts, captures, with_data)]
     demo = accounts[accounts["is_demo"].astype(bool)]
     return (real if len(real) else demo).reset_index(drop=True)
 
 
-def pending_accounts(accounts: pd.DataFrame, captures: pd.DataFrame) -> pd.DataFrame:
-    """Real accounts without any capture yet (a refresh tried them and failed, or has not
-    reached them): listed on the Data page, never on the figure pages."""
-    real = accounts[~accounts["is_demo"].astype(bool) & ~_captured(accounts, captures)]
+def pending_accounts(
+    accounts: pd.DataFrame, captures: pd.DataFrame, with_data: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Real accounts without any data yet (a refresh tried them and failed, or has not
+    reached them; a connection was made but nothing collected): listed on the Data page,
+    never on the figure pages."""
+    real = accounts[~accounts["is_demo"].astype(bool) & ~_captured(accounts, captures, with_data)]
     return real.reset_index(drop=True)
 
 
@@ -247,7 +262,7 @@ def health(
 
 def prepare(store: Store, config: Config, page: str, start: dt.date, end: dt.date) -> object:
     """A page's whole data preparation for [start, end], uncached (the benchmark's measure)."""
-    accounts = shown_accounts(store.accounts(), store.last_captures())
+    accounts = shown_accounts(store.accounts(), store.last_captures(), store.accounts_with_data())
     load = window_loader(store, config.timezone, accounts)
     period = Period(start, end)
     handles = partner_handles(accounts, config)

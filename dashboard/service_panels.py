@@ -81,28 +81,7 @@ def load(ctx: Context, start: dt.date, end: dt.date) -> ServiceData:
     """Services of the chosen libraries (configured ones without data too, with id −1…)
     and their figures for local days [start, end]."""
     stored, daily, questions = _read(ctx.settings.database_url, ctx.tz, ctx.fingerprint, start, end)
-    stored = stored[stored["library_id"].isin(ctx.libraries)]
-    rows = [
-        {"id": int(r.id), "library_id": r.library_id, "kind": r.kind, "name": r.name}
-        for r in stored.itertuples()
-    ]
-    known = {(r["library_id"], r["kind"], r["name"]) for r in rows}
-    missing = -1
-    for lib in ctx.config.libraries:
-        if lib.id not in ctx.libraries:
-            continue
-        for service in lib.services:
-            if (lib.id, service.kind, service.name) not in known:
-                rows.append(
-                    {"id": missing, "library_id": lib.id, "kind": service.kind,
-                     "name": service.name}
-                )  # fmt: skip
-                missing -= 1
-    order = {lib.id: i for i, lib in enumerate(ctx.config.libraries)}
-    frame = pd.DataFrame(rows, columns=["id", "library_id", "kind", "name"])
-    frame = frame.sort_values(
-        ["library_id", "name"], key=lambda s: s.map(order) if s.name == "library_id" else s
-    ).reset_index(drop=True)
+    frame = svc.chosen_services(stored, ctx.config.libraries, ctx.libraries)
     ids = set(frame["id"])
     return ServiceData(
         frame,
@@ -119,23 +98,6 @@ def owner_metrics(ctx: Context, start: dt.date, end: dt.date) -> pd.DataFrame:
 # -- words and numbers ------------------------------------------------------------------
 
 
-def duration(seconds: object, lang: str) -> str:
-    """A waiting time in words: 45 s, 12 min, 1 h 05 min, 2 d 3 h (– when unknown)."""
-    if seconds is None or pd.isna(seconds):
-        return "–"
-    value = float(seconds)  # type: ignore[arg-type]
-    unit = lambda key: i18n.text(key, lang)  # noqa: E731 - a short alias
-    if value < 60:
-        return f"{value:.0f} {unit('unit_s')}"
-    if value < 3600:
-        return f"{value / 60:.0f} {unit('unit_min')}"
-    if value < 86400:
-        hours, rest = divmod(round(value / 60), 60)
-        return f"{hours} {unit('unit_h')} {rest:02d} {unit('unit_min')}"
-    days, rest = divmod(round(value / 3600), 24)
-    return f"{days} {unit('unit_d')} {rest} {unit('unit_h')}"
-
-
 def sources_text(sources: object, lang: str) -> str:
     index = 1 if lang == "en" else 0
     return ", ".join(SOURCES.get(s, (s, s))[index] for s in (sources or []))  # type: ignore[union-attr]
@@ -149,8 +111,8 @@ def days_table(days: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("svc_col_day"): [i18n.date(d, lang) for d in days["day"]],
             t("svc_col_questions"): [i18n.number(v, lang) for v in days["questions"]],
             t("svc_col_answered"): [i18n.number(v, lang) for v in days["answered"]],
-            t("svc_col_median"): [duration(v, lang) for v in days["median_first_reply_s"]],
-            t("svc_col_p90"): [duration(v, lang) for v in days["p90_first_reply_s"]],
+            t("svc_col_median"): [i18n.duration(v, lang) for v in days["median_first_reply_s"]],
+            t("svc_col_p90"): [i18n.duration(v, lang) for v in days["p90_first_reply_s"]],
             t("svc_col_within_1h"): [i18n.number(v, lang) for v in days["within_1h"]],
             t("svc_col_within_hours"): [i18n.number(v, lang) for v in days["within_hours"]],
             t("svc_col_askers"): [i18n.number(v, lang) for v in days["askers"]],
@@ -267,7 +229,7 @@ def overview_services(ctx: Context) -> None:
             )
             st.metric(
                 t("svc_median"),
-                duration(row.median_reply_s, lang),
+                i18n.duration(row.median_reply_s, lang),
                 help=t("svc_median_help"),
                 border=True,
             )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from collectors.config import Library
 from collectors.whatsapp import percentile
 from dashboard.metrics import Period
 
@@ -25,6 +26,36 @@ FIGURE_COLUMNS = [
     "median_reply_s", "p90_reply_s", "within_1h_pct", "within_hours_pct", "askers",
     "days", "sources",
 ]  # fmt: skip
+
+
+def chosen_services(
+    stored: pd.DataFrame, libraries: Sequence[Library], chosen: Sequence[str]
+) -> pd.DataFrame:
+    """The services of the ``chosen`` libraries (id, library_id, kind, name): the stored
+    ones (``Store.services()``), and those configured in ``libraries`` but not stored yet
+    (nothing imported), with ids −1, −2, …; in configuration order, then by name."""
+    mine = stored[stored["library_id"].isin(list(chosen))]
+    rows = [
+        {"id": int(r.id), "library_id": r.library_id, "kind": r.kind, "name": r.name}
+        for r in mine.itertuples()
+    ]
+    known = {(r["library_id"], r["kind"], r["name"]) for r in rows}
+    missing = -1
+    for lib in libraries:
+        if lib.id not in chosen:
+            continue
+        for service in lib.services:
+            if (lib.id, service.kind, service.name) not in known:
+                rows.append(
+                    {"id": missing, "library_id": lib.id, "kind": service.kind,
+                     "name": service.name}
+                )  # fmt: skip
+                missing -= 1
+    order = {lib.id: i for i, lib in enumerate(libraries)}
+    frame = pd.DataFrame(rows, columns=["id", "library_id", "kind", "name"])
+    return frame.sort_values(
+        ["library_id", "name"], key=lambda s: s.map(order) if s.name == "library_id" else s
+    ).reset_index(drop=True)
 
 
 def _in(frame: pd.DataFrame, period: Period, column: str = "day") -> pd.DataFrame:

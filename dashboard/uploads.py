@@ -21,7 +21,6 @@ from dashboard import i18n
 
 # The dashboard's one shared store (cached per database URL and time zone).
 from dashboard.app import Context, _store
-from dashboard.service_panels import duration
 
 STATUS_KEYS = {
     "known": "upload_status_known",
@@ -149,8 +148,8 @@ def service_table(plan: Plan, lang: str) -> pd.DataFrame:
                 t("svc_col_day"): i18n.date(day, lang),
                 t("svc_col_questions"): i18n.number(values.get("questions"), lang),
                 t("svc_col_answered"): i18n.number(values.get("answered"), lang),
-                t("svc_col_median"): duration(values.get("median_first_reply_s"), lang),
-                t("svc_col_p90"): duration(values.get("p90_first_reply_s"), lang),
+                t("svc_col_median"): i18n.duration(values.get("median_first_reply_s"), lang),
+                t("svc_col_p90"): i18n.duration(values.get("p90_first_reply_s"), lang),
                 t("svc_col_within_1h"): i18n.number(values.get("within_1h"), lang),
                 t("svc_col_within_hours"): i18n.number(values.get("within_hours"), lang),
                 t("svc_col_askers"): i18n.number(values.get("askers"), lang),

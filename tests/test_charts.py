@@ -81,16 +81,20 @@ def test_heatmap_shows_counts_and_greys_cells_with_few_posts():
             "library_id": ["uma", "uma"],
             "weekday": [0, 2],
             "hour": [9, 19],
-            "posts": [5, 1],
+            "posts": [6, 3],  # of which 5 and 1 have a known ER
+            "posts_er": [5, 1],
             "mean_er": [4.0, 9.0],
             "reliable": [True, False],
         }
     )
-    fig = charts.best_time_heatmap(slots, "#1b7f3b", "UMA", "id")
+    fig = charts.best_time_heatmap(slots, "#1b7f3b", "UMA", "en")
     grey, colour = fig.data
     assert colour.z[0][9] == 4.0 and np.isnan(colour.z[2][19]), "one post's ER is not shown"
     assert grey.z[2][19] == 1.0
+    # the number shown is what the ER rests on: posts with a known ER
     assert colour.text[0][9] == "5" and grey.text[2][19] == "1"
+    assert list(colour.customdata[2][19]) == [1, 3]
+    assert "%{customdata[0]} with an ER, of %{customdata[1]} post(s)" in colour.hovertemplate
 
 
 def test_sankey_labels_carry_counts_and_readable_text():

@@ -98,7 +98,7 @@ def test_demo_cli_says_what_the_dashboard_will_show(tmp_path, monkeypatch, capsy
     store.dispose()
     capsys.readouterr()
     assert main(["demo", "--remove"]) == 0
-    assert "No real account has been captured yet" in capsys.readouterr().out
+    assert "No real account has data yet" in capsys.readouterr().out
     assert main(["demo", "--end", "2026-06-30"]) == 0
     assert "Real data exists" not in capsys.readouterr().out
 

@@ -41,6 +41,11 @@ short_name = "UMA"
 color = "#1b7f3b"
 instagram = ["perpustakaan.uma"]
 
+[[libraries.services]]
+kind = "whatsapp"
+name = "Ask Librarian UMA"
+staff = ["Perpustakaan UMA"]
+
 [[libraries]]
 id = "unimed"
 name = "Digital Library UNIMED"
@@ -121,6 +126,42 @@ def add_post(store, ref, post_id, when, kind, likes, comments, caption, views=No
     )
 
 
+# UMA's Ask Librarian: seconds to the first staff reply of each question (None: not
+# answered), per local day, all asked in service hours (09:00 WIB onwards, a minute apart).
+SERVICE_WEEKS = {
+    dt.date(2026, 11, 10): [600, 1200, 4000, None],  # the week before
+    dt.date(2026, 11, 12): [900, 3000],
+    dt.date(2026, 11, 17): [300, 1200, None],  # the digest's week
+    dt.date(2026, 11, 19): [2400, 7200, 600],
+    dt.date(2026, 11, 20): [1800],
+}
+
+
+def add_service_weeks(store: Store) -> None:
+    """The questions of SERVICE_WEEKS and their daily counts, as a chat import stores them."""
+    service = store.ensure_service("uma", "whatsapp", "Ask Librarian UMA")
+    captured = dt.datetime(2026, 11, 21, 9, 0, tzinfo=WIB)
+    rows, questions = [], []
+    for day, replies in SERVICE_WEEKS.items():
+        answered = [r for r in replies if r is not None]
+        rows.append(
+            {"service_id": service, "day": day, "source": "file_import",
+             "questions": len(replies), "answered": len(answered),
+             "median_first_reply_s": None, "p90_first_reply_s": None,
+             "within_1h": sum(r <= 3600 for r in answered), "within_hours": len(answered),
+             "askers": len(replies), "captured_at": captured, "origin": "import #1: test"}
+        )  # fmt: skip
+        for i, reply in enumerate(replies):
+            questions.append(
+                {"service_id": service, "seq": 0, "first_reply_s": reply,
+                 "in_service_hours": True, "captured_at": captured, "origin": "import #1: test",
+                 "asked_at": dt.datetime.combine(day, dt.time(9, i), WIB)}
+            )  # fmt: skip
+    with store.transaction() as conn:
+        store.write_service_days(rows, conn)
+        store.write_service_questions(questions, conn)
+
+
 def build_store(url: str) -> Store:
     """UMA: images on Tuesdays and Fridays at 19:00 since 1 Sep, 1,000 followers, likes
     10 + (i mod 4) and 2 comments (ER 1.2–1.5 %), but 48 likes on Tue 17 Nov (ER 5.0 %).
@@ -165,6 +206,7 @@ def build_store(url: str) -> Store:
         add_post(store, UNIMED_IG, f"UNI{j:03d}", when, "reel", likes, 1, caption)
     when = dt.datetime(2026, 11, 18, 12, 0, tzinfo=WIB)
     add_post(store, UNIMED_YT, "YTUNIMED001", when, "video", 20, 5, "Webinar", views=400)
+    add_service_weeks(store)
     store.record_run_item(
         store.start_run("refresh"),
         ids[UNIMED_YT],
@@ -244,6 +286,15 @@ def test_figures_are_the_ones_worked_out_by_hand(built):
     assert slots[("uma", 1)] == pytest.approx(1.6) and slots[("uma", 4)] == pytest.approx(1.4)
     assert slots[("unimed", 3)] == pytest.approx(2.05)
     assert slots[("unimed", 0)] == pytest.approx(21.3 / 11)
+    # Ask Librarian: 7 questions this week (+1), 6 answered = 85.7 % against 5 of 6 =
+    # 83.3 %; median first reply of 300, 600, 1200, 1800, 2400, 7200 s = (1200 + 1800) ÷ 2
+    # = 1500 s against 600, 900, 1200, 3000, 4000 s = 1200 s.
+    (service,) = digest.services.itertuples()
+    assert (service.name, service.questions, service.questions_change) == (
+        "Ask Librarian UMA", 7, 1)  # fmt: skip
+    assert service.answered_pct == pytest.approx(600 / 7)
+    assert service.answered_pct_change == pytest.approx(600 / 7 - 500 / 6)
+    assert (service.median_reply_s, service.median_reply_s_prev) == (1500, 1200)
     assert list(digest.stale["handle"]) == ["@digilibunimed"]
     assert list(digest.failures["n"]) == [1] and list(digest.tokens["library_id"]) == ["uma"]
 
@@ -308,6 +359,60 @@ def test_a_week_without_data_says_so(built):
     assert "No data for this week" in dg.render_html(empty, config, "en")
 
 
+def quiet_store(url: str) -> Store:
+    """UMA's Instagram account captured every morning from 1 Aug to the digest's Sunday
+    (fresh when the digest is made), with no post, no failed refresh and no connection."""
+    store = Store(url, "Asia/Jakarta")
+    account = store.ensure_account(UMA_IG)
+    store.write_account_history(
+        [{"account_id": account, "day": d, "followers": 1000, "following": None,
+          "media_count": None, "total_views": None, "captured_at": at6(d)}
+         for d in days(dt.date(2026, 8, 1), LAST_DAY)]
+    )  # fmt: skip
+    return store
+
+
+def test_a_week_without_data_points_to_problems_only_when_there_are_some(tmp_path):
+    store = quiet_store(f"sqlite:///{tmp_path / 'quiet.db'}")
+    config = parse_config(CONFIG, "digest.toml")
+    # March: before the first capture. Judged at the end of that week, the account had
+    # never been captured: that is the week's data problem (it is fresh today).
+    march = dg.collect(store, config, dg.parse_week("2026-W10", NOW.date()), NOW)
+    assert not march.has_data
+    assert list(march.stale["handle"]) == ["perpustakaan.uma"]
+    text = dg.render_text(march, config, "en")
+    assert "(see the data problems below)" in text
+    assert "*Data problems*: none" not in text
+    assert "perpustakaan.uma (UMA): no capture up to the end of this week" in text
+    # UMA's service is configured, but no chat export was imported for that week
+    assert "*Ask Librarian*\n• UMA · Ask Librarian UMA: no figures for this week" in text
+    page = dg.render_html(march, config, "id")
+    assert "lihat masalah data di bawah" in page and "Tidak ada masalah data." not in page
+    # UNIMED alone has no account: nothing to show, and no problem to point to either
+    unimed = dg.collect(store, config, WEEK, NOW, ["unimed"])
+    assert not unimed.has_data and unimed.stale.empty
+    text = dg.render_text(unimed, config, "en")
+    assert "No data for this week" in text and "see the data problems" not in text
+    assert "*Data problems*: none" in text
+    page = dg.render_html(unimed, config, "id")
+    assert "Tidak ada data untuk minggu ini" in page and "masalah data di bawah" not in page
+    # the digest's own week, with a capture every morning: no stale account
+    assert dg.collect(store, config, WEEK, NOW).stale.empty
+    store.dispose()
+
+
+def test_without_services_the_digest_has_no_services_section(built):
+    _, store, _, _ = built
+    start = CONFIG.index("[[libraries.services]]")
+    config = parse_config(CONFIG[:start] + CONFIG[CONFIG.index("[[libraries]]", start) :], "d.toml")
+    # the store holds UMA's service, but the libraries chosen have none
+    digest = dg.collect(store, config, WEEK, NOW, ["unimed"])
+    assert digest.services.empty
+    for lang, heading in (("en", "Ask Librarian"), ("id", "Tanya Pustakawan")):
+        assert heading not in dg.render_text(digest, config, lang)
+        assert heading not in dg.render_html(digest, config, lang)
+
+
 def test_weeks_are_monday_to_sunday():
     today = dt.date(2026, 11, 26)  # a Thursday
     assert dg.parse_week("last", today) == WEEK
@@ -322,10 +427,12 @@ def test_weeks_are_monday_to_sunday():
 # -- command line and sending -------------------------------------------------------------
 
 
-def cli(args, env, cwd=ROOT):
+def cli(args, env, cwd=None):
+    """The digest command in a folder of its own (by default the test's home folder: no
+    developer's .streamlit/secrets.toml is read)."""
     done = subprocess.run(
         [sys.executable, "-m", "dashboard.digest", *args],
-        cwd=cwd,
+        cwd=cwd or env["HOME"],
         env=env,
         capture_output=True,
         text=True,
@@ -342,7 +449,10 @@ def env(built, tmp_path):
     config = tmp_path / "digest.toml"
     config.write_text(CONFIG)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("JEJARING_SMTP")}
-    return dict(clean, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(config), PYTHONPATH=str(ROOT))
+    home = tmp_path / "home"  # secrets files are looked for here and in the working folder
+    home.mkdir()
+    return dict(clean, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(config),
+                PYTHONPATH=str(ROOT), HOME=str(home))  # fmt: skip
 
 
 def test_cli_writes_files_without_a_mail_server(env, tmp_path):
@@ -490,6 +600,40 @@ def test_cli_sends_through_starttls_with_login(env, smtp_server, tmp_path):
     untrusted["SSL_CERT_FILE"] = str(tmp_path / "missing.pem")
     refused = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")], untrusted, tmp_path)
     assert refused.returncode == 1 and "secure connection" in refused.stderr
+    assert len(inbox.messages) == 1
+
+
+def test_cli_reads_the_mail_server_from_streamlit_secrets_files(env, smtp_server, tmp_path):
+    inbox, port, cert = smtp_server
+    home, project = Path(env["HOME"]), tmp_path / "jejaring"
+    for folder in (home, project):
+        (folder / ".streamlit").mkdir(parents=True)
+    # the user's file names the server, with an old password; the project's file wins
+    (home / ".streamlit" / "secrets.toml").write_text(
+        'JEJARING_SMTP_HOST = "127.0.0.1"\n'
+        f"JEJARING_SMTP_PORT = {port}\n"
+        'JEJARING_SMTP_USER = "jejaring"\n'
+        'JEJARING_SMTP_PASSWORD = "an-old-password"\n'
+    )
+    (project / ".streamlit" / "secrets.toml").write_text(f'JEJARING_SMTP_PASSWORD = "{PASSWORD}"\n')
+    trusted = {**env, "SSL_CERT_FILE": str(cert)}
+    done = cli(["--week", "2026-W47"], trusted, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"sent to 2 recipient(s) via 127.0.0.1:{port}" in done.stdout
+    assert len(inbox.messages) == 1
+    # the environment wins over the files
+    wrong = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")],
+                {**trusted, "JEJARING_SMTP_PASSWORD": "nope"}, cwd=project)  # fmt: skip
+    assert wrong.returncode == 1 and "refused the login" in wrong.stderr
+    # without the user's file there is no server: the digest is written to files
+    (home / ".streamlit" / "secrets.toml").unlink()
+    alone = cli(["--week", "2026-W47", "--out", str(tmp_path / "o")], trusted, cwd=project)
+    assert alone.returncode == 0 and "Not e-mailed" in alone.stdout
+    # a secrets file that is not TOML: one line naming it, never its content
+    (project / ".streamlit" / "secrets.toml").write_text(f"JEJARING_SMTP_PASSWORD = {PASSWORD}\n")
+    broken = cli(["--week", "2026-W47"], trusted, cwd=project)
+    assert broken.returncode == 2
+    assert f"{project / '.streamlit' / 'secrets.toml'}, line 1: is not valid TOML" in broken.stderr
     assert len(inbox.messages) == 1
 
 

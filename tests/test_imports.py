@@ -66,7 +66,13 @@ def test_studio_zip_creates_new_videos_with_figures_and_channel_days(store):
     assert (first["kind"], first["url"]) == ("video", "https://www.youtube.com/watch?v=vidUMA00001")
     assert first["title"] == "Tur perpustakaan, lantai 2" and first["duration_s"] == 245
     assert first["kind_source"] == "import"
-    assert pd_isna(first["views"])  # public counts are left to the refresh
+    # Published within the export's period (October): its figures are its lifetime counts,
+    # as of the end of 31 October (WIB), and fill the public counts no refresh gave yet.
+    assert (first["views"], first["likes"], first["comments"]) == (1250, 90, 12)
+    assert first["metrics_at"] == dt.datetime(2026, 10, 31, 16, 59, 59, tzinfo=UTC)
+    assert (short["views"], short["likes"], short["comments"]) == (1230, 50, 10)
+    history = store.post_daily().set_index("post_id").loc["vidUMA00001"]
+    assert (history["day"], history["views"]) == (dt.date(2026, 10, 31), 1250)
     assert (short["kind"], short["url"]) == ("short", "https://www.youtube.com/shorts/vidUMA00002")
     assert short["title"] == "Cara meminjam buku\n(versi baru) #shorts"  # a quoted newline
 
@@ -125,6 +131,8 @@ def test_studio_indonesian_headers_semicolons_and_decimal_commas(store):
     }
     post = store.posts().set_index("post_id").loc["vidUMA00003"]
     assert post["duration_s"] == 1820  # "1.820" with decimal commas: thousands
+    # without a period nobody can tell whether 980 views are the video's lifetime
+    assert pd_isna(post["views"]) and pd_isna(post["likes"])
     assert post["published_at"] == dt.datetime(2026, 8, 11, 17, 0, tzinfo=UTC)  # 12 Agu 2026
     warnings = texts(plan, "id")
     assert any("Kolom Misteri" in w for w in warnings)
@@ -166,6 +174,63 @@ def test_a_refresh_after_the_preview_keeps_its_post_row(store):
     commit(store, plan)
     post = store.posts().set_index("post_id").loc["vidUMA00001"]
     assert post["title"] == "From the API" and post["views"] == 1300
+    assert post_figures(store, "vidUMA00001")[("views", dt.date(2026, 10, 31))][0] == 1250
+
+
+def studio_export(period: str, views: int, likes: int, comments: int) -> tuple[str, bytes]:
+    """A Studio ZIP of one video (published 3 Oct 2026) for ``period`` ("2026-10-01_…")."""
+    table = (
+        "Content,Video title,Video publish time,Duration,Views,Likes,Comments added\n"
+        f'vidUMA00001,Tur perpustakaan,"Oct 3, 2026",245,{views},{likes},{comments}\n'
+    )
+    folder = f"Content {period} Perpustakaan UMA"
+    return f"{folder}.zip", zip_of({f"{folder}/Table data.csv": table.encode()})
+
+
+def counts(store, post_id="vidUMA00001"):
+    row = store.posts().set_index("post_id").loc[post_id]
+    return int(row["views"]), int(row["likes"]), int(row["comments"])
+
+
+def test_a_video_older_than_the_exports_period_gets_no_public_counts(store):
+    name, data = studio_export("2026-10-10_2026-10-31", 700, 30, 4)
+    plan, _ = run(store, name, data)
+    assert pd_isna(store.posts()["views"].iloc[0])  # 700 are October 10–31's views only
+    assert post_figures(store, "vidUMA00001")[("views", dt.date(2026, 10, 31))][0] == 700
+    assert any("published before the export's period" in w for w in texts(plan))
+
+
+def test_the_newest_public_counts_win_whichever_file_comes_last(store):
+    run(store, *studio_export("2026-10-01_2026-10-31", 1250, 90, 12))
+    assert counts(store) == (1250, 90, 12)
+    # a later export (to 30 November): newer counts replace the stored ones
+    later = NOW + dt.timedelta(days=7)
+    name, data = studio_export("2026-10-01_2026-11-30", 1900, 120, 15)
+    commit(store, prepare(store, config(), name, Options("uma"), data=data, now=later))
+    assert counts(store) == (1900, 120, 15)
+    # an older export imported last (to 15 October): its counts are older, nothing changes
+    name, data = studio_export("2026-10-01_2026-10-15", 600, 40, 5)
+    commit(store, prepare(store, config(), name, Options("uma"), data=data, now=later))
+    assert counts(store) == (1900, 120, 15)
+    days = store.post_daily().set_index("day")["views"].to_dict()
+    assert days == {dt.date(2026, 10, 15): 600, dt.date(2026, 10, 31): 1250,
+                    dt.date(2026, 11, 30): 1900}  # fmt: skip
+    # its owner figures are kept all the same, each for its own period's last day
+    figures = post_figures(store, "vidUMA00001")
+    assert figures[("views", dt.date(2026, 10, 15))][:2] == (600, "file_import")
+
+
+def test_counts_a_refresh_collected_are_never_replaced_by_a_file(store):
+    ref = AccountRef("uma", "youtube", "@perpustakaanuma")
+    collected = PostSnapshot(
+        ref, "youtube", "vidUMA00001", dt.datetime(2026, 10, 2, 17, 0, tzinfo=UTC), "video",
+        dt.datetime(2026, 10, 20, 1, 0, tzinfo=UTC), views=800, likes=70, comments=9,
+        kind_source="duration",
+    )  # fmt: skip
+    store.write([], [collected])
+    # the file's counts (31 October) are newer, but the post is the YouTube API's
+    run(store, *studio_export("2026-10-01_2026-10-31", 1250, 90, 12))
+    assert counts(store) == (800, 70, 9)
     assert post_figures(store, "vidUMA00001")[("views", dt.date(2026, 10, 31))][0] == 1250
 
 
@@ -220,6 +285,28 @@ def test_meta_content_export_indonesian_semicolons_and_other_order(store):
     assert got == {
         "reach": 1150, "views": 1900, "likes": 95, "comments": 6, "shares": 4, "saved": 12,
         "follows": 1,
+    }  # fmt: skip
+
+
+def test_meta_content_export_with_bom_semicolons_and_a_quoted_line_break(store):
+    data = fixture("meta_content_id_bom.csv")
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0]
+    plan, result = run(store, "Konten Instagram.csv", data)
+    # the BOM is not part of the first column's name: "ID postingan" is recognised
+    assert plan.kind == "instagram_content" and result.counts["posts_new"] == 2
+    posts = store.posts().set_index("post_id")
+    carousel, reel = posts.loc["CUMAcarou2"], posts.loc["CUMAreel02"]
+    assert carousel["caption"] == "Koleksi baru; e-journal\ndan repositori #KoleksiBaru"
+    assert carousel["kind"] == "carousel" and carousel["hashtags"] == ["#koleksibaru"]
+    assert (carousel["likes"], carousel["comments"]) == (1204, 38)  # "1.204": thousands
+    assert pd_isna(carousel["views"])  # public for reels only
+    assert (reel["likes"], reel["comments"], reel["views"]) == (1530, 112, 21480)
+    assert reel["published_at"] == dt.datetime(2026, 11, 12, 12, 0, tzinfo=UTC)  # 19:00 WIB
+    figures = post_figures(store, "CUMAreel02")
+    got = {name: figures[(name, dt.date(2026, 11, 26))][0] for name, _ in figures}
+    assert got == {
+        "reach": 10500, "views": 21480, "likes": 1530, "comments": 112, "shares": 40,
+        "saved": 310, "follows": 22,
     }  # fmt: skip
 
 

@@ -200,6 +200,35 @@ def test_best_time_marks_cells_with_too_few_posts():
     period = m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30))
     best = m.best_time(enriched, period, min_posts=2)
     assert not best["reliable"].any(), "every slot here has one post"
-    assert m.best_time(enriched, period, min_posts=1)["reliable"].all()
+    one = m.best_time(enriched, period, min_posts=1).set_index(["library_id", "weekday", "hour"])
+    # no ER, so their cells rest on no post: p5 (Sat 10:00 WIB) hides its likes, p4 (Mon
+    # 10:00) was posted when its account showed 0 followers
+    without = [("uma", 5, 10), ("unimed", 0, 10)]
+    assert not one.loc[without, "reliable"].any() and (one.loc[without, "posts_er"] == 0).all()
+    assert one.drop(index=without)["reliable"].all()
     split = m.best_time(enriched, period)
     assert set(split["platform"]) == {"instagram", "youtube"}
+
+
+def test_best_time_counts_only_posts_with_a_known_er():
+    """A cell's "enough posts" counts posts with a known ER (like the digest's best slots):
+    three posts at Monday 09:00 of which one hides its likes rest on two ERs."""
+    monday_9 = pd.Timestamp("2025-09-08 09:00", tz=TZ)
+    tuesday_9 = pd.Timestamp("2025-09-09 09:00", tz=TZ)
+    posts = pd.DataFrame(
+        {
+            "post_id": ["a", "b", "c", "d", "e", "f"],
+            "library_id": ["uma"] * 6,
+            "platform": ["instagram"] * 6,
+            "local_day": [t.date() for t in [monday_9] * 3 + [tuesday_9] * 3],
+            "local_time": [monday_9] * 3 + [tuesday_9] * 3,
+            "er_followers": pd.array([2.0, 4.0, None, 1.0, 2.0, 3.0], dtype="Float64"),
+        }
+    )
+    best = m.best_time(posts, m.Period(dt.date(2025, 9, 1), dt.date(2025, 9, 30)))
+    cells = best.set_index(["weekday", "hour"])
+    monday, tuesday = cells.loc[(0, 9)], cells.loc[(1, 9)]
+    assert (monday["posts"], monday["posts_er"], monday["mean_er"]) == (3, 2, 3.0)
+    assert not monday["reliable"], "two ERs are fewer than the three a cell needs"
+    assert (tuesday["posts"], tuesday["posts_er"], tuesday["mean_er"]) == (3, 3, 2.0)
+    assert tuesday["reliable"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from collectors.records import AccountRef, AccountSnapshot, PostSnapshot
+from collectors.records import AccountMetric, AccountRef, AccountSnapshot, PostSnapshot
 from collectors.store import SCHEMA_VERSION, Store, StoreError
 
 UTC = dt.UTC
@@ -252,6 +252,9 @@ def test_owner_figures_merge_by_key_and_keep_their_source(store):
     assert pd.isna(rows.loc[("profile_views", "owner_insights"), "value"]), "NULL, never 0"
     saved = store.post_metrics([("instagram", "A1")])
     assert list(saved["value"]) == [4] and saved.iloc[0]["day"] == dt.date(2025, 9, 2)
+    # no posts asked about (a page whose filters chose none): no rows, the same columns
+    none = store.post_metrics([], latest=True)
+    assert none.empty and list(none.columns) == list(saved.columns)
 
 
 def test_first_day_is_the_earliest_local_day_of_posts_or_captures(store):
@@ -267,3 +270,16 @@ def test_first_day_is_the_earliest_local_day_of_posts_or_captures(store):
     assert store.first_day([account], "Asia/Jakarta") == dt.date(2025, 8, 2)
     assert store.first_day([account], "UTC") == dt.date(2025, 8, 1)
     assert store.first_day([account + 1], "Asia/Jakarta") is None
+
+
+def test_accounts_with_data_have_posts_or_owner_figures(store):
+    youtube = AccountRef("uma", "youtube", "@perpustakaanuma")
+    empty = AccountRef("unimed", "instagram", "digilib.unimed")
+    store.write([], [post("A1", T0)])  # posts, no daily capture (as an import writes them)
+    store.write_figures([AccountMetric(youtube, dt.date(2025, 9, 1), "views", 5, "file_import",
+                                       T0)])  # fmt: skip
+    store.ensure_account(empty)  # e.g. a refresh that captured nothing
+    ids = store.accounts().set_index("handle")["id"]
+    got = store.accounts_with_data()
+    assert list(got["account_id"]) == sorted([ids[REF.handle], ids[youtube.handle]])
+    assert store.last_captures().empty  # none of them has a capture

@@ -21,7 +21,16 @@ from collectors.imports import Options, commit, prepare
 from collectors.records import AccountMetric, AccountRef, PostMetric
 from collectors.store import Store
 from dashboard.uploads import confirm, day_table, post_table, preview, service_table, summary
-from tests.importing import CONFIG, FIXTURES, chats_zip, config, fixture, studio_zip, zip_of
+from tests.importing import (
+    CONFIG,
+    FIXTURES,
+    STUDIO_ZIP_FOLDER,
+    chats_zip,
+    config,
+    fixture,
+    studio_zip,
+    zip_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -224,3 +233,130 @@ def test_words_from_files_are_escaped_for_markdown():
         r"\[klik\]\(javascript\:alert\(1\)\) \*\*tebal\*\* \<b\>x\</b\> \:red\[merah\] "
         r"\$x\$ a\_b"
     )
+
+
+def finished(at: AppTest) -> bool:
+    """The page wrote the marker a browser waits for (``dashboard.app.finish``)."""
+    return any("jejaring-done" in str(e.proto.body) for e in at.get("html"))
+
+
+def test_services_page_with_the_platforms_filter_emptied(app_env):
+    at = run_page("services")
+    at.sidebar.multiselect(key="platforms").set_value([]).run()
+    assert not at.exception, at.exception
+    # the service's own figures do not depend on the platforms chosen
+    assert metrics(at)["Pertanyaan"] == "6"
+    assert finished(at)
+
+
+def imports_only_store(folder: Path) -> str:
+    """A store that holds nothing but imports (no refresh, no demo): a YouTube Studio
+    export, a Meta Business Suite export and this week's chats; returns its URL."""
+    (folder / "jejaring.toml").write_text(CONFIG)
+    url = f"sqlite:///{folder / 'imports.db'}"
+    cfg = config(str(folder / "jejaring.toml"))
+    store = Store(url, cfg.timezone)
+    today = dt.datetime.now(ZoneInfo(cfg.timezone)).date()
+    for name, data in (
+        ("Content 2026-10-01_2026-10-31 Perpustakaan UMA.zip", studio_zip()),
+        ("meta.csv", fixture("meta_content_en.csv")),
+        ("chats.zip", moved_chats(today)),
+    ):
+        commit(store, prepare(store, cfg, name, Options("uma"), data=data))
+    assert store.counts()["runs"] == 0 and not store.accounts()["is_demo"].any()
+    store.dispose()
+    return url
+
+
+@pytest.mark.parametrize("platforms", [None, []])
+def test_services_page_on_a_store_of_imports_only(tmp_path, monkeypatch, platforms):
+    url = imports_only_store(tmp_path)
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(tmp_path / "jejaring.toml"))
+    at = run_page("services", "en")
+    if platforms is not None:
+        at.sidebar.multiselect(key="platforms").set_value(platforms).run()
+        assert not at.exception, at.exception
+    assert metrics(at)["Questions"] == "6"
+    assert finished(at)
+
+
+# -- imported data replaces the demo ---------------------------------------------------------
+
+
+@pytest.fixture
+def demo_env(tmp_path, monkeypatch):
+    """A demo store (as the dashboard makes on first start) and the import tests'
+    configuration; returns the folder."""
+    (tmp_path / "jejaring.toml").write_text(CONFIG)
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    store = Store(url, "Asia/Jakarta")
+    load_demo(store, config(str(tmp_path / "jejaring.toml")))
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    monkeypatch.setenv("JEJARING_CONFIG", str(tmp_path / "jejaring.toml"))
+    return tmp_path
+
+
+def cli_import(folder: Path, name: str, data: bytes, library: str = "uma") -> None:
+    from collectors.cli import main
+
+    path = folder / name
+    path.write_bytes(data)
+    assert main(["import", str(path), "--library", library]) == 0
+
+
+def warnings_and_infos(at: AppTest) -> str:
+    return "\n".join(w.value for w in [*at.warning, *at.info])
+
+
+def failed_refresh(folder: Path, handle: str = "digilib.unimed") -> None:
+    """A refresh that tried one configured account and captured nothing."""
+    store = Store(f"sqlite:///{folder / 'demo.db'}", "Asia/Jakarta")
+    account = store.ensure_account(AccountRef("unimed", "instagram", handle))
+    store.record_run_item(
+        store.start_run("refresh"), account, started_at=NOW, status="failed",
+        error="Instagram asked to wait", error_key=None,
+    )  # fmt: skip
+    store.dispose()
+
+
+@pytest.mark.parametrize("refresh_failed", [False, True])
+def test_an_imported_file_replaces_the_demo_on_the_pages(demo_env, refresh_failed):
+    if refresh_failed:
+        failed_refresh(demo_env)
+    cli_import(demo_env, "meta.csv", fixture("meta_content_en.csv"))
+    cli_import(demo_env, f"{STUDIO_ZIP_FOLDER}.zip", studio_zip())
+    at = run_page(None, "en")
+    at.sidebar.selectbox(key="preset").set_value("preset_all").run()
+    notes = warnings_and_infos(at)
+    assert "Demo data" not in notes and "refresh tried" not in notes
+    assert at.sidebar.multiselect(key="libraries").value == ["uma"]  # UNIMED has no data
+    at.switch_page("dashboard/pages/posts.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    links = set(table["Link"])
+    video = table[table["Link"] == "https://www.youtube.com/watch?v=vidUMA00001"].iloc[0]
+    assert (video["Views"], video["Likes"], video["Comments"]) == ("1,250", "90", "12")
+    assert {"https://www.instagram.com/reel/CUMAreel01/",
+            "https://www.youtube.com/watch?v=vidUMA00001"} <= links  # fmt: skip
+    assert not any("demo" in str(link) for link in links)
+    at.switch_page("dashboard/pages/data.py").run()
+    accounts = at.dataframe[0].value
+    shown = set(accounts["Account"])
+    assert shown == ({"perpustakaan.uma", "@perpustakaanuma"}
+                     | ({"digilib.unimed"} if refresh_failed else set()))  # fmt: skip
+
+
+def test_accounts_without_data_are_not_blamed_on_a_refresh_that_never_ran(demo_env):
+    store = Store(f"sqlite:///{demo_env / 'demo.db'}", "Asia/Jakarta")
+    store.ensure_account(AccountRef("uma", "instagram", "perpustakaan.uma"))  # e.g. connected
+    store.dispose()
+    at = run_page(None, "en")
+    notes = warnings_and_infos(at)
+    assert "Demo data" in notes  # nothing real to show yet
+    assert "refresh tried" not in notes
+    assert "1 accounts are known but have no figures yet" in notes
+    failed_refresh(demo_env)
+    at = run_page(None, "en")
+    assert "A refresh tried 1 accounts but captured none" in warnings_and_infos(at)

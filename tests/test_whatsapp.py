@@ -5,7 +5,8 @@ that no message text, phone number or patron name reaches the store.
 The chats in tests/fixtures/imports were written by hand in the shapes WhatsApp exports:
 Android "23/11/26 09.00 - Name: text" (Indonesian) and "11/23/26, 9:00 AM - Name: text"
 (US English), iOS "[11/23/26, 9:00:10 AM] Name: text" with a narrow no-break space before
-AM/PM and left-to-right marks before notices; multi-line messages; system lines; media.
+AM/PM and left-to-right marks before notices (English) and "[23/11/26 09.00.10] Name: text"
+(Indonesian); multi-line messages; system lines; media.
 """
 
 from __future__ import annotations
@@ -114,6 +115,36 @@ def test_ios_english_export():
         (wib(23, 13, 30), 1800.0, True),  # 4 h 19 min after the last message: a new one
     ]
     assert export.notices == []  # 23 can only be a day: no ambiguity
+
+
+def test_ios_indonesian_export():
+    export = read_chats([fixture("wa_ios_id.txt").decode()], "x.txt", SERVICE, "Asia/Jakarta",
+                        b"salt")  # fmt: skip
+    chat = export.chats[0]
+    # "[23/11/26 09.00.10]": day first, 24-hour clock with dots and seconds; the encryption
+    # notice and the number change are notices, the deleted message is gone, an omitted
+    # picture and an attachment are messages.
+    assert (chat.system_lines, chat.media, chat.deleted, len(chat.messages)) == (2, 2, 1, 6)
+    got = [(q.asked_at, q.first_reply_s, q.in_hours) for q in export.questions]
+    assert got == [
+        (wib(23, 9, 0, 10), 750.0, True),  # 09.00.10 → 09.12.40 (Rina, staff)
+        (wib(23, 13, 30), 2100.0, True),  # 4 h 17 min of silence: a new one; 14.05 reply
+        (wib(24, 17, 20), None, False),  # Tuesday after closing, never answered
+    ]
+    assert export.notices == []  # 23 and 24 can only be days
+
+
+def test_ios_indonesian_export_imported(store):
+    zipped = zip_of({"_chat.txt": fixture("wa_ios_id.txt")})
+    plan, _ = run(store, "WhatsApp Chat - Dewi Sentinel.zip", zipped)
+    assert (plan.chats, plan.period) == (1, (MON, TUE))
+    assert stored_days(store) == {
+        # replies 750 and 2100 s: median 1425, p90 at rank 0.9: 750 + 0.9 × 1350 = 1965
+        MON: {"questions": 2, "answered": 2, "median_first_reply_s": 1425.0,
+              "p90_first_reply_s": 1965.0, "within_1h": 2, "within_hours": 2, "askers": 1},
+        TUE: {"questions": 1, "answered": 0, "median_first_reply_s": None,
+              "p90_first_reply_s": None, "within_1h": 0, "within_hours": 0, "askers": 1},
+    }  # fmt: skip
 
 
 def test_android_us_english_export():
@@ -291,7 +322,8 @@ def test_manual_counts_with_a_mistake_are_refused(store, data, words):
 
 SENTINELS = [
     b"Siti", b"Sentinel", b"SENTINEL", b"Budi", b"RAHASIA", b"Statistik", b"skripsi",
-    b"812-9999", b"8129999", b"813-1234", b"8131234", b"+62", b"thesis",
+    b"812-9999", b"8129999", b"813-1234", b"8131234", b"+62", b"thesis", b"Dewi",
+    b"TEKS-IOS", b"7777-1111", b"77771111", b"panduan",
 ]  # fmt: skip
 
 
@@ -300,6 +332,8 @@ def test_no_text_number_or_name_reaches_the_store(store, db_url):
     run(store, "WhatsApp Chat with Siti Sentinel.zip", chats_zip())
     ios = zip_of({"_chat.txt": fixture("wa_ios_en.txt"), "00000003-PHOTO.jpg": b"\xff\xd8"})
     plan, _ = run(store, "WhatsApp Chat - Budi Sentinel.zip", ios)
+    ios_id = zip_of({"_chat.txt": fixture("wa_ios_id.txt")})
+    run(store, "WhatsApp Chat - Dewi Sentinel.zip", ios_id)
     assert all(s.decode() not in describe_plan(plan).replace(plan.shown_name, "")
                for s in SENTINELS)  # fmt: skip
     if db_url.startswith("sqlite"):
@@ -316,7 +350,7 @@ def test_no_text_number_or_name_reaches_the_store(store, db_url):
     assert b"WhatsApp chat export" in blob  # the store was really read
     for sentinel in SENTINELS:
         assert sentinel not in blob, sentinel
-    assert store.counts()["service_questions"] == 8
+    assert store.counts()["service_questions"] == 11
 
 
 def test_a_patron_is_a_different_hash_in_every_import():

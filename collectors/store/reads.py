@@ -155,6 +155,21 @@ class Reads:
         frame["account_id"] = frame["account_id"].astype("Int64")
         return frame
 
+    def accounts_with_data(self) -> pd.DataFrame:
+        """Accounts (account_id) that have posts or owner-level figures, whoever wrote
+        them: a refresh, or an imported file (which writes no daily capture)."""
+        has_posts = sa.exists().where(posts.c.account_id == accounts.c.id)
+        has_figures = sa.exists().where(account_metrics.c.account_id == accounts.c.id)
+        # One indexed lookup per account in each table, not a scan.
+        stmt = (
+            sa.select(accounts.c.id.label("account_id"))
+            .where(has_posts | has_figures)
+            .order_by(accounts.c.id)
+        )
+        with self.engine.connect() as conn:
+            ids = [int(r[0]) for r in conn.execute(stmt)]
+        return pd.DataFrame({"account_id": pd.array(ids, dtype="Int64")})
+
     def first_day(self, account_ids: Sequence[int], tz: str) -> dt.date | None:
         """The first local day (in ``tz``) with data of these accounts: their earliest post
         or daily capture, whichever comes first; None when they have neither."""
@@ -323,8 +338,10 @@ class Reads:
     ) -> pd.DataFrame:
         """Long-form post figures (platform, post_id, metric, source, day, value,
         captured_at, origin) of the given (platform, post_id) pairs; ``latest`` keeps each
-        post's newest day per metric and source."""
+        post's newest day per metric and source. No pairs: an empty frame of these columns."""
         t = post_metrics
+        if post_ids is not None and not len(post_ids):
+            return self._frame(self._select(t).where(sa.false()), t)
         frames = []
         for chunk in _chunks(list(post_ids), 500) if post_ids is not None else [None]:
             stmt = self._select(t)

@@ -486,6 +486,38 @@ class Writes:
         self._ages_from_history(conn, ((r["platform"], r["post_id"]) for r in rows))
         return None
 
+    def fill_public_counts(self, rows: Sequence[dict[str, Any]], conn: Connection) -> int:
+        """Public counts of stored posts from an imported file (platform, post_id, likes,
+        comments, views, captured_at: the moment they describe), for posts no collector has
+        stored since their import (``kind_source`` still "import": collectors that classify
+        posts set their own). The day's history row is merged (newer capture of that day
+        wins); the post's latest counts change only when the file's are newer than the
+        stored ones — as everywhere, the newer capture wins, and a count the file lacks
+        keeps the stored one. Returns how many posts' latest counts changed."""
+        changed = 0
+        for row in rows:
+            moment = _utc(row["captured_at"])
+            key = (posts.c.platform == row["platform"]) & (posts.c.post_id == row["post_id"])
+            source = conn.execute(sa.select(posts.c.kind_source).where(key)).scalar()
+            if source != "import":
+                continue
+            self.write_post_history(
+                [{"platform": row["platform"], "post_id": row["post_id"],
+                  "day": self.day_of(moment), "likes": row["likes"], "comments": row["comments"],
+                  "views": row["views"], "plays": None, "captured_at": moment}],
+                conn,
+            )  # fmt: skip
+            values = {
+                name: sa.func.coalesce(row[name], posts.c[name])
+                for name in ("likes", "comments", "views")
+            }
+            changed += conn.execute(
+                posts.update()
+                .where(key, posts.c.metrics_at <= moment)
+                .values(**values, metrics_at=moment)
+            ).rowcount
+        return changed
+
     def mark_gone(
         self, conn: Connection, platform: str, post_ids: Iterable[str], at: dt.datetime
     ) -> int:

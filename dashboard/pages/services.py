@@ -10,7 +10,6 @@ from dashboard.metrics import in_period, kpis
 from dashboard.service_charts import busy_heatmap, questions_per_day
 from dashboard.service_panels import (
     days_table,
-    duration,
     load,
     owner_metrics,
     period_window,
@@ -76,8 +75,8 @@ for row in table.itertuples():
          i18n.delta(row.questions_change, lang, suffix=vs)),
         ("svc_answered", i18n.percent(row.answered_pct, lang, 0),
          i18n.delta(row.answered_pct_change, lang, 0, " pp" + vs)),
-        ("svc_median", duration(row.median_reply_s, lang), None),
-        ("svc_p90", duration(row.p90_reply_s, lang), None),
+        ("svc_median", i18n.duration(row.median_reply_s, lang), None),
+        ("svc_p90", i18n.duration(row.p90_reply_s, lang), None),
         ("svc_within_1h", i18n.percent(row.within_1h_pct, lang, 0),
          i18n.delta(row.within_1h_pct_change, lang, 0, " pp" + vs)),
         ("svc_within_hours", i18n.percent(row.within_hours_pct, lang, 0), None),
