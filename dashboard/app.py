@@ -17,21 +17,37 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from collectors.config import PLATFORMS, Config, Settings, load_config, load_settings
+from collectors.config import (
+    PLATFORMS,
+    Campaign,
+    Config,
+    Settings,
+    load_config,
+    load_settings,
+)
 from collectors.demo import load_demo
 from collectors.errors import ConfigError, StoreError
 from collectors.store import Store
 from dashboard import i18n
 from dashboard.access import require_access
-from dashboard.metrics import Period
+from dashboard.metrics import OTHERS, Period
 from dashboard.pagedata import (
+    LIST_LIMIT,
+    CampaignData,
+    CompareData,
     Window,
+    campaign_data,
     choose,
+    compare_figures,
     health,
     load_window,
+    named_cross_promotion,
+    overview_figures,
     partner_handles,
     pending_accounts,
+    post_list,
     shown_accounts,
+    window_loader,
 )
 
 _CONTEXT_KEY = "_jejaring_context"
@@ -40,6 +56,7 @@ _RUN_KEY = "_jejaring_run"  # a counter of script runs, written into the finishe
 DONE_MARKER = "jejaring-done"  # data-testid of the element written when a page has finished
 RUNS_SHOWN = 200
 MAX_CARDS = 6  # beyond this many libraries, pages show tables instead of side-by-side cards
+OTHERS_COLOR = "#8c8c8c"  # "the other libraries" in a chart
 PRESETS = ("preset_7", "preset_30", "preset_90", "preset_365", "preset_year", "preset_all",
            "preset_custom")  # fmt: skip
 DEFAULT_PRESET = "preset_30"
@@ -99,6 +116,81 @@ class Context:
         return _window(
             self.settings.database_url, self.tz, self.fingerprint, ids, start, end, detail
         )
+
+    @property
+    def account_ids(self) -> tuple[int, ...]:
+        return tuple(int(i) for i in self.accounts["id"])
+
+    def post_list(
+        self,
+        words: Sequence[str] = (),
+        kinds: Sequence[str] | None = None,
+        order: str = "newest",
+        limit: int | None = LIST_LIMIT,
+    ) -> tuple[pd.DataFrame, int]:
+        """The period's posts a search finds (the first ``limit`` in ``order``) and how
+        many it finds, cached until the store changes (see ``pagedata.post_list``)."""
+        return _post_list(
+            self.store, self.accounts, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, self.period.start, self.period.end, tuple(words),
+            None if kinds is None else tuple(kinds), order, limit,
+        )  # fmt: skip
+
+    def post_sums(self, by: Sequence[str] = (), period: Period | None = None) -> pd.DataFrame:
+        """``Store.post_sums`` of the chosen accounts' posts of ``period`` (default: the
+        page's), per account and ``by``; cached until the store changes."""
+        period = period or self.period
+        return _post_sums(
+            self.store, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, period.start, period.end, tuple(by),
+        )  # fmt: skip
+
+    def overview(self) -> pd.DataFrame:
+        """The period's KPIs against the previous period's (``pagedata.overview_figures``),
+        cached until the store changes."""
+        return _overview(
+            self.store, self.accounts, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, self.period.start, self.period.end,
+        )  # fmt: skip
+
+    def compare(self, combined_best_time: bool = False) -> CompareData:
+        """The Compare page's figures (``pagedata.compare_figures``), cached until the
+        store changes."""
+        return _compare(
+            self.store, self.accounts, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, self.period.start, self.period.end, combined_best_time,
+        )  # fmt: skip
+
+    def series_names(self, others: int) -> tuple[dict[str, str], dict[str, str]]:
+        """Colours and labels of the libraries, and of "the other N libraries" when a chart
+        draws some together (``metrics.OTHERS``)."""
+        colors = self.colors | {OTHERS: OTHERS_COLOR}
+        labels = self.labels | {OTHERS: self.t("other_libraries", n=others)}
+        return colors, labels
+
+    def campaign(self, campaign: Campaign) -> CampaignData:
+        """A campaign's figures (``pagedata.campaign_data``) from its libraries' accounts
+        only, cached until the store changes: the same whatever the period shown."""
+        members = self.accounts[self.accounts["library_id"].isin(campaign.libraries)]
+        ids = tuple(int(i) for i in members["id"])
+        return _campaign(
+            self.store, members.reset_index(drop=True), campaign, self.handles,
+            self.settings.database_url, self.tz, self.fingerprint, ids, repr(campaign),
+        )  # fmt: skip
+
+    def cross_promotion(self) -> pd.DataFrame:
+        """Who promotes whom in the period (``pagedata.cross_promotion``), cached."""
+        return _cross(
+            self.store, self.accounts, self.handles, self.settings.database_url, self.tz,
+            self.fingerprint, self.account_ids, self.period.start, self.period.end,
+        )  # fmt: skip
+
+    def post_kinds(self) -> list[str]:
+        """The kinds of the period's posts."""
+        return _post_kinds(
+            self.store, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, self.period.start, self.period.end,
+        )  # fmt: skip
 
     def runs(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The last refresh runs and their items."""
@@ -199,7 +291,9 @@ def _store(url: str, timezone: str) -> Store:
 
 
 # The fingerprint argument is only a cache key: it changes whenever a capture is written.
-@st.cache_data(show_spinner=False, max_entries=32)
+# Windows hold every post of their days: few are kept, and not for long (the pages read
+# sums and lists; windows serve campaigns, the report and the downloads).
+@st.cache_data(show_spinner=False, max_entries=4, ttl=600)
 def _window(
     url: str,
     tz: str,
@@ -213,6 +307,110 @@ def _window(
     accounts = _accounts(url, tz, fingerprint)
     chosen = accounts[accounts["id"].isin(ids)].reset_index(drop=True)
     return load_window(store, tz, chosen, start, end, detail)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _post_list(
+    _store: Store,
+    _accounts: pd.DataFrame,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+    words: tuple[str, ...],
+    kinds: tuple[str, ...] | None,
+    order: str,
+    limit: int | None,
+) -> tuple[pd.DataFrame, int]:
+    return post_list(_store, tz, _accounts, Period(start, end), words, kinds, order, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _post_sums(
+    _store: Store,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+    by: tuple[str, ...],
+) -> pd.DataFrame:
+    return _store.post_sums(list(ids) or [-1], start, end, tz, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _overview(
+    _store: Store,
+    _accounts: pd.DataFrame,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    return overview_figures(_store, tz, _accounts, Period(start, end))
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _compare(
+    _store: Store,
+    _accounts: pd.DataFrame,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+    combined_best_time: bool,
+) -> CompareData:
+    return compare_figures(_store, tz, _accounts, Period(start, end), combined_best_time)
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def _campaign(
+    _store: Store,
+    _accounts: pd.DataFrame,
+    _campaign: Campaign,
+    _handles: dict[str, set[str]],
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    campaign: str,  # the campaign's settings, as a cache key
+) -> CampaignData:
+    return campaign_data(window_loader(_store, tz, _accounts), _campaign, _handles)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _cross(
+    _store: Store,
+    _accounts: pd.DataFrame,
+    _handles: dict[str, set[str]],
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    return named_cross_promotion(_store, tz, _accounts, Period(start, end), _handles)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
+def _post_kinds(
+    _store: Store,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> list[str]:
+    return _store.post_kinds(list(ids) or [-1], start, end, tz)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

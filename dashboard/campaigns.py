@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from collectors.config import Campaign
-from dashboard.metrics import Period, audience, in_period
+from dashboard.metrics import Period, accounts_of, audience, in_period, post_sums
 
 ALL = "all"
 BASELINE_DAYS = 90
@@ -374,22 +374,28 @@ HASHTAG_COLUMNS = ["hashtag", "posts", "mean_er", "engagements", "libraries"]
 
 
 def hashtag_performance(posts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame:
+    """:func:`hashtag_totals` of enriched posts (their library_id and platform name the
+    accounts)."""
+    posts, accounts = accounts_of(posts)
+    return hashtag_totals(post_sums(posts, by=["hashtag"]), accounts, min_posts)
+
+
+def hashtag_totals(sums: pd.DataFrame, accounts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame:
     """Per hashtag used in at least ``min_posts`` posts: posts, mean ER by followers,
-    total engagements and the libraries using it; best mean ER first."""
-    exploded = posts[["hashtags", "er_followers", "engagements", "library_id"]].explode("hashtags")
-    exploded = exploded.dropna(subset=["hashtags"])
-    if exploded.empty:
+    total engagements and the libraries using it; best mean ER first. ``sums`` are
+    ``metrics.post_sums`` per account and hashtag (or ``Store.post_sums``)."""
+    info = accounts[["id", "library_id"]].rename(columns={"id": "account_id"})
+    merged = sums.merge(info, on="account_id")
+    if merged.empty:
         return pd.DataFrame(columns=HASHTAG_COLUMNS)
-    out = (
-        exploded.groupby("hashtags", as_index=False)
-        .agg(
-            posts=("library_id", "size"),
-            mean_er=("er_followers", "mean"),
-            engagements=("engagements", "sum"),
-            libraries=("library_id", lambda s: ", ".join(sorted(set(s)))),
-        )
-        .rename(columns={"hashtags": "hashtag"})
+    out = merged.groupby("hashtag", as_index=False).agg(
+        posts=("posts", "sum"),
+        er_n=("er_n", "sum"),
+        er_sum=("er_sum", lambda v: v.sum(min_count=1)),
+        engagements=("eng_sum", "sum"),
+        libraries=("library_id", lambda v: ", ".join(sorted(set(v)))),
     )
+    out["mean_er"] = out["er_sum"] / out["er_n"].where(out["er_n"] > 0)
     out = out[out["posts"] >= min_posts]
     return out.sort_values(["mean_er", "posts"], ascending=[False, False], na_position="last")[
         HASHTAG_COLUMNS

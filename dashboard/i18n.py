@@ -590,6 +590,20 @@ TEXT: dict[str, tuple[str, str]] = {
     "cat_orienting": ("Mengarahkan", "Orienting"),
     "cat_humanizing": ("Memanusiakan", "Humanizing"),
     "cat_crowdsourcing": ("Mengajak partisipasi", "Crowdsourcing"),
+    "other_libraries": ("Rata-rata {n} perpustakaan lain", "Average of the other {n} libraries"),
+    "others_rule": (
+        "Grafik menampilkan {shown} perpustakaan dengan angka terbesar satu per satu, dan "
+        "{n} lainnya sebagai rata-rata per perpustakaan (abu-abu). Pilih perpustakaan di "
+        "samping untuk melihatnya satu per satu.",
+        "Charts show the {shown} libraries with the largest figures one by one, and the "
+        "other {n} as their average per library (grey). Choose libraries in the sidebar to "
+        "see them one by one.",
+    ),
+    "list_limited": (
+        "Yang pertama {shown} ditampilkan: persempit pencarian, atau unduh semuanya di "
+        "halaman Data.",
+        "The first {shown} are shown: narrow the search, or download them all on the Data page.",
+    ),
     "newest_shown": (
         "{shown} unggahan terbaru dari {n} ditampilkan.",
         "The newest {shown} of {n} posts are shown.",

@@ -21,14 +21,20 @@ from dashboard import campaigns as camp
 from dashboard.metrics import (
     ALL,
     Period,
+    audience,
     audience_series,
     best_time,
+    best_time_from,
     compare_periods,
     content_mix,
+    content_mix_from,
     enrich_posts,
     in_period,
     kpis,
+    kpis_from,
     weekly,
+    weekly_from,
+    with_others,
 )
 
 DAILY_COLUMNS = [
@@ -78,6 +84,7 @@ POST_COLUMNS: dict[str, list[str] | None] = {
 POST_COLUMNS["history"] = POST_COLUMNS["all"]  # with every daily column too
 
 Loader = Callable[..., Window]  # (start, end, detail="metrics") -> Window
+LIST_LIMIT = 200  # posts a list shows at most (the search narrows; the Data page has all)
 
 
 def _captured(
@@ -191,12 +198,61 @@ def overview(load: Loader, period: Period) -> pd.DataFrame:
     )
 
 
+def period_kpis(store: Store, tz: str, accounts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """:func:`metrics.kpis` of ``period``, from what the database sums and the daily rows
+    the audience rests on (no post is read)."""
+    ids = [int(i) for i in accounts["id"]] or [-1]
+    sums = store.post_sums(ids, period.start, period.end, tz)
+    rows = store.audience_rows(ids, period.start, period.end)
+    return kpis_from(sums, audience(rows, accounts, period), accounts)
+
+
+def overview_figures(store: Store, tz: str, accounts: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """The Overview's KPIs per library and platform, now and in the previous period (as
+    :func:`overview`, without reading the posts)."""
+    now = period_kpis(store, tz, accounts, period)
+    return compare_periods(now, period_kpis(store, tz, accounts, period.previous()))
+
+
 @dataclass(frozen=True)
 class CompareData:
     audience: pd.DataFrame
     weekly: pd.DataFrame  # per library and platform (never added up across platforms)
     content: pd.DataFrame
     best_time: pd.DataFrame  # per library and platform
+    others: int = 0  # libraries drawn together as metrics.OTHERS (0: every one by itself)
+
+
+#: Periods longer than this draw the audience as one point a week.
+DAILY_AUDIENCE_DAYS = 120
+
+
+def compare_figures(
+    store: Store, tz: str, accounts: pd.DataFrame, period: Period, combined_best_time: bool
+) -> CompareData:
+    """The Compare page's figures (as :func:`compare`) from what the database sums; beyond
+    ``metrics.MAX_SERIES`` libraries the charts' series keep the largest libraries and
+    draw the others as their average (``metrics.with_others``)."""
+    ids = [int(i) for i in accounts["id"]] or [-1]
+    start, end = period.start, period.end
+    weekly_audience = period.days > DAILY_AUDIENCE_DAYS
+    series = store.audience_series(ids, start, end, tz, weekly=weekly_audience)
+    info = accounts[["id", "library_id", "platform", "handle"]].rename(columns={"id": "account_id"})
+    series = series.merge(info, on="account_id")
+    # One line per library and platform (a library's accounts on a platform summed).
+    audience = series.groupby(["library_id", "platform", "day"], as_index=False).agg(
+        followers=("followers", "sum"), handle=("handle", "first")
+    )
+    weeks = weekly_from(store.post_sums(ids, start, end, tz, ["week"]), accounts, period)
+    content = content_mix_from(store.post_sums(ids, start, end, tz, ["kind"]), accounts)
+    slots = store.post_sums(ids, start, end, tz, ["weekday", "hour"])
+    best = best_time_from(
+        slots, accounts.assign(library_id=ALL) if combined_best_time else accounts
+    )
+    audience, n1 = with_others(audience, ["platform", "day"], "followers")
+    weeks, n2 = with_others(weeks, ["platform", "week"], "engagements")
+    content, n3 = with_others(content, ["platform", "kind"], "posts")
+    return CompareData(audience, weeks, content, best, max(n1, n2, n3))
 
 
 def compare(load: Loader, period: Period, combined_best_time: bool = False) -> CompareData:
@@ -241,9 +297,51 @@ def campaign_data(load: Loader, campaign: Campaign, handles: dict[str, set[str]]
     )
 
 
+def named_cross_promotion(
+    store: Store, tz: str, accounts: pd.DataFrame, period: Period, handles: dict[str, set[str]]
+) -> pd.DataFrame:
+    """:func:`cross_promotion` reading only the period's posts that name an account
+    (mention, tag or co-author), which are the only ones that can promote a partner."""
+    ids = [int(i) for i in accounts["id"]] or [-1]
+    posts = store.posts(
+        _local_midnight(period.start, tz),
+        _local_midnight(period.end + dt.timedelta(days=1), tz),
+        ids,
+        POST_COLUMNS["lists"],
+        naming=True,
+    )
+    info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
+    posts = posts.merge(info, on="account_id", how="left")
+    posts = enrich_posts(posts, pd.DataFrame(columns=["account_id", "day", "followers"]), tz)
+    return camp.cross_promotion(in_period(posts, period), handles)
+
+
 def cross_promotion(load: Loader, period: Period, handles: dict[str, set[str]]) -> pd.DataFrame:
     win = load(period.start, period.end, detail="lists")
     return camp.cross_promotion(in_period(win.posts, period), handles)
+
+
+def post_list(
+    store: Store,
+    tz: str,
+    accounts: pd.DataFrame,
+    period: Period,
+    words: Sequence[str] = (),
+    kinds: Sequence[str] | None = None,
+    order: str = "newest",
+    limit: int | None = LIST_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """The period's posts that a search finds, the first ``limit`` in ``order`` (see
+    ``Store.post_list``), enriched like a window's posts; and how many it finds in all."""
+    ids = [int(i) for i in accounts["id"]]
+    if not ids:
+        ids = [-1]  # no account: nothing found
+    rows, total = store.post_list(
+        ids, period.start, period.end, tz, words=words, kinds=kinds, order=order, limit=limit
+    )
+    info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
+    rows = rows.merge(info, on="account_id", how="left")
+    return enrich_posts(rows, pd.DataFrame(columns=["account_id", "day", "followers"]), tz), total
 
 
 def period_posts(load: Loader, period: Period) -> pd.DataFrame:

@@ -9,13 +9,18 @@ import pandas as pd
 from dashboard import i18n
 
 
+def search_words(query: str) -> list[str]:
+    """The words a search looks for: in lower case, without a leading @."""
+    return [w.lower().lstrip("@") for w in query.split() if w.strip()]
+
+
 def search_posts(
     posts: pd.DataFrame, query: str, kinds: Sequence[str], order: str = "newest"
 ) -> pd.DataFrame:
     """Posts of the given kinds whose caption, title, hashtags, mentions or account contain
     every word of ``query`` (any case); ordered newest first, or by engagements or ER."""
     mask = posts["kind"].isin(list(kinds))
-    words = [w.lower().lstrip("@") for w in query.split() if w.strip()]
+    words = search_words(query)
     if words:
         haystack = (
             posts["caption"].fillna("").astype(str)

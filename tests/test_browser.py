@@ -317,3 +317,26 @@ def test_report_buttons_download_html_and_pdf(server, browser):
     head = " ".join((reader.pages[0].extract_text() or "").split())
     assert "Laporan promosi bersama · Periode" in head and "DATA DEMO" in head
     page.close()
+
+
+def test_data_page_downloads_are_built_when_clicked(server, browser):
+    import io
+
+    from openpyxl import load_workbook
+
+    page = browser.new_page(
+        viewport={"width": 1400, "height": 1800}, accept_downloads=True, locale="id-ID"
+    )
+    page.goto(f"{server}/data")
+    wait_until_finished(page)
+    saved = {}
+    for label in ("Unggahan (CSV)", "Riwayat akun (Excel)"):
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name=label).click()
+        saved[label] = Path(download.value.path()).read_bytes()
+        assert download.value.suggested_filename.startswith("jejaring_")
+    header = saved["Unggahan (CSV)"].decode("utf-8-sig").splitlines()[0]
+    assert "terbit_waktu_lokal" in header and ";" in header  # Indonesian CSV
+    sheet = load_workbook(io.BytesIO(saved["Riwayat akun (Excel)"])).active
+    assert sheet.max_row > 10
+    page.close()

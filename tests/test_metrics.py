@@ -232,3 +232,27 @@ def test_best_time_counts_only_posts_with_a_known_er():
     assert not monday["reliable"], "two ERs are fewer than the three a cell needs"
     assert (tuesday["posts"], tuesday["posts_er"], tuesday["mean_er"]) == (3, 3, 2.0)
     assert tuesday["reliable"]
+
+
+def test_beyond_eight_libraries_a_chart_draws_the_others_as_their_average():
+    weeks = [dt.date(2026, 11, 2), dt.date(2026, 11, 9)]
+    frame = pd.DataFrame(
+        {
+            "library_id": [f"lib{i:02d}" for i in range(10) for _ in weeks],
+            "platform": "instagram",
+            "week": weeks * 10,
+            # library i has i × 10 engagements a week: lib09 … lib03 are the seven largest
+            "engagements": [float(i * 10) for i in range(10) for _ in weeks],
+            "partial": [False, True] * 10,
+        }
+    )
+    out, others = m.with_others(frame, ["platform", "week"], "engagements")
+    assert others == 3
+    kept = sorted(set(out["library_id"]) - {m.OTHERS})
+    assert kept == [f"lib{i:02d}" for i in range(3, 10)]
+    rest = out[out["library_id"] == m.OTHERS].sort_values("week")
+    # lib00, lib01, lib02: (0 + 10 + 20) / 3 = 10 engagements a week, per library
+    assert list(rest["engagements"]) == [10.0, 10.0]
+    assert list(rest["partial"]) == [False, True]  # the week's flag is kept
+    small, none = m.with_others(frame[frame["library_id"] <= "lib07"], ["week"], "engagements")
+    assert none == 0 and len(small) == 16  # eight libraries: every one by itself

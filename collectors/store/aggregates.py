@@ -15,9 +15,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
-from collectors.store.localtime import LocalTime
-from collectors.store.schema import account_daily, post_ages, posts
+from collectors.store.localtime import SEARCH_FUNCTION, LocalTime
+from collectors.store.reads import _json_list
+from collectors.store.schema import account_daily, accounts, post_ages, posts
 
 
 def utc_bounds(start: dt.date, end: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
@@ -87,6 +89,294 @@ class Aggregates:
         )
         return sa.func.coalesce(earlier, later)
 
+    def _engagements(self) -> Any:
+        """engagements = likes + comments (``metrics.engagements``): unknown when the likes
+        are hidden, comments turned off count as 0."""
+        likes = sa.cast(posts.c.likes, sa.Float)
+        return sa.case(
+            (posts.c.likes.is_(None), sa.null()),
+            else_=likes + sa.func.coalesce(posts.c.comments, 0),
+        )
+
+    def _search(self, words: Sequence[str]) -> Any:
+        """Posts whose caption, title, hashtags, mentions or account contain every word
+        (any case; ``dashboard.posts.search_posts``)."""
+        if self._sqlite:
+            text = getattr(sa.func, SEARCH_FUNCTION)(
+                posts.c.caption, posts.c.title, posts.c.hashtags, posts.c.mentions,
+                accounts.c.handle,
+            )  # fmt: skip
+        else:
+            # The lists' JSON text as PostgreSQL writes it back (escapes decoded): the same
+            # words, between brackets and quotes that a search word does not span.
+            def listed(column: Any) -> Any:
+                return sa.cast(sa.cast(column, postgresql.JSONB), sa.Text)
+
+            text = sa.func.lower(
+                sa.func.concat_ws(
+                    " ",
+                    sa.func.coalesce(posts.c.caption, ""),
+                    sa.func.coalesce(posts.c.title, ""),
+                    listed(posts.c.hashtags),
+                    listed(posts.c.mentions),
+                    sa.func.coalesce(accounts.c.handle, ""),
+                )
+            )
+        find = sa.func.instr if self._sqlite else sa.func.strpos
+        return sa.and_(*[find(text, w) > 0 for w in words])
+
+    def post_list(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        *,
+        words: Sequence[str] = (),
+        kinds: Sequence[str] | None = None,
+        order: str = "newest",
+        limit: int | None = 200,
+    ) -> tuple[pd.DataFrame, int]:
+        """The posts published on local days [start, end] by these accounts, of ``kinds``,
+        containing every one of ``words`` (lower case) in their texts: the first ``limit``
+        of them in ``order`` (newest; or engagements or ER by followers, highest first and
+        unknown last), with :data:`LIST_COLUMNS` and followers_at_post; and how many there
+        are in all. Lists are Python lists."""
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}")
+        local = self._local(tz)
+        followers = self._followers_at(local.day(posts.c.published_at))
+        where = [self._posts_between(account_ids, start, end, tz)]
+        if kinds is not None:
+            where.append(posts.c.kind.in_(list(kinds)))
+        if words:
+            where.append(self._search(words))
+        source = posts.join(accounts, accounts.c.id == posts.c.account_id)
+        count = sa.select(sa.func.count()).select_from(source).where(*where)
+        with self.engine.connect() as conn:
+            total = int(conn.execute(count).scalar() or 0)
+        time = (lambda c: sa.type_coerce(c, sa.String)) if self._sqlite else (lambda c: c)
+        columns = [
+            time(posts.c[c]).label(c) if c == "published_at" else posts.c[c] for c in LIST_COLUMNS
+        ]
+        stmt = (
+            sa.select(*columns, followers.label("followers_at_post"))
+            .select_from(source)
+            .where(*where)
+        )
+        engagements = self._engagements()
+        if order == "engagements":
+            stmt = stmt.order_by(engagements.desc().nulls_last(), posts.c.published_at.desc())
+        elif order == "er":
+            er = sa.case((followers > 0, engagements * 100.0 / followers), else_=sa.null())
+            stmt = stmt.order_by(er.desc().nulls_last(), posts.c.published_at.desc())
+        else:
+            stmt = stmt.order_by(posts.c.published_at.desc())
+        stmt = stmt.order_by(posts.c.platform, posts.c.post_id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        rows, names = self._rows(stmt)
+        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+        frame["published_at"] = _utc(frame["published_at"])
+        frame["account_id"] = frame["account_id"].astype("int64")
+        for col in ("likes", "comments", "views", "plays"):
+            frame[col] = frame[col].astype("Int64")
+        frame["followers_at_post"] = frame["followers_at_post"].astype("Float64")
+        for col in ("hashtags", "mentions"):
+            frame[col] = pd.Series([_json_list(v) for v in frame[col]], dtype=object)
+        return frame, total
+
+    def post_sums(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        by: Sequence[str] = (),
+    ) -> pd.DataFrame:
+        """:data:`SUM_COLUMNS` of the posts published on local days [start, end] by these
+        accounts, per account and the groups ``by`` (of :data:`GROUPS`: kind; local day,
+        week (its Monday), weekday (0 = Monday) or hour of publication; hashtag), summed by
+        the database. Per post, as ``metrics.enrich_posts``: engagements = likes + comments
+        (unknown with hidden likes), ER = engagements ÷ followers at posting × 100, per 1,000
+        followers likewise × 1,000 (none without followers)."""
+        unknown = set(by) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown groups {sorted(unknown)}")
+        local = self._local(tz)
+        day = local.day(posts.c.published_at)
+        columns = [
+            posts.c.account_id,
+            self._engagements().label("eng"),
+            self._followers_at(day).label("followers"),
+            posts.c.views,
+        ]
+        if "kind" in by:
+            columns.append(posts.c.kind)
+        if {"day", "week"} & set(by):
+            columns.append(day.label("day"))
+        if "weekday" in by:
+            columns.append(local.weekday(posts.c.published_at).label("weekday"))
+        if "hour" in by:
+            columns.append(local.hour(posts.c.published_at).label("hour"))
+        if "hashtag" in by:
+            columns.append(posts.c.hashtags)
+        # Materialised: the followers of each post are looked up once, not once per use.
+        facts = (
+            sa.select(*columns)
+            .where(self._posts_between(account_ids, start, end, tz))
+            .cte("facts")
+            .prefix_with("MATERIALIZED")
+        )
+        f = facts.c
+        keys = [f.account_id]
+        source: Any = facts
+        for group in by:
+            if group == "week":
+                keys.append(local.week(f.day).label("week"))
+            elif group == "hashtag":
+                if self._sqlite:
+                    tags = sa.func.json_each(f.hashtags).table_valued("value")
+                else:
+                    tags = (
+                        sa.func.jsonb_array_elements_text(sa.cast(f.hashtags, postgresql.JSONB))
+                        .table_valued("value")
+                        .lateral()
+                    )
+                source = source.join(tags, sa.true())
+                keys.append(tags.c.value.label("hashtag"))
+            else:
+                keys.append(f[group])
+        er = sa.case((f.followers > 0, f.eng * 100.0 / f.followers), else_=sa.null())
+        per_1k = sa.case((f.followers > 0, f.eng * 1000.0 / f.followers), else_=sa.null())
+        stmt = (
+            sa.select(
+                *keys,
+                sa.func.count().label("posts"),
+                sa.func.count(f.eng).label("eng_n"),
+                sa.func.sum(f.eng).label("eng_sum"),
+                sa.func.count(er).label("er_n"),
+                sa.func.sum(er).label("er_sum"),
+                sa.func.sum(per_1k).label("k_sum"),
+                sa.func.count(f.views).label("views_n"),
+                sa.func.sum(f.views).label("views_sum"),
+            )
+            .select_from(source)
+            .group_by(*keys)
+        )
+        rows, names = self._rows(stmt)
+        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+        frame["account_id"] = frame["account_id"].astype("int64")
+        for col in ("posts", "eng_n", "er_n", "views_n"):
+            frame[col] = frame[col].astype("int64")
+        for col in ("eng_sum", "er_sum", "k_sum", "views_sum"):
+            frame[col] = pd.to_numeric(frame[col]).astype("float64")
+        for col in ("day", "week"):
+            if col in frame:
+                frame[col] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d)
+                              for d in frame[col]]  # fmt: skip
+        for col in ("weekday", "hour"):
+            if col in frame:
+                frame[col] = frame[col].astype("int64")
+        return frame[["account_id", *by, *SUM_COLUMNS]]
+
+    def audience_rows(
+        self, account_ids: Sequence[int], start: dt.date, end: dt.date
+    ) -> pd.DataFrame:
+        """The daily rows (account_id, day, followers) that an audience over [start, end]
+        rests on (``metrics.audience``): per account, its last row with followers on or
+        before ``end``, its last before ``start`` and its first in the period. Three
+        indexed lookups per account instead of every day of the period."""
+        known = sa.and_(
+            account_daily.c.account_id == accounts.c.id, account_daily.c.followers.is_not(None)
+        )
+
+        def day(*where: Any, last: bool = True) -> Any:
+            pick = sa.func.max if last else sa.func.min
+            return sa.select(pick(account_daily.c.day)).where(known, *where).scalar_subquery()
+
+        ids = [int(a) for a in account_ids]
+        stmt = sa.select(
+            accounts.c.id,
+            day(account_daily.c.day <= end),
+            day(account_daily.c.day < start),
+            day(account_daily.c.day >= start, account_daily.c.day <= end, last=False),
+        ).where(accounts.c.id.in_(ids))
+        with self.engine.connect() as conn:
+            pairs = {(int(row[0]), d) for row in conn.execute(stmt).all() for d in row[1:] if d}
+        if not pairs:
+            return self.account_daily(end, start, [], columns=["followers"])
+        rows = self._frame(
+            self._select(account_daily, ["account_id", "day", "followers"]).where(
+                sa.tuple_(account_daily.c.account_id, account_daily.c.day).in_(sorted(pairs))
+            ),
+            account_daily,
+        )
+        return rows.sort_values(["account_id", "day"]).reset_index(drop=True)
+
+    def audience_series(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        weekly: bool = False,
+    ) -> pd.DataFrame:
+        """Daily followers (account_id, day, followers) of these accounts on days [start,
+        end], days without followers left out; with ``weekly``, only each week's last such
+        day (weeks start on Monday): a chart of years needs no more."""
+        where = sa.and_(
+            account_daily.c.account_id.in_([int(a) for a in account_ids]),
+            account_daily.c.day >= start,
+            account_daily.c.day <= end,
+            account_daily.c.followers.is_not(None),
+        )
+        columns = ["account_id", "day", "followers"]
+        if not weekly:
+            stmt = self._select(account_daily, columns).where(where)
+            return self._frame(stmt.order_by(account_daily.c.account_id, account_daily.c.day),
+                               account_daily)  # fmt: skip
+        local = self._local(tz)
+        day = (
+            sa.type_coerce(account_daily.c.day, sa.String)
+            if self._sqlite
+            else (account_daily.c.day)
+        )
+        ranked = (
+            sa.select(
+                account_daily.c.account_id,
+                day.label("day"),
+                account_daily.c.followers,
+                sa.func.row_number()
+                .over(
+                    partition_by=[account_daily.c.account_id, local.week(account_daily.c.day)],
+                    order_by=account_daily.c.day.desc(),
+                )
+                .label("n"),
+            )
+            .where(where)
+            .subquery()
+        )
+        stmt = (
+            sa.select(ranked.c.account_id, ranked.c.day, ranked.c.followers)
+            .where(ranked.c.n == 1)
+            .order_by(ranked.c.account_id, ranked.c.day)
+        )
+        return self._frame(stmt, account_daily)
+
+    def post_kinds(
+        self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str
+    ) -> list[str]:
+        """The kinds of the posts published on local days [start, end] by these accounts."""
+        stmt = (
+            sa.select(posts.c.kind)
+            .where(self._posts_between(account_ids, start, end, tz))
+            .distinct()
+            .order_by(posts.c.kind)
+        )
+        rows, _ = self._rows(stmt)
+        return [r[0] for r in rows]
+
     # -- insights -----------------------------------------------------------------------
 
     def age_inputs(
@@ -135,6 +425,19 @@ class Aggregates:
         for col in ("likes", "comments"):
             taken[col] = taken[col].astype("Int64")
         return frame, taken
+
+
+#: Sums of the posts of a group (``Aggregates.post_sums``; ``metrics.post_sums`` computes
+#: the same from posts): posts; engagements known and their sum; ER by followers known, its
+#: sum and the sum of engagements per 1,000 followers; views known and their sum.
+SUM_COLUMNS = ["posts", "eng_n", "eng_sum", "er_n", "er_sum", "k_sum", "views_n", "views_sum"]
+GROUPS = ("kind", "day", "week", "weekday", "hour", "hashtag")
+
+#: What a list of posts shows of each (``Aggregates.post_list``).
+LIST_COLUMNS = ["platform", "post_id", "account_id", "published_at", "kind", "title",
+                "caption", "url", "thumbnail_url", "hashtags", "mentions", "likes",
+                "comments", "views", "plays"]  # fmt: skip
+ORDERS = ("newest", "engagements", "er")
 
 
 def _utc(values: pd.Series) -> pd.Series:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 LOCAL_FUNCTION = "jejaring_local"  # SQLite: jejaring_local(utc_text, zone) -> local text
+SEARCH_FUNCTION = "jejaring_search_text"  # SQLite: the text a search looks in (see below)
 
 
 @functools.lru_cache(maxsize=32)
@@ -40,9 +42,21 @@ def _local_text(moment: str | None, zone: str) -> str | None:
     return utc.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def search_text(
+    caption: str | None, title: str | None, hashtags: str, mentions: str, handle: str | None
+) -> str:
+    """What a search of posts looks in (as ``dashboard.posts.search_posts`` builds it):
+    caption, title, hashtags, mentions (stored as JSON lists) and account, joined by spaces,
+    in lower case (any alphabet: SQLite's own lower() knows only A–Z)."""
+    lists = [" ".join(json.loads(v)) if v else "" for v in (hashtags, mentions)]
+    return " ".join([caption or "", title or "", *lists, handle or ""]).lower()
+
+
 def register(dbapi_connection: Any) -> None:
-    """Make :data:`LOCAL_FUNCTION` known to a new SQLite connection."""
+    """Make :data:`LOCAL_FUNCTION` and :data:`SEARCH_FUNCTION` known to a new SQLite
+    connection."""
     dbapi_connection.create_function(LOCAL_FUNCTION, 2, _local_text, deterministic=True)
+    dbapi_connection.create_function(SEARCH_FUNCTION, 5, search_text, deterministic=True)
 
 
 class LocalTime:
@@ -82,8 +96,9 @@ class LocalTime:
         return sa.cast(sa.extract("isodow", self.moment(column)), sa.Integer) - 1
 
     def week(self, day: Any) -> Any:
-        """The Monday that starts the week of a local day (the dashboard's one week)."""
+        """The Monday that starts the week of a local day (as :meth:`day` gives it): the
+        dashboard's one week definition."""
         if self.sqlite:
-            return sa.func.date(day, "-" + sa.cast((sa.cast(sa.func.strftime("%w", day),
-                                sa.Integer) + 6) % 7, sa.String) + " days")  # fmt: skip
+            # the next Sunday (the day itself if a Sunday), then back to its Monday
+            return sa.func.date(day, "weekday 0", "-6 days")
         return sa.cast(sa.func.date_trunc("week", day), sa.Date)

@@ -206,12 +206,14 @@ class Reads:
         columns: Sequence[str] | None = None,
         *,
         followers_tz: str | None = None,
+        naming: bool = False,
     ) -> pd.DataFrame:
         """Posts published in [start, end) (UTC-aware bounds) of the given accounts, with
         all columns or just ``columns``; list columns are Python lists. With
         ``followers_tz``, also each post's ``followers_at_post`` (the account's followers
         on the post's local day in that zone, see ``metrics.followers_at_post``), looked
-        up by the database."""
+        up by the database; with ``naming``, only posts that mention, tag or co-author an
+        account."""
         stmt = self._select(posts, columns)
         if followers_tz is not None:
             day = self._local(followers_tz).day(posts.c.published_at)
@@ -222,6 +224,10 @@ class Reads:
             stmt = stmt.where(posts.c.published_at < end)
         if account_ids is not None:
             stmt = stmt.where(posts.c.account_id.in_([int(a) for a in account_ids]))
+        if naming:  # only posts that mention, tag or co-author an account
+            stmt = stmt.where(
+                sa.or_(*[posts.c[c] != "[]" for c in ("mentions", "tagged", "coauthors")])
+            )
         frame = self._frame(
             stmt.order_by(posts.c.published_at, posts.c.platform, posts.c.post_id), posts
         )

@@ -9,7 +9,6 @@ import streamlit as st
 from dashboard import charts, i18n
 from dashboard.app import MAX_CARDS, context
 from dashboard.campaigns import top_posts
-from dashboard.pagedata import campaign_data, cross_promotion
 from dashboard.tables import campaign_table, cross_table, cross_ways, lift_table, posts_table
 
 ctx = context()
@@ -50,7 +49,7 @@ else:
         help=t("campaign_choice_help"),
         **ctx.keep("campaign", (started or [every[0].id])[0], [c.id for c in every], url=True),
     )
-    chosen = campaign_data(ctx.load, next(c for c in every if c.id == chosen_id), handles)
+    chosen = ctx.campaign(next(c for c in every if c.id == chosen_id))
     campaign = chosen.campaign
     st.header(campaign.name, anchor=False)
     st.caption(
@@ -134,7 +133,7 @@ else:
     if not in_period:
         st.info(t("no_campaigns_in_period"))
     else:
-        data = {c.id: campaign_data(ctx.load, c, handles) for c in in_period}
+        data = {c.id: ctx.campaign(c) for c in in_period}
         table = pd.concat([d.summary for d in data.values()], ignore_index=True)
         table = table[table["platform"].isin(platforms)]
         ctx.table(campaign_table(table, names, ctx.labels, lang))
@@ -183,7 +182,7 @@ else:
 
 st.header(t("cross_title"), anchor=False, help=t("cross_help"))
 ctx.period_caption()
-edges = cross_promotion(ctx.load, ctx.period, handles)
+edges = ctx.cross_promotion()
 if edges.empty:
     st.info(t("no_cross"))
 else:

@@ -4,8 +4,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.app import MAX_CARDS, context
-from dashboard.metrics import ALL, BEST_TIME_MIN_POSTS
-from dashboard.pagedata import compare
+from dashboard.metrics import ALL, BEST_TIME_MIN_POSTS, MAX_SERIES
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -13,10 +12,11 @@ st.title(t("compare_title"))
 ctx.period_caption()
 ctx.require_data()
 
-data = compare(ctx.load, ctx.period, combined_best_time=len(ctx.libraries) > MAX_CARDS)
-st.plotly_chart(
-    charts.audience_over_time(data.audience, ctx.colors, ctx.labels, lang), key="audience"
-)
+data = ctx.compare(combined_best_time=len(ctx.libraries) > MAX_CARDS)
+colors, labels = ctx.series_names(data.others)
+if data.others:
+    st.caption(t("others_rule", shown=MAX_SERIES - 1, n=data.others))
+st.plotly_chart(charts.audience_over_time(data.audience, colors, labels, lang), key="audience")
 
 # Weekly figures per platform: a YouTube figure is never added to another platform's.
 st.caption(t("weekly_rule"))
@@ -34,8 +34,8 @@ for platform in platforms:
                 "posts",
                 t("chart_weekly_posts_of", platform=name),
                 t("axis_posts"),
-                ctx.colors,
-                ctx.labels,
+                colors,
+                labels,
                 bars=True,
                 lang=lang,
             ),
@@ -48,8 +48,8 @@ for platform in platforms:
                 "mean_per_1k",
                 t("chart_per_1k_of", platform=name),
                 t("axis_per_1k"),
-                ctx.colors,
-                ctx.labels,
+                colors,
+                labels,
                 lang=lang,
             )
         else:
@@ -58,8 +58,8 @@ for platform in platforms:
                 "engagements",
                 t("chart_weekly_engagements_of", platform=name),
                 t("axis_engagements"),
-                ctx.colors,
-                ctx.labels,
+                colors,
+                labels,
                 lang=lang,
             )
         st.plotly_chart(figure, key=f"weekly_engagements_{platform}")
@@ -69,14 +69,14 @@ left, right = st.columns(2)
 with left:
     st.plotly_chart(
         charts.content_types(
-            mix, "posts", t("chart_content"), t("axis_posts"), ctx.colors, ctx.labels, lang
+            mix, "posts", t("chart_content"), t("axis_posts"), colors, labels, lang
         ),
         key="content_posts",
     )
 with right:
     st.plotly_chart(
         charts.content_types(
-            mix, "mean_er", t("chart_content_er"), t("axis_er"), ctx.colors, ctx.labels, lang
+            mix, "mean_er", t("chart_content_er"), t("axis_er"), colors, labels, lang
         ),
         key="content_er",
     )

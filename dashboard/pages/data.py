@@ -53,20 +53,28 @@ else:
 
 st.subheader(t("downloads"), anchor=False)
 ctx.period_caption()
-window = ctx.load(ctx.period.start, ctx.period.end, detail="history")
-posts = localize(posts_export(window.posts, ctx.period, ctx.labels, ctx.tz), lang)
-history = localize(
-    history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz), lang
-)
+
+
+def exports() -> tuple[object, object]:
+    """The downloads' two tables (posts, account history) of the period, in the reader's
+    language; read only when a download is clicked (all years can be a lot)."""
+    window = ctx.load(ctx.period.start, ctx.period.end, detail="history")
+    posts = localize(posts_export(window.posts, ctx.period, ctx.labels, ctx.tz), lang)
+    history = history_export(window.daily, window.accounts, ctx.period, ctx.labels, ctx.tz)
+    return posts, localize(history, lang)
+
+
 stem = f"jejaring_{ctx.period.start:%Y%m%d}-{ctx.period.end:%Y%m%d}"
 posts_name, history_name = t("export_posts_name"), t("export_accounts_name")
 xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-downloads = [  # (label key, data, file name, MIME type); Excel is built only when clicked
-    ("dl_posts_csv", csv_bytes(posts, lang), f"{stem}_{posts_name}.csv", "text/csv"),
-    ("dl_posts_xlsx", lambda: excel_bytes({posts_name: posts}), f"{stem}_{posts_name}.xlsx",
-     xlsx),
-    ("dl_history_csv", csv_bytes(history, lang), f"{stem}_{history_name}.csv", "text/csv"),
-    ("dl_history_xlsx", lambda: excel_bytes({history_name: history}),
+downloads = [  # (label key, data, file name, MIME type): each built only when clicked
+    ("dl_posts_csv", lambda: csv_bytes(exports()[0], lang), f"{stem}_{posts_name}.csv",
+     "text/csv"),
+    ("dl_posts_xlsx", lambda: excel_bytes({posts_name: exports()[0]}),
+     f"{stem}_{posts_name}.xlsx", xlsx),
+    ("dl_history_csv", lambda: csv_bytes(exports()[1], lang), f"{stem}_{history_name}.csv",
+     "text/csv"),
+    ("dl_history_xlsx", lambda: excel_bytes({history_name: exports()[1]}),
      f"{stem}_{history_name}.xlsx", xlsx),
 ]  # fmt: skip
 for column, (key, data, name, mime) in zip(st.columns(4), downloads, strict=True):

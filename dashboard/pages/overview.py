@@ -6,7 +6,6 @@ from dashboard import i18n
 from dashboard.app import MAX_CARDS, context
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
-from dashboard.pagedata import overview
 from dashboard.report.buttons import report_buttons
 from dashboard.service_panels import overview_services
 from dashboard.tables import kpi_table
@@ -20,7 +19,7 @@ report_buttons(ctx)  # HTML and PDF, built only when clicked
 
 ctx.require_data()
 
-table = overview(ctx.load, ctx.period).set_index(["library_id", "platform"])
+table = ctx.overview().set_index(["library_id", "platform"])
 
 vs = " " + t("vs_previous")
 platforms = [p for p in ("instagram", "youtube") if p in ctx.platforms]

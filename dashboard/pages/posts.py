@@ -4,10 +4,9 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard.app import context
-from dashboard.campaigns import hashtag_performance, top_posts
+from dashboard.campaigns import hashtag_totals
 from dashboard.insight_panels import breakouts_section
-from dashboard.pagedata import period_posts
-from dashboard.posts import post_label, post_text, search_posts
+from dashboard.posts import post_label, post_text, search_words
 from dashboard.tables import hashtag_table, posts_table
 
 ctx = context()
@@ -16,10 +15,9 @@ st.title(t("posts_title"))
 ctx.period_caption()
 ctx.require_data()
 
-in_period = period_posts(ctx.load, ctx.period)
 left, middle, right = st.columns([3, 2, 1])
 query = left.text_input(t("search"), **ctx.keep("search", ""))
-kinds = sorted(set(in_period["kind"]))
+kinds = ctx.post_kinds()
 chosen = middle.multiselect(
     t("kinds"), kinds, default=kinds, format_func=lambda k: ctx.t(f"kind_{k}"), key="kinds"
 )
@@ -30,8 +28,11 @@ order = right.selectbox(
     format_func=orders.__getitem__,
     **ctx.keep("order", "newest", list(orders)),
 )
-found = search_posts(in_period, query, chosen, order)
-st.caption(t("posts_found", n=i18n.number(len(found), lang)))
+# The database searches and sorts; the page gets the first LIST_LIMIT posts it finds.
+found, total = ctx.post_list(search_words(query), chosen, order)
+st.caption(t("posts_found", n=i18n.number(total, lang)))
+if total > len(found):
+    st.caption(t("list_limited", shown=i18n.number(len(found), lang)))
 # The figure the list is sorted by comes first after the post's text.
 ctx.table(
     posts_table(found, ctx.labels, lang, "er_followers" if order == "er" else "engagements"),
@@ -57,13 +58,15 @@ left, right = st.columns(2)
 with left:
     st.subheader(t("top_by_engagements"), anchor=False)
     ctx.table(
-        posts_table(top_posts(in_period, "engagements", 5), ctx.labels, lang, text_length=60),
+        posts_table(
+            ctx.post_list(order="engagements", limit=5)[0], ctx.labels, lang, text_length=60
+        ),  # fmt: skip
         column_config=ctx.post_columns,
     )
 with right:
     st.subheader(t("top_by_er"), anchor=False, help=t("kpi_er_help"))
     ctx.table(
-        posts_table(top_posts(in_period, "er_followers", 5), ctx.labels, lang, "er_followers", 60),
+        posts_table(ctx.post_list(order="er", limit=5)[0], ctx.labels, lang, "er_followers", 60),
         column_config=ctx.post_columns,
     )
 
@@ -71,4 +74,5 @@ breakouts_section(ctx)
 
 st.subheader(t("hashtags_title"), anchor=False)
 minimum = st.number_input(t("min_posts"), min_value=1, max_value=50, **ctx.keep("min_posts", 3))
-ctx.table(hashtag_table(hashtag_performance(in_period, int(minimum)), ctx.labels, lang))
+tags = hashtag_totals(ctx.post_sums(["hashtag"]), ctx.accounts, int(minimum))
+ctx.table(hashtag_table(tags, ctx.labels, lang))
