@@ -209,12 +209,17 @@ def content_types(
     labels: Mapping[str, str],
     lang: str,
 ) -> go.Figure:
-    """Grouped bars: content types on the x axis, one bar per library."""
+    """Grouped bars: content types on the x axis under their platform (an Instagram video
+    and a YouTube video are two bars, never one), one bar per library."""
     fig = _blank(title, lang)
+    mix = mix.sort_values(["platform", "kind"])  # instagram before youtube
     for library_id, group in mix.groupby("library_id", sort=True):
         fig.add_trace(
             go.Bar(
-                x=[i18n.kind(k, lang) for k in group["kind"]],
+                x=[
+                    [i18n.text(p, lang) for p in group["platform"]],
+                    [i18n.kind(k, lang) for k in group["kind"]],
+                ],
                 y=group[value].pipe(_floats),
                 name=labels.get(library_id, library_id),
                 marker_color=colors.get(library_id, "#777777"),
@@ -378,15 +383,17 @@ def campaigns_side_by_side(
 
 def cross_sankey(
     edges: pd.DataFrame,
+    platform: str,
     colors: Mapping[str, str],
     labels: Mapping[str, str],
     lang: str,
     title: str,
 ) -> go.Figure:
-    """Who promotes whom: library → library, width = posts naming the partner in any way
-    (each post once). Left: the libraries that name a partner, with their posts; right: the
-    libraries named, with the posts naming them."""
-    any_way = edges[edges["how"] == "any"]
+    """Who promotes whom on one platform: library → library, width = the platform's posts
+    naming the partner in any way (each post once). Left: the libraries that name a
+    partner, with their posts; right: the libraries named, with the posts naming them.
+    One figure per platform: its counts never add YouTube posts to another platform's."""
+    any_way = edges[(edges["how"] == "any") & (edges["platform"] == platform)]
     sources = sorted(set(any_way["source"]))
     targets = sorted(set(any_way["target"]))
     # Sources on the left, targets on the right: a library can appear on both sides.

@@ -61,11 +61,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview_title": ("Ringkasan per perpustakaan", "Overview per library"),
     "kpi_audience": ("Audiens", "Audience"),
     "kpi_audience_help": (
-        "Pengikut Instagram dan pelanggan YouTube pada hari terakhir periode. Gabungan = "
-        "jumlah semua akun (orang yang mengikuti dua akun terhitung dua kali). Perubahan = "
-        "selisih dengan awal periode.",
-        "Instagram followers and YouTube subscribers on the period's last captured day. "
-        "Combined = sum over the accounts (a person following two accounts counts twice). "
+        "Pengikut Instagram dan pelanggan YouTube pada hari terakhir periode yang punya "
+        "data, per perpustakaan dan platform (akun-akun perpustakaan di satu platform "
+        "dijumlahkan; orang yang mengikuti dua akun terhitung dua kali). Gabungan "
+        "menampilkan angka tiap platform berdampingan, tidak pernah dijumlahkan: angka "
+        "YouTube tidak digabung dengan platform lain. Perubahan = selisih dengan awal periode.",
+        "Instagram followers and YouTube subscribers on the period's last captured day, per "
+        "library and platform (a library's accounts on one platform are added up; a person "
+        "following two of them counts twice). Combined shows each platform's figure side by "
+        "side, never added up: YouTube figures are not merged with another platform's. "
         "Change = difference from the start of the period.",
     ),
     "kpi_growth": ("Pertumbuhan audiens", "Audience growth"),
@@ -279,9 +283,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cross_title": ("Promosi silang", "Cross-promotion"),
     "cross_help": (
         "Unggahan perpustakaan A yang menyebut (@), menandai atau berkolaborasi dengan akun "
-        "perpustakaan B, dalam periode yang dipilih.",
+        "perpustakaan B, dalam periode yang dipilih. Dihitung per platform: unggahan dan "
+        "interaksi YouTube tidak dijumlahkan dengan Instagram (kebijakan API YouTube).",
         "Posts of library A that mention (@), tag or co-author an account of library B, in "
-        "the chosen period.",
+        "the chosen period. Counted per platform: YouTube posts and engagements are never "
+        "added to Instagram's (YouTube API policy).",
     ),
     "no_cross": (
         "Tidak ada promosi silang dalam periode ini.",
@@ -301,7 +307,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sort_newest": ("Terbaru", "Newest"),
     "sort_engagements": ("Interaksi", "Engagements"),
     "sort_er": ("ER (pengikut)", "ER (followers)"),
-    "posts_found": ("{n} unggahan", "{n} posts"),
+    "posts_found": ("Unggahan ditemukan: {parts}", "Posts found: {parts}"),
     "col_thumb": ("Gambar", "Image"),
     "col_published": ("Terbit", "Published"),
     "col_kind": ("Jenis", "Type"),
@@ -440,13 +446,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Kampanye ini belum dimulai: belum ada unggahannya.",
         "This campaign has not started yet: it has no posts.",
     ),
-    "cross_sankey_title": (
-        "Siapa mempromosikan siapa (jumlah unggahan)",
-        "Who promotes whom (number of posts)",
+    "cross_sankey_title_of": (
+        "{platform}: siapa mempromosikan siapa (jumlah unggahan)",
+        "{platform}: who promotes whom (number of posts)",
     ),
     "sankey_from": ("Yang menyebut mitra", "Naming a partner"),
     "sankey_to": ("Yang disebut", "Named"),
-    "cross_totals": ("Jumlah per pasangan", "Totals per pair"),
+    "cross_totals": ("Jumlah per pasangan dan platform", "Totals per pair and platform"),
     "cross_ways_title": ("Menurut cara", "By way of naming"),
     "cross_ways_note": (
         "Satu unggahan dapat menyebut, menandai dan berkolaborasi sekaligus, jadi jumlah per "
@@ -667,8 +673,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "digest_cross": ("Promosi silang", "Cross-promotion"),
     "digest_cross_line": (
-        "{source} → {target}: {posts} unggahan",
-        "{source} → {target}: {posts} post(s)",
+        "{source} → {target} di {platform}: {posts} unggahan",
+        "{source} → {target} on {platform}: {posts} post(s)",
     ),
     "digest_best_time": ("Waktu terbaik mengunggah", "Best times to post"),
     "digest_best_time_note": (

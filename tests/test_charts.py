@@ -96,14 +96,15 @@ def test_heatmap_shows_counts_and_greys_cells_with_few_posts():
 def test_sankey_labels_carry_counts_and_readable_text():
     edges = pd.DataFrame(
         {
-            "source": ["uma", "uma", "unimed"],
-            "target": ["unimed", "unimed", "uma"],
-            "how": ["any", "mention", "any"],
-            "posts": [12, 12, 8],
-            "engagements": [500.0, 500.0, 300.0],
+            "source": ["uma", "uma", "unimed", "uma"],
+            "target": ["unimed", "unimed", "uma", "unimed"],
+            "platform": ["instagram", "instagram", "instagram", "youtube"],
+            "how": ["any", "mention", "any", "any"],
+            "posts": [12, 12, 8, 3],
+            "engagements": [500.0, 500.0, 300.0, 30.0],
         }
     )
-    fig = charts.cross_sankey(edges, COLORS, LABELS, "id", "t")
+    fig = charts.cross_sankey(edges, "instagram", COLORS, LABELS, "id", "t")
     sankey = fig.data[0]
     assert list(sankey.node.label) == [
         "UMA: 12 unggahan",  # left: naming a partner
@@ -112,4 +113,31 @@ def test_sankey_labels_carry_counts_and_readable_text():
         "UNIMED: 12 unggahan",
     ]
     assert list(sankey.link.value) == [12, 8], "only the 'any way' totals are drawn"
+    # one platform per figure: YouTube's 3 posts are never added to Instagram's 12
+    youtube = charts.cross_sankey(edges, "youtube", COLORS, LABELS, "id", "t").data[0]
+    assert list(youtube.node.label) == ["UMA: 3 unggahan", "UNIMED: 3 unggahan"]
+    assert list(youtube.link.value) == [3]
     assert sankey.textfont.color == "#111111" and sankey.textfont.size >= 14
+
+
+def test_content_types_keep_each_platforms_kinds_apart():
+    """An Instagram feed video and a YouTube video are two bars under their platform, never
+    one "Video" bar mixing both platforms' posts (YouTube API policy)."""
+    mix = pd.DataFrame(
+        {
+            "library_id": ["uma", "uma", "uma"],
+            "platform": ["youtube", "instagram", "instagram"],
+            "kind": ["video", "video", "reel"],
+            "posts": [4, 2, 6],
+            "share": [100.0, 25.0, 75.0],
+            "mean_engagements": [30.0, 80.0, 90.0],
+            "mean_er": [1.5, 4.0, 4.5],
+        }
+    )
+    fig = charts.content_types(mix, "posts", "t", "a", COLORS, LABELS, "id")
+    (bars,) = fig.data
+    assert [list(level) for level in bars.x] == [
+        ["Instagram", "Instagram", "YouTube"],
+        ["Reel", "Video", "Video"],
+    ]
+    assert list(bars.y) == [6, 2, 4]

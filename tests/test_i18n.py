@@ -4,6 +4,7 @@ a time; every text key in both languages."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
 import pandas as pd
@@ -93,3 +94,14 @@ def test_every_text_in_both_languages_with_the_same_placeholders():
         ]
         assert names[0] == names[1], key
         assert indonesian and english, key
+
+
+def test_no_text_calls_a_combined_figure_a_sum():
+    """YouTube API policy: "Combined" shows each platform's part, never one sum; the help
+    texts (and the report's definitions, which repeat them) must say so."""
+    fused = re.compile(r"(gabungan|combined)\s*=\s*(jumlah|sum)", re.IGNORECASE)
+    for key, pair in i18n.TEXT.items():
+        for value in pair:
+            assert not fused.search(value), key
+    assert "berdampingan" in i18n.text("kpi_audience_help", "id")
+    assert "side by side" in i18n.text("kpi_audience_help", "en")

@@ -187,10 +187,21 @@ edges = cross_promotion(ctx.load, ctx.period, handles)
 if edges.empty:
     st.info(t("no_cross"))
 else:
-    st.plotly_chart(
-        charts.cross_sankey(edges, ctx.colors, ctx.labels, lang, t("cross_sankey_title")),
-        key="sankey",
-    )
+    # One Sankey per platform: YouTube posts are never counted with another platform's.
+    shown = [p for p in ("instagram", "youtube") if p in set(edges["platform"])]
+    for column, platform in zip(st.columns(len(shown)), shown, strict=True):
+        with column:
+            st.plotly_chart(
+                charts.cross_sankey(
+                    edges,
+                    platform,
+                    ctx.colors,
+                    ctx.labels,
+                    lang,
+                    t("cross_sankey_title_of", platform=t(platform)),
+                ),
+                key=f"sankey_{platform}",
+            )
     st.subheader(t("cross_totals"), anchor=False)
     ctx.table(cross_table(edges, ctx.labels, lang))
     st.subheader(t("cross_ways_title"), anchor=False)

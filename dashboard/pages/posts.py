@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from dashboard import i18n
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
 from dashboard.insight_panels import breakouts_section
 from dashboard.pagedata import period_posts
-from dashboard.posts import post_label, post_text, search_posts
+from dashboard.posts import count_per_platform, post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
 
 ctx = context()
@@ -31,7 +30,7 @@ order = right.selectbox(
     **ctx.keep("order", "newest", list(orders)),
 )
 found = search_posts(in_period, query, chosen, order)
-st.caption(t("posts_found", n=i18n.number(len(found), lang)))
+st.caption(t("posts_found", parts=count_per_platform(found, lang)))
 # The figure the list is sorted by comes first after the post's text.
 ctx.table(
     posts_table(found, ctx.labels, lang, "er_followers" if order == "er" else "engagements"),
