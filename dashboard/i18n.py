@@ -1168,6 +1168,11 @@ def month_year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     return babel_dates.format_date(value, _skeleton_pattern("yMMM", lang), locale=_locale(lang))
 
 
+def year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """2026: the year alone, as the locale writes it (for a chart axis's second line)."""
+    return babel_dates.format_date(value, _skeleton_pattern("y", lang), locale=_locale(lang))
+
+
 def short_date_d3(lang: str = DEFAULT_LANGUAGE) -> str:
     """The locale's numeric short date (dd/MM/yy, M/d/yy) as a d3 time format for plotly's
     hover labels, which cannot show Indonesian month names."""

@@ -141,3 +141,31 @@ def test_content_types_keep_each_platforms_kinds_apart():
         ["Reel", "Video", "Video"],
     ]
     assert list(bars.y) == [6, 2, 4]
+
+
+def test_weekly_axis_at_a_year_labels_a_few_mondays_in_full():
+    """53 weeks: at most 8 labels, level, each a whole Monday in the language ("22 Des",
+    never a clipped "22 De"), the latest week among them, the year under the first label
+    and where it changes; no two weeks share a name (hover)."""
+    from babel.dates import get_month_names
+
+    period = m.Period(dt.date(2025, 12, 8), dt.date(2026, 12, 7))
+    grid = m.period_weeks(period)
+    weekly = grid.assign(library_id="uma", platform="instagram", posts=3, engagements=30.0)
+    for lang in ("id", "en"):
+        fig = charts.weekly_lines(weekly, "posts", "t", "a", COLORS, LABELS, bars=True, lang=lang)
+        axis = fig.layout.xaxis
+        names = list(axis.categoryarray)
+        assert len(set(names)) == len(names) == 53
+        assert 5 <= len(axis.tickvals) <= 8 and axis.tickangle == 0
+        assert set(axis.tickvals) <= set(names) and axis.tickvals[-1] == names[-1]
+        months = {v: k for k, v in get_month_names("abbreviated", locale=lang).items()}
+        shown = []
+        for text in axis.ticktext:
+            first, *year = text.replace("*", "").split("<br>")
+            day, month = first.split() if lang == "id" else first.split()[::-1]
+            shown.append((int(day), months[month], year))
+        mondays = {(w.day, w.month) for w in grid["week"]}
+        assert all((d, mo) in mondays for d, mo, _ in shown)
+        assert shown[0][2] == ["2025"] and ["2026"] in [y for *_, y in shown[1:]]
+        assert sum(1 for *_, y in shown if y) == 2, "the year only where it changes"
