@@ -150,6 +150,7 @@ def categories_page(ctx: Context) -> None:
     breakouts; the control to change a post's category; the period's posts with theirs."""
     t, lang = ctx.t, ctx.lang
     st.title(t("categories_title"))
+    ctx.period_caption()
     st.caption(t("categories_intro"))
     if not ctx.libraries or not ctx.platforms:
         st.warning(t("no_selection"))
@@ -164,18 +165,14 @@ def categories_page(ctx: Context) -> None:
     )
     data = category_data(insights_of(ctx), ctx.config.categories, ctx.store)
     st.subheader(t("categories_summary"), anchor=False, help=t("breakouts_help"))
-    st.dataframe(category_table(data.summary, ctx.labels, lang), hide_index=True)
+    ctx.table(category_table(data.summary, ctx.labels, lang))
     # One chart per platform: platforms are never mixed in one figure (YouTube API policy).
     for platform in [p for p in ctx.platforms if p in set(data.summary["platform"])]:
         st.plotly_chart(_category_chart(data.summary, ctx, platform), key=f"category_er_{platform}")
     posts = data.posts.sort_values("published_at", ascending=False)
     _override_control(ctx, posts.head(300))
     st.subheader(t("categories_posts"), anchor=False)
-    st.dataframe(
-        categorised_posts_table(posts, ctx.labels, lang),
-        hide_index=True,
-        column_config=ctx.post_columns,
-    )
+    ctx.table(categorised_posts_table(posts, ctx.labels, lang), column_config=ctx.post_columns)
 
 
 def _choice_name(choice: str, lang: str) -> str:

@@ -644,6 +644,23 @@ def test_posts_page_search_and_hashtags(demo_url):
     assert at.main.caption[-1].value == "Tidak ada baris untuk ditampilkan."
 
 
+def test_categories_page_states_its_period_and_says_when_a_table_is_empty(demo_url):
+    at = run_app()
+    at.switch_page("dashboard/pages/categories.py").run()
+    assert not at.exception
+    assert at.main.caption[0].value.startswith("Periode ")
+    assert len(at.dataframe) == 2  # the summary and the period's posts
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    at.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31))
+    ).run()
+    assert not at.exception
+    assert "1 Jan 2020 – 31 Jan 2020" in at.main.caption[0].value
+    # no empty table (Streamlit would write "empty" in English): a sentence instead
+    assert not at.dataframe
+    assert sum(c.value == "Tidak ada baris untuk ditampilkan." for c in at.main.caption) == 2
+
+
 def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
     from benchmarks.consortium import config_toml, consortium_config
 
@@ -743,7 +760,8 @@ def test_every_page_states_its_period_and_the_command_as_the_readme_gives_it(tmp
     store.dispose()
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)
     at = run_app()
-    for page in ("overview", "compare", "campaigns", "posts", "data"):
+    pages = ("overview", "compare", "campaigns", "posts", "categories", "services", "data")
+    for page in pages:
         at.switch_page(f"dashboard/pages/{page}.py").run()
         assert not at.exception
         assert any(c.value.startswith("Periode ") for c in at.main.caption), page
