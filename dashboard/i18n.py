@@ -727,8 +727,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "posting time × 100.",
     ),
     "digest_demo": (
-        "Data demo: angka ini dibuat oleh `python -m collectors demo`.",
-        "Demo data: these numbers were made by `python -m collectors demo`.",
+        "Data demo: angka ini dibuat oleh `.venv/bin/python -m collectors demo`.",
+        "Demo data: these numbers were made by `.venv/bin/python -m collectors demo`.",
     ),
     # -- uib: the printable report (HTML and PDF) --
     "report_pdf_button": ("Unduh laporan (PDF)", "Download report (PDF)"),
@@ -760,10 +760,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_path_demo": ("data demo", "demo data"),
     "report_path_unknown": ("jalur tidak tercatat", "path not recorded"),
     "report_demo_notice": (
-        "Data demo: angka dalam laporan ini dibuat oleh perintah python -m collectors demo, "
-        "bukan diambil dari Instagram atau YouTube.",
-        "Demo data: the numbers in this report were made by the command python -m collectors "
-        "demo, not collected from Instagram or YouTube.",
+        "Data demo: angka dalam laporan ini dibuat oleh perintah "
+        ".venv/bin/python -m collectors demo, bukan diambil dari Instagram atau YouTube.",
+        "Demo data: the numbers in this report were made by the command "
+        ".venv/bin/python -m collectors demo, not collected from Instagram or YouTube.",
     ),
     "report_no_data": (
         "Tidak ada data untuk periode {start} – {end}: tidak ada akun yang diambil datanya "

@@ -105,3 +105,15 @@ def test_no_text_calls_a_combined_figure_a_sum():
             assert not fused.search(value), key
     assert "berdampingan" in i18n.text("kpi_audience_help", "id")
     assert "side by side" in i18n.text("kpi_audience_help", "en")
+
+
+def test_commands_in_texts_are_given_as_the_readme_gives_them():
+    """The demo notices of the pages, the digest and the report name the command as the
+    README gives it (`.venv/bin/python -m …`), never a bare `python -m …`."""
+    bare = re.compile(r"(?<!\.venv/bin/)python -m ")
+    for key, pair in i18n.TEXT.items():
+        for value in pair:
+            assert not bare.search(value), key
+    for key in ("demo_notice", "digest_demo", "report_demo_notice"):
+        for lang in ("id", "en"):
+            assert ".venv/bin/python -m collectors demo" in i18n.text(key, lang), key

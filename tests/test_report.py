@@ -474,7 +474,11 @@ def test_cli_database_that_cannot_be_used_exits_4_with_one_sentence(
         db.write_bytes(b"this is no database\0" * 300)
         url, expected = f"sqlite:///{db}", f"the database file {db} is not an SQLite database"
     elif case == "missing":
-        url, expected = f"sqlite:///{db}", f"the database file {db} does not exist"
+        url = f"sqlite:///{db}"
+        expected = (
+            f"the database file {db} does not exist; collect data first "
+            "(.venv/bin/python -m collectors refresh, or .venv/bin/python -m collectors demo)"
+        )
     elif case == "unreachable":
         url = "postgresql+psycopg://jejaring:rahasia-sekali@127.0.0.1:1/jejaring"
         expected = "cannot connect to the postgresql database 'jejaring' on 127.0.0.1:1"

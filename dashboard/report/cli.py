@@ -104,8 +104,9 @@ def _open_store(url: str, tz: str) -> Store:
         and not Path(database).exists()  # a folder or a pipe: the store says what it is
     ):
         raise StoreError(
-            f"the database file {database} does not exist; collect data first (python -m "
-            "collectors refresh, or python -m collectors demo) or set JEJARING_DATABASE_URL."
+            f"the database file {database} does not exist; collect data first "
+            "(.venv/bin/python -m collectors refresh, or .venv/bin/python -m collectors demo) "
+            "or set JEJARING_DATABASE_URL."
         )
     return Store(url, tz)
 
