@@ -27,6 +27,7 @@ from dashboard.metrics import Period
 from dashboard.pagedata import (
     Window,
     choose,
+    has_data,
     health,
     load_window,
     partner_handles,
@@ -67,6 +68,7 @@ class Context:
     # on the figure pages, listed on the Data page.
     pending: pd.DataFrame = field(default_factory=pd.DataFrame)
     url_params: dict[str, list[str]] = field(default_factory=dict)  # this run's, see finish()
+    first_day: dt.date | None = None  # the first local day with data of the shown accounts
 
     def t(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
@@ -142,6 +144,21 @@ class Context:
         if self.accounts.empty:
             st.info(self.t("no_data"))
             self.stop()
+
+    def no_data_in_period(self) -> bool:
+        """Whether the chosen accounts have neither a post nor a capture in the period (a
+        period before any data), whose figures would be all "–" and zeros; if so, says
+        so, and from which day data exists."""
+        if has_data(self.load, self.period):
+            return False
+        values = dict(
+            start=i18n.date(self.period.start, self.lang), end=i18n.date(self.period.end, self.lang)
+        )
+        text = self.t("no_data_in_period", **values)
+        if self.first_day is not None:
+            text += " " + self.t("data_since", first=i18n.date(self.first_day, self.lang))
+        st.info(text, icon=":material/info:")
+        return True
 
     def stop(self) -> None:
         """End the page early, after writing what a finished page writes (see finish())."""
@@ -253,6 +270,16 @@ def _health(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
     shown, pending, _ = _catalogue(url, tz, fingerprint)
     listed = pd.concat([shown, pending], ignore_index=True) if len(pending) else shown
     return health(store, listed, items, dt.datetime.now(dt.UTC))
+
+
+def still(change: object, decimals: int = 0) -> dict[str, str]:
+    """Keyword arguments for ``st.metric`` whose change rounds to zero: grey and without
+    an arrow (Streamlit draws any text delta but "0" as a green rise)."""
+    try:
+        zero = round(float(change), decimals) == 0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return {}
+    return {"delta_color": "off", "delta_arrow": "off"} if zero else {}
 
 
 def _secrets() -> object | None:
@@ -455,6 +482,7 @@ def build_context() -> Context | None:
         fingerprint,
         pending,
         url,
+        first_day,
     )
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx

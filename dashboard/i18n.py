@@ -49,6 +49,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
         "No data for this choice yet. Change the period, libraries or platforms.",
     ),
+    "no_data_in_period": (
+        "Tidak ada unggahan dan tidak ada data yang diambil untuk akun yang dipilih dalam "
+        "periode {start} – {end}, jadi tidak ada angka untuk ditampilkan.",
+        "No posts and no captures for the chosen accounts in {start} – {end}, so there are "
+        "no figures to show.",
+    ),
+    "data_since": (
+        'Data pertama dari {first}: pilih periode yang mencakupnya, misalnya "Semua waktu".',
+        'The first data is from {first}: choose a period that covers it, e.g. "All time".',
+    ),
     "no_selection": (
         "Pilih paling sedikit satu perpustakaan dan satu platform.",
         "Choose at least one library and one platform.",
@@ -1105,10 +1115,11 @@ def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: b
 def delta(
     value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, suffix: str = ""
 ) -> str | None:
-    """A signed change for ``st.metric`` (which colours it by its sign); None when unknown."""
+    """A signed change for ``st.metric`` (which colours it by its sign); a change that
+    rounds to zero has no sign ("0", not "+0"); None when unknown."""
     if _is_missing(value):
         return None
-    return number(value, lang, decimals, sign=True) + suffix
+    return number(value, lang, decimals, sign=round(float(value), decimals) != 0) + suffix
 
 
 def ratio(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:

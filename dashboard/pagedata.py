@@ -227,6 +227,13 @@ def cross_promotion(load: Loader, period: Period, handles: dict[str, set[str]]) 
     return camp.cross_promotion(in_period(win.posts, period), handles)
 
 
+def has_data(load: Loader, period: Period) -> bool:
+    """Whether any chosen account was captured, or published a post, in the period."""
+    win = load(period.start, period.end)
+    captured = bool(((win.daily["day"] >= period.start) & (win.daily["day"] <= period.end)).any())
+    return captured or not in_period(win.posts, period).empty
+
+
 def period_posts(load: Loader, period: Period) -> pd.DataFrame:
     win = load(period.start, period.end, detail="all")
     return in_period(win.posts, period)

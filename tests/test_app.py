@@ -305,6 +305,57 @@ def test_period_and_filters_change_what_is_shown(demo_url):
     assert "Pilih paling sedikit" in at.warning[0].value
 
 
+@pytest.mark.parametrize("page", ["overview", "compare"])
+def test_a_period_before_any_data_says_so_instead_of_dashes_and_zeros(demo_url, page):
+    from babel.dates import format_date
+
+    at = run_app()
+    at.switch_page(f"dashboard/pages/{page}.py").run()
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    at.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31))
+    ).run()
+    assert not at.exception
+    store = Store(demo_url)
+    first = store.first_day([int(i) for i in store.accounts()["id"]], "Asia/Jakarta")
+    store.dispose()
+    said = [i.value for i in at.info if "1 Jan 2020 – 31 Jan 2020" in i.value]
+    assert len(said) == 1 and "Tidak ada unggahan dan tidak ada data yang diambil" in said[0]
+    day = format_date(first, "d MMM y", locale="id")  # 2 Jun 2025
+    assert f"Data pertama dari {day}" in said[0]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert finished_marker(at)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert any("No posts and no captures for the chosen accounts" in i.value for i in at.info)
+
+
+def test_an_unchanged_figure_is_grey_without_an_arrow(tmp_path, monkeypatch):
+    """A change of 0 is no rise: Streamlit draws any text delta but "0" green with an up
+    arrow, so a zero change is shown grey, without an arrow and without a "+"."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from collectors.records import AccountRef, AccountSnapshot
+
+    url = f"sqlite:///{tmp_path / 'flat.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    ref = AccountRef("uma", "instagram", config.libraries[0].instagram[0])
+    now = dt.datetime.now(dt.UTC)
+    for days in (40, 1):  # the same audience before and at the end of the period
+        store.write([AccountSnapshot(ref, now - dt.timedelta(days=days), followers=1500)])
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    at = run_app()
+    (instagram,) = [tab for tab in at.tabs if tab.label == "Instagram"]
+    cards = {m.label: m for m in instagram.metric}
+    assert (cards["Audiens"].value, cards["Unggahan"].value) == ("1.500", "0")
+    for label in ("Audiens", "Unggahan"):
+        card = cards[label]
+        assert card.delta.startswith("0 "), card.delta
+        assert card.proto.color == Metric.MetricColor.GRAY, label
+        assert card.proto.direction == Metric.MetricDirection.NONE, label
+
+
 def test_config_error_is_shown_not_raised(tmp_path, monkeypatch, demo_url):
     bad = tmp_path / "bad.toml"
     bad.write_text(

@@ -36,6 +36,7 @@ def test_number_formats_per_language_and_unknowns():
     assert i18n.number(-0.001, "id", 2) == "0,00", "no negative zero"
     assert i18n.numbers([None, float("nan"), pd.NA, 3], "id") == ["–", "–", "–", "3"]
     assert i18n.delta(None, "id") is None and i18n.delta(52, "id") == "+52"
+    assert i18n.delta(0, "id") == "0" and i18n.delta(-0.001, "id", 2) == "0,00", "no +0"
     assert i18n.ratio(1.034, "id") == "1,03×"
     assert i18n.separators("id") == ",." and i18n.separators("en") == ".,"
 

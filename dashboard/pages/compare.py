@@ -12,6 +12,8 @@ t, lang = ctx.t, ctx.lang
 st.title(t("compare_title"))
 ctx.period_caption()
 ctx.require_data()
+if ctx.no_data_in_period():  # a period before any data: no empty charts
+    ctx.stop()
 
 data = compare(ctx.load, ctx.period, combined_best_time=len(ctx.libraries) > MAX_CARDS)
 st.plotly_chart(
