@@ -398,7 +398,8 @@ def _sidebar(
         chosen = sb.date_input(
             i18n.text("custom_range", lang),
             max_value=today,
-            format="DD/MM/YYYY",
+            format=i18n.date_input_format(lang),
+            help=i18n.text("custom_range_help", lang),
             **sticky("custom_range", (today - dt.timedelta(days=29), today)),
         )
         if isinstance(chosen, tuple | list) and len(chosen) == 2:

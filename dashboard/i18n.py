@@ -32,6 +32,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "preset_all": ("Semua waktu", "All time"),
     "preset_custom": ("Pilih tanggal…", "Custom dates…"),
     "custom_range": ("Dari – sampai", "From – to"),
+    "custom_range_help": (
+        'Pilih tanggal awal, lalu tanggal akhir (hari/bulan/tahun). Tulisan "Date range" '
+        'dan "Select…" di kalender adalah pilihan cepat rentang tanggal bawaan Streamlit, '
+        "yang tidak dapat diterjemahkan.",
+        'Choose the first day, then the last day (month/day/year). "Date range" and '
+        '"Select…" in the calendar are Streamlit\'s own quick choice of a range.',
+    ),
     "libraries": ("Perpustakaan", "Libraries"),
     "platforms": ("Platform", "Platforms"),
     "instagram": ("Instagram", "Instagram"),
@@ -968,10 +975,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_library": ("Perpustakaan pemilik berkas", "Library the file belongs to"),
     "upload_file": ("Berkas", "File"),
     "upload_help": (
-        "Mengimpor berkas yang sama dua kali tidak mengubah apa pun. Berkas yang bermasalah "
-        "tidak ditulis sama sekali.",
-        "Importing the same file twice changes nothing. Nothing of a file with a problem is "
-        "written.",
+        'Tombol "Upload" = pilih berkas; "{mb}MB per file" = paling besar {mb} MB per '
+        "berkas (teks bawaan Streamlit, yang tidak dapat diterjemahkan). Mengimpor berkas yang "
+        "sama dua kali tidak mengubah apa pun. Berkas yang bermasalah tidak ditulis sama sekali.",
+        '"Upload" chooses a file, of at most {mb} MB. Importing the same file twice changes '
+        "nothing. Nothing of a file with a problem is written.",
     ),
     "upload_auto": ("(otomatis dari berkas)", "(from the file)"),
     "upload_nothing_written": ("Tidak ada yang ditulis.", "Nothing was written."),
@@ -1182,6 +1190,19 @@ def month_year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
 def year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     """2026: the year alone, as the locale writes it (for a chart axis's second line)."""
     return babel_dates.format_date(value, _skeleton_pattern("y", lang), locale=_locale(lang))
+
+
+def date_input_format(lang: str = DEFAULT_LANGUAGE) -> str:
+    """``st.date_input``'s format in the locale's order of day, month and year (DD/MM/YYYY,
+    MM/DD/YYYY): Streamlit's date picker has no locale of its own."""
+    fields = [
+        token[0]
+        for kind, token in babel_dates.tokenize_pattern(_locale(lang).date_formats["short"].pattern)
+        if kind == "field" and token[0] in "dMy"
+    ]
+    names = {"d": "DD", "M": "MM", "y": "YYYY"}
+    order = "/".join(names[f] for f in fields)
+    return order if order in ("YYYY/MM/DD", "DD/MM/YYYY", "MM/DD/YYYY") else "YYYY/MM/DD"
 
 
 def short_date_d3(lang: str = DEFAULT_LANGUAGE) -> str:

@@ -247,6 +247,26 @@ def test_compare_page_renders_charts_and_toggle(demo_url):
     assert any("kurang dari 3 unggahan" in c.value for c in at.caption)
 
 
+def test_streamlit_widgets_say_what_our_words_can(demo_url):
+    """Streamlit's date picker and file uploader keep some English of their own ("Date
+    range", "Select…", "Upload", "50MB per file"; no parameter translates them): the date
+    field follows the language's order of day and month, and our help texts say in the
+    reader's language what those words mean."""
+    at = run_app()
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    dates = at.sidebar.date_input(key="custom_range")
+    assert dates.proto.format == "DD/MM/YYYY" and "Date range" in dates.help
+    assert "tidak dapat diterjemahkan" in dates.help
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 50
+    assert 'Tombol "Upload" = pilih berkas' in uploader.proto.help
+    assert '"50MB per file" = paling besar 50 MB' in uploader.proto.help
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.sidebar.date_input(key="custom_range").proto.format == "MM/DD/YYYY"
+
+
 def test_all_time_starts_on_the_first_day_with_data(demo_url):
     at = run_app()
     at.sidebar.selectbox(key="preset").set_value("preset_all").run()

@@ -118,3 +118,8 @@ def test_commands_in_texts_are_given_as_the_readme_gives_them():
     for key in ("demo_notice", "digest_demo", "report_demo_notice"):
         for lang in ("id", "en"):
             assert ".venv/bin/python -m collectors demo" in i18n.text(key, lang), key
+
+
+def test_date_input_format_follows_the_locales_order():
+    assert i18n.date_input_format("id") == "DD/MM/YYYY"  # dd/MM/yy
+    assert i18n.date_input_format("en") == "MM/DD/YYYY"  # M/d/yy
