@@ -315,7 +315,7 @@ def test_hostile_caption_is_shown_as_text_and_runs_nothing(server, browser):
     page.keyboard.press("Enter")
     wait_until_finished(page, after=run)
     shown = page.locator('[data-testid="stText"]').filter(has_text="jebakan")
-    assert page.get_by_text("1 unggahan").count() == 1
+    assert page.get_by_text("Unggahan ditemukan: Instagram 1", exact=True).count() == 1
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert shown.inner_text().strip() == HOSTILE, "shown literally, not as HTML or Markdown"
     assert dialogs == [], "no script ran"
