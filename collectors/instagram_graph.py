@@ -744,7 +744,7 @@ class GraphCollector:
             self.warn(
                 f"the Instagram token of library {link.library_id} expires on "
                 f"{expires:%Y-%m-%d} ({max((expires - now).days, 0)} days); reconnect before then: "
-                f"python -m collectors connect instagram --library {link.library_id}"
+                f".venv/bin/python -m collectors connect instagram --library {link.library_id}"
             )
         self._record(link)
         return link

@@ -36,18 +36,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- youtube analytics --
     "youtube_analytics_revoked": (
         "izin YouTube Analytics perpustakaan {library} untuk kanal {channel} sudah dicabut atau "
-        "kedaluwarsa (invalid_grant). Staf {library} perlu menghubungkan ulang: python -m "
-        "collectors connect youtube --library {library}. Data publik kanal tetap diambil.",
+        "kedaluwarsa (invalid_grant). Staf {library} perlu menghubungkan ulang: "
+        ".venv/bin/python -m collectors connect youtube --library {library}. Data publik kanal "
+        "tetap diambil.",
         "library {library}'s YouTube Analytics authorisation for channel {channel} was "
         "revoked or has expired (invalid_grant). A staff member of {library} must connect "
-        "again: python -m collectors connect youtube --library {library}. The channel's "
-        "public figures were still collected.",
+        "again: .venv/bin/python -m collectors connect youtube --library {library}. The "
+        "channel's public figures were still collected.",
     ),
     "youtube_analytics_refused": (
         "Google menolak izin YouTube perpustakaan {library} untuk kanal {channel} ({error}). "
-        "Hubungkan ulang: python -m collectors connect youtube --library {library}.",
+        "Hubungkan ulang: .venv/bin/python -m collectors connect youtube --library {library}.",
         "Google refused library {library}'s YouTube authorisation for channel {channel} "
-        "({error}). Connect again: python -m collectors connect youtube --library {library}.",
+        "({error}). Connect again: "
+        ".venv/bin/python -m collectors connect youtube --library {library}.",
     ),
     "youtube_analytics_forbidden": (
         "Google menolak data Analytics kanal {channel}: akun Google yang memberi izin untuk "
@@ -87,9 +89,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "youtube_analytics_token_file": (
         "berkas token YouTube perpustakaan {library} tidak dapat dibaca ({path}); hubungkan "
-        "ulang: python -m collectors connect youtube --library {library}.",
+        "ulang: .venv/bin/python -m collectors connect youtube --library {library}.",
         "library {library}'s YouTube token file cannot be read ({path}); connect again: "
-        "python -m collectors connect youtube --library {library}.",
+        ".venv/bin/python -m collectors connect youtube --library {library}.",
     ),
     # -- uia --
     "ig_session_missing": (
@@ -211,29 +213,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # -- graph (Instagram Graph API) --
     "graph_token_expired": (
         "token Instagram perpustakaan {library} kedaluwarsa{when}. Hubungkan ulang: "
-        "python -m collectors connect instagram --library {library}",
+        ".venv/bin/python -m collectors connect instagram --library {library}",
         "the Instagram token of library {library} has expired{when}. Reconnect: "
-        "python -m collectors connect instagram --library {library}",
+        ".venv/bin/python -m collectors connect instagram --library {library}",
     ),
     "graph_token_revoked": (
         "token Instagram perpustakaan {library} tidak berlaku lagi (dicabut, kata sandi "
         "diganti, atau aplikasi dihapus). Hubungkan ulang: "
-        "python -m collectors connect instagram --library {library}",
+        ".venv/bin/python -m collectors connect instagram --library {library}",
         "the Instagram token of library {library} is no longer valid (revoked, password "
         "changed or app removed). Reconnect: "
-        "python -m collectors connect instagram --library {library}",
+        ".venv/bin/python -m collectors connect instagram --library {library}",
     ),
     "graph_token_unreadable": (
         "berkas token Instagram perpustakaan {library} tidak dapat dibaca ({path}). "
-        "Hubungkan ulang: python -m collectors connect instagram --library {library}",
+        "Hubungkan ulang: .venv/bin/python -m collectors connect instagram --library {library}",
         "the Instagram token file of library {library} cannot be read ({path}). "
-        "Reconnect: python -m collectors connect instagram --library {library}",
+        "Reconnect: .venv/bin/python -m collectors connect instagram --library {library}",
     ),
     "graph_no_token": (
         'perpustakaan {library} memilih instagram_path = "graph_api" tetapi belum punya '
-        "token Instagram. Hubungkan: python -m collectors connect instagram --library {library}",
+        "token Instagram. Hubungkan: "
+        ".venv/bin/python -m collectors connect instagram --library {library}",
         'library {library} sets instagram_path = "graph_api" but has no Instagram token. '
-        "Connect: python -m collectors connect instagram --library {library}",
+        "Connect: .venv/bin/python -m collectors connect instagram --library {library}",
     ),
     "graph_not_reached": (
         "token Instagram perpustakaan {library} menjangkau {reached}, bukan @{handle}. "
@@ -658,10 +661,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "share it. Use a file, e.g. sqlite:///data/jejaring.db.",
     ),
     "store_file_missing": (
-        "berkas basis data {path} tidak ada; ambil data dulu (python -m collectors refresh, "
-        "atau python -m collectors demo) atau atur JEJARING_DATABASE_URL.",
-        "the database file {path} does not exist; collect data first (python -m collectors "
-        "refresh, or python -m collectors demo) or set JEJARING_DATABASE_URL.",
+        "berkas basis data {path} tidak ada; ambil data dulu (.venv/bin/python -m collectors "
+        "refresh, atau .venv/bin/python -m collectors demo) atau atur JEJARING_DATABASE_URL.",
+        "the database file {path} does not exist; collect data first (.venv/bin/python -m "
+        "collectors refresh, or .venv/bin/python -m collectors demo) or set "
+        "JEJARING_DATABASE_URL.",
     ),
     "store_revision_unknown": (
         "{where}: tabel alembic_version penyimpanan ini kosong, jadi skemanya tidak diketahui. "

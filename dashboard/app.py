@@ -84,6 +84,7 @@ class Context:
     # on the figure pages, listed on the Data page.
     pending: pd.DataFrame = field(default_factory=pd.DataFrame)
     url_params: dict[str, list[str]] = field(default_factory=dict)  # this run's, see finish()
+    first_day: dt.date | None = None  # the first local day with data of the shown accounts
 
     def t(self, key: str, **values: object) -> str:
         return i18n.text(key, self.lang, **values)
@@ -127,9 +128,9 @@ class Context:
         kinds: Sequence[str] | None = None,
         order: str = "newest",
         limit: int | None = LIST_LIMIT,
-    ) -> tuple[pd.DataFrame, int]:
+    ) -> tuple[pd.DataFrame, dict[str, int]]:
         """The period's posts a search finds (the first ``limit`` in ``order``) and how
-        many it finds, cached until the store changes (see ``pagedata.post_list``)."""
+        many it finds per platform, cached until the store changes (``pagedata.post_list``)."""
         return _post_list(
             self.store, self.accounts, self.settings.database_url, self.tz, self.fingerprint,
             self.account_ids, self.period.start, self.period.end, tuple(words),
@@ -235,6 +236,24 @@ class Context:
             st.info(self.t("no_data"))
             self.stop()
 
+    def no_data_in_period(self) -> bool:
+        """Whether the chosen accounts have neither a post nor a capture in the period (a
+        period before any data), whose figures would be all "–" and zeros; if so, says
+        so, and from which day data exists."""
+        if _has_data(
+            self.store, self.settings.database_url, self.tz, self.fingerprint,
+            self.account_ids, self.period.start, self.period.end,
+        ):  # fmt: skip
+            return False
+        values = dict(
+            start=i18n.date(self.period.start, self.lang), end=i18n.date(self.period.end, self.lang)
+        )
+        text = self.t("no_data_in_period", **values)
+        if self.first_day is not None:
+            text += " " + self.t("data_since", first=i18n.date(self.first_day, self.lang))
+        st.info(text, icon=":material/info:")
+        return True
+
     def stop(self) -> None:
         """End the page early, after writing what a finished page writes (see finish())."""
         finish()
@@ -323,7 +342,7 @@ def _post_list(
     kinds: tuple[str, ...] | None,
     order: str,
     limit: int | None,
-) -> tuple[pd.DataFrame, int]:
+) -> tuple[pd.DataFrame, dict[str, int]]:
     return post_list(_store, tz, _accounts, Period(start, end), words, kinds, order, limit)
 
 
@@ -400,6 +419,19 @@ def _cross(
     return named_cross_promotion(_store, tz, _accounts, Period(start, end), _handles)
 
 
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _has_data(
+    _store: Store,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> bool:
+    return _store.has_data(ids, start, end, tz)
+
+
 @st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
 def _post_kinds(
     _store: Store,
@@ -456,6 +488,16 @@ def _health(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
     shown, pending, _ = _catalogue(url, tz, fingerprint)
     listed = pd.concat([shown, pending], ignore_index=True) if len(pending) else shown
     return health(store, listed, items, dt.datetime.now(dt.UTC))
+
+
+def still(change: object, decimals: int = 0) -> dict[str, str]:
+    """Keyword arguments for ``st.metric`` whose change rounds to zero: grey and without
+    an arrow (Streamlit draws any text delta but "0" as a green rise)."""
+    try:
+        zero = round(float(change), decimals) == 0  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return {}
+    return {"delta_color": "off", "delta_arrow": "off"} if zero else {}
 
 
 def _secrets() -> object | None:
@@ -574,7 +616,8 @@ def _sidebar(
         chosen = sb.date_input(
             i18n.text("custom_range", lang),
             max_value=today,
-            format="DD/MM/YYYY",
+            format=i18n.date_input_format(lang),
+            help=i18n.text("custom_range_help", lang),
             **sticky("custom_range", (today - dt.timedelta(days=29), today)),
         )
         if isinstance(chosen, tuple | list) and len(chosen) == 2:
@@ -658,6 +701,7 @@ def build_context() -> Context | None:
         fingerprint,
         pending,
         url,
+        first_day,
     )
     st.session_state[_CONTEXT_KEY] = ctx
     return ctx

@@ -333,20 +333,23 @@ def summary(
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-CROSS_COLUMNS = ["source", "target", "how", "posts", "engagements"]
+CROSS_COLUMNS = ["source", "target", "platform", "how", "posts", "engagements"]
 
 
 def cross_promotion(posts: pd.DataFrame, handles: dict[str, set[str]]) -> pd.DataFrame:
-    """Edges A → B: posts of library A that mention, tag or co-author an account of library B,
-    with their count and engagements. ``how`` is mention, tag, coauthor, or any (a post
-    counted once per pair whatever the ways)."""
+    """Edges A → B per platform: posts of library A on that platform that mention, tag or
+    co-author an account of library B, with their count and engagements. ``how`` is
+    mention, tag, coauthor, or any (a post counted once per pair whatever the ways).
+    Platforms are never added up: YouTube figures are not fused with another platform's
+    (YouTube API policy)."""
     owner = {h: lib for lib, names in handles.items() for h in names}
     rows = []
     named = posts[
         (posts["mentions"].map(len) + posts["tagged"].map(len) + posts["coauthors"].map(len)) > 0
     ]
-    for library, engagements, mentions, tagged, coauthors in zip(
+    for library, platform, engagements, mentions, tagged, coauthors in zip(
         named["library_id"].to_numpy(dtype=object),
+        named["platform"].to_numpy(dtype=object),
         named["engagements"].astype("float64").to_numpy(),
         named["mentions"].to_numpy(dtype=object),
         named["tagged"].to_numpy(dtype=object),
@@ -357,20 +360,20 @@ def cross_promotion(posts: pd.DataFrame, handles: dict[str, set[str]]) -> pd.Dat
         for how, names in (("mention", mentions), ("tag", tagged), ("coauthor", coauthors)):
             targets = {owner.get(n.lower().lstrip("@")) for n in names} - {None, library}
             for target in targets:
-                rows.append((library, target, how, engagements))
+                rows.append((library, target, platform, how, engagements))
                 seen.add(target)
         for target in seen:
-            rows.append((library, target, "any", engagements))
+            rows.append((library, target, platform, "any", engagements))
     if not rows:
         return pd.DataFrame(columns=CROSS_COLUMNS)
-    frame = pd.DataFrame(rows, columns=["source", "target", "how", "engagements"])
-    out = frame.groupby(["source", "target", "how"], as_index=False).agg(
+    frame = pd.DataFrame(rows, columns=["source", "target", "platform", "how", "engagements"])
+    out = frame.groupby(["source", "target", "platform", "how"], as_index=False).agg(
         posts=("engagements", "size"), engagements=("engagements", "sum")
     )
     return out[CROSS_COLUMNS]
 
 
-HASHTAG_COLUMNS = ["hashtag", "posts", "mean_er", "engagements", "libraries"]
+HASHTAG_COLUMNS = ["hashtag", "platform", "posts", "mean_er", "engagements", "libraries"]
 
 
 def hashtag_performance(posts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame:
@@ -381,14 +384,16 @@ def hashtag_performance(posts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame
 
 
 def hashtag_totals(sums: pd.DataFrame, accounts: pd.DataFrame, min_posts: int = 3) -> pd.DataFrame:
-    """Per hashtag used in at least ``min_posts`` posts: posts, mean ER by followers,
-    total engagements and the libraries using it; best mean ER first. ``sums`` are
-    ``metrics.post_sums`` per account and hashtag (or ``Store.post_sums``)."""
-    info = accounts[["id", "library_id"]].rename(columns={"id": "account_id"})
+    """Per hashtag and platform, for those used in at least ``min_posts`` posts on that
+    platform: posts, mean ER by followers, total engagements and the libraries using it;
+    best mean ER first. A hashtag used on Instagram and YouTube gets one row per platform:
+    YouTube figures are not fused with another platform's (YouTube API policy). ``sums``
+    are ``metrics.post_sums`` per account and hashtag (or ``Store.post_sums``)."""
+    info = accounts[["id", "library_id", "platform"]].rename(columns={"id": "account_id"})
     merged = sums.merge(info, on="account_id")
     if merged.empty:
         return pd.DataFrame(columns=HASHTAG_COLUMNS)
-    out = merged.groupby("hashtag", as_index=False).agg(
+    out = merged.groupby(["hashtag", "platform"], as_index=False).agg(
         posts=("posts", "sum"),
         er_n=("er_n", "sum"),
         er_sum=("er_sum", lambda v: v.sum(min_count=1)),
@@ -397,9 +402,11 @@ def hashtag_totals(sums: pd.DataFrame, accounts: pd.DataFrame, min_posts: int = 
     )
     out["mean_er"] = out["er_sum"] / out["er_n"].where(out["er_n"] > 0)
     out = out[out["posts"] >= min_posts]
-    return out.sort_values(["mean_er", "posts"], ascending=[False, False], na_position="last")[
-        HASHTAG_COLUMNS
-    ].reset_index(drop=True)
+    return out.sort_values(
+        ["mean_er", "posts", "hashtag", "platform"],
+        ascending=[False, False, True, True],
+        na_position="last",
+    )[HASHTAG_COLUMNS].reset_index(drop=True)
 
 
 def top_posts(posts: pd.DataFrame, by: str, n: int = 10) -> pd.DataFrame:

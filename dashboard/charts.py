@@ -9,7 +9,7 @@ Babel) and numbers use ``layout.separators``. Every legend says what a mark enco
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -105,6 +105,38 @@ def audience_over_time(
     return fig
 
 
+WEEK_TICKS = 8  # at most this many weeks are labelled: the labels stay level and apart
+
+
+def week_ticks(weeks: Sequence[dt.date], most: int = WEEK_TICKS) -> list[dt.date]:
+    """The weeks a weekly axis labels: every week when there are at most ``most``, else
+    every k-th week counted back from the last one (the latest week is always labelled),
+    so that at most ``most`` labels share the axis."""
+    step = max(1, -(-len(weeks) // most))
+    return list(weeks)[::-1][::step][::-1]
+
+
+def week_labels(
+    weeks: Sequence[dt.date], partial: Mapping[dt.date, bool], lang: str
+) -> tuple[list[str], list[dt.date], list[str]]:
+    """For a weekly axis: each week's name (its Monday, "22 Des"; with the year when the
+    weeks span several years, so that no two weeks share a name; * for a partial week),
+    the weeks labelled (:func:`week_ticks`) and their tick texts: the Monday's day and
+    month, and under it the year on the first tick and wherever the year changes (when
+    the weeks span several years)."""
+    years = len({w.year for w in weeks}) > 1
+    star = {w: "*" if partial.get(w) else "" for w in weeks}
+    names = [(i18n.date if years else i18n.month_day)(w, lang) + star[w] for w in weeks]
+    ticks = week_ticks(weeks)
+    texts = []
+    for i, week in enumerate(ticks):
+        text = i18n.month_day(week, lang) + star[week]
+        if years and (i == 0 or week.year != ticks[i - 1].year):
+            text += "<br>" + i18n.year(week, lang)
+        texts.append(text)
+    return names, ticks, texts
+
+
 def weekly_lines(
     weekly: pd.DataFrame,
     value: str,
@@ -116,9 +148,9 @@ def weekly_lines(
     lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> go.Figure:
     """Weekly values per library, as grouped bars or lines. Weeks start on Monday and are
-    labelled by that Monday; a week only partly inside the period (``partial``, see
-    ``metrics.period_weeks``) is marked with * and drawn hatched or hollow, and the figure
-    says so."""
+    labelled by that Monday (a few of them when there are many, see :func:`week_labels`);
+    a week only partly inside the period (``partial``, see ``metrics.period_weeks``) is
+    marked with * and drawn hatched or hollow, and the figure says so."""
     fig = _blank(title, lang)
     weeks = weekly.drop_duplicates("week").sort_values("week")
     partial = (
@@ -126,13 +158,10 @@ def weekly_lines(
         if "partial" in weekly
         else {}
     )
-
-    def label(week: object) -> str:
-        return i18n.month_day(week, lang) + ("*" if partial.get(week) else "")
-
-    order = [label(w) for w in weeks["week"]]
+    order, ticks, tick_texts = week_labels(list(weeks["week"]), partial, lang)
+    names = dict(zip(weeks["week"], order, strict=True))
     for library_id, group in weekly.groupby("library_id", sort=True):
-        x = np.array([label(w) for w in group["week"]], dtype=object)
+        x = np.array([names[w] for w in group["week"]], dtype=object)
         y = group[value].pipe(_floats)
         cut = np.array([bool(partial.get(w)) for w in group["week"]], dtype=bool)
         name = labels.get(library_id, library_id)
@@ -180,8 +209,22 @@ def weekly_lines(
                     hoverinfo="skip",
                 )
             )
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    # Thinned, level tick labels; the legend sits below them, clear of a second line (year).
+    fig.update_layout(
+        barmode="group",
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+        height=_LAYOUT["height"] + 30,
+    )
+    fig.update_xaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=order,
+        tickmode="array",
+        tickvals=[names[w] for w in ticks],
+        ticktext=tick_texts,
+        tickangle=0,
+    )
     fig.update_yaxes(title=axis, rangemode="tozero", tickformat=",~f")
     if value == "posts" and len(weekly) and float(weekly["posts"].max()) <= 8:
         fig.update_yaxes(dtick=1)  # whole posts
@@ -209,18 +252,30 @@ def content_types(
     labels: Mapping[str, str],
     lang: str,
 ) -> go.Figure:
-    """Grouped bars: content types on the x axis, one bar per library."""
+    """Grouped bars: content types on the x axis under their platform (an Instagram video
+    and a YouTube video are two bars, never one), one bar per library."""
     fig = _blank(title, lang)
+    mix = mix.sort_values(["platform", "kind"])  # instagram before youtube
     for library_id, group in mix.groupby("library_id", sort=True):
         fig.add_trace(
             go.Bar(
-                x=[i18n.kind(k, lang) for k in group["kind"]],
+                x=[
+                    [i18n.text(p, lang) for p in group["platform"]],
+                    # "Siaran<br>langsung": a long name on two lines keeps all level
+                    [i18n.kind(k, lang).replace(" ", "<br>", 1) for k in group["kind"]],
+                ],
                 y=group[value].pipe(_floats),
                 name=labels.get(library_id, library_id),
                 marker_color=colors.get(library_id, "#777777"),
             )
         )
-    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_layout(
+        barmode="group",
+        hovermode="closest",
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0),
+        height=_LAYOUT["height"] + 30,
+    )
+    fig.update_xaxes(tickangle=0)
     fig.update_yaxes(title=axis, rangemode="tozero")
     return fig
 
@@ -388,15 +443,17 @@ def campaigns_side_by_side(
 
 def cross_sankey(
     edges: pd.DataFrame,
+    platform: str,
     colors: Mapping[str, str],
     labels: Mapping[str, str],
     lang: str,
     title: str,
 ) -> go.Figure:
-    """Who promotes whom: library → library, width = posts naming the partner in any way
-    (each post once). Left: the libraries that name a partner, with their posts; right: the
-    libraries named, with the posts naming them."""
-    any_way = edges[edges["how"] == "any"]
+    """Who promotes whom on one platform: library → library, width = the platform's posts
+    naming the partner in any way (each post once). Left: the libraries that name a
+    partner, with their posts; right: the libraries named, with the posts naming them.
+    One figure per platform: its counts never add YouTube posts to another platform's."""
+    any_way = edges[(edges["how"] == "any") & (edges["platform"] == platform)]
     sources = sorted(set(any_way["source"]))
     targets = sorted(set(any_way["target"]))
     # Sources on the left, targets on the right: a library can appear on both sides.

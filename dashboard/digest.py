@@ -99,7 +99,7 @@ class Digest:
     underperformers: pd.DataFrame
     running: list[dict[str, object]]
     upcoming: list[dict[str, object]]
-    cross: pd.DataFrame  # source, target, posts (any way)
+    cross: pd.DataFrame  # source, target, platform, posts (any way; per platform)
     slots: pd.DataFrame  # best slots per library and platform (insights.best_slots)
     stale: pd.DataFrame  # health rows of stale accounts
     failures: pd.DataFrame  # per account failing in the week: n and its last error
@@ -500,6 +500,7 @@ def _text(w: _Words, caps: dict[str, int]) -> str:
                 "digest_cross_line",
                 source=w.library(r.source),
                 target=w.library(r.target),
+                platform=i18n.text(r.platform, w.lang),
                 posts=i18n.number(r.posts, w.lang),
             )
             for r in d.cross.itertuples()
@@ -574,6 +575,7 @@ def render_html(digest: Digest, config: Config, lang: str) -> str:
             "digest_cross_line",
             source=w.library(r.source),
             target=w.library(r.target),
+            platform=i18n.text(r.platform, lang),
             posts=i18n.number(r.posts, lang),
         )
         for r in d.cross.itertuples()

@@ -32,6 +32,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "preset_all": ("Semua waktu", "All time"),
     "preset_custom": ("Pilih tanggal…", "Custom dates…"),
     "custom_range": ("Dari – sampai", "From – to"),
+    "custom_range_help": (
+        'Pilih tanggal awal, lalu tanggal akhir (hari/bulan/tahun). Tulisan "Date range" '
+        'dan "Select…" di kalender adalah pilihan cepat rentang tanggal bawaan Streamlit, '
+        "yang tidak dapat diterjemahkan.",
+        'Choose the first day, then the last day (month/day/year). "Date range" and '
+        '"Select…" in the calendar are Streamlit\'s own quick choice of a range.',
+    ),
     "libraries": ("Perpustakaan", "Libraries"),
     "platforms": ("Platform", "Platforms"),
     "instagram": ("Instagram", "Instagram"),
@@ -51,6 +58,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Belum ada data untuk pilihan ini. Ubah periode, perpustakaan atau platform.",
         "No data for this choice yet. Change the period, libraries or platforms.",
     ),
+    "no_data_in_period": (
+        "Tidak ada unggahan dan tidak ada data yang diambil untuk akun yang dipilih dalam "
+        "periode {start} – {end}, jadi tidak ada angka untuk ditampilkan.",
+        "No posts and no captures for the chosen accounts in {start} – {end}, so there are "
+        "no figures to show.",
+    ),
+    "data_since": (
+        'Data pertama dari {first}: pilih periode yang mencakupnya, misalnya "Semua waktu".',
+        'The first data is from {first}: choose a period that covers it, e.g. "All time".',
+    ),
     "no_selection": (
         "Pilih paling sedikit satu perpustakaan dan satu platform.",
         "Choose at least one library and one platform.",
@@ -63,11 +80,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview_title": ("Ringkasan per perpustakaan", "Overview per library"),
     "kpi_audience": ("Audiens", "Audience"),
     "kpi_audience_help": (
-        "Pengikut Instagram dan pelanggan YouTube pada hari terakhir periode. Gabungan = "
-        "jumlah semua akun (orang yang mengikuti dua akun terhitung dua kali). Perubahan = "
-        "selisih dengan awal periode.",
-        "Instagram followers and YouTube subscribers on the period's last captured day. "
-        "Combined = sum over the accounts (a person following two accounts counts twice). "
+        "Pengikut Instagram dan pelanggan YouTube pada hari terakhir periode yang punya "
+        "data, per perpustakaan dan platform (akun-akun perpustakaan di satu platform "
+        "dijumlahkan; orang yang mengikuti dua akun terhitung dua kali). Gabungan "
+        "menampilkan angka tiap platform berdampingan, tidak pernah dijumlahkan: angka "
+        "YouTube tidak digabung dengan platform lain. Perubahan = selisih dengan awal periode.",
+        "Instagram followers and YouTube subscribers on the period's last captured day, per "
+        "library and platform (a library's accounts on one platform are added up; a person "
+        "following two of them counts twice). Combined shows each platform's figure side by "
+        "side, never added up: YouTube figures are not merged with another platform's. "
         "Change = difference from the start of the period.",
     ),
     "kpi_growth": ("Pertumbuhan audiens", "Audience growth"),
@@ -283,9 +304,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "cross_title": ("Promosi silang", "Cross-promotion"),
     "cross_help": (
         "Unggahan perpustakaan A yang menyebut (@), menandai atau berkolaborasi dengan akun "
-        "perpustakaan B, dalam periode yang dipilih.",
+        "perpustakaan B, dalam periode yang dipilih. Dihitung per platform: unggahan dan "
+        "interaksi YouTube tidak dijumlahkan dengan Instagram (kebijakan API YouTube).",
         "Posts of library A that mention (@), tag or co-author an account of library B, in "
-        "the chosen period.",
+        "the chosen period. Counted per platform: YouTube posts and engagements are never "
+        "added to Instagram's (YouTube API policy).",
     ),
     "no_cross": (
         "Tidak ada promosi silang dalam periode ini.",
@@ -305,7 +328,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sort_newest": ("Terbaru", "Newest"),
     "sort_engagements": ("Interaksi", "Engagements"),
     "sort_er": ("ER (pengikut)", "ER (followers)"),
-    "posts_found": ("{n} unggahan", "{n} posts"),
+    "posts_found": ("Unggahan ditemukan: {parts}", "Posts found: {parts}"),
     "col_thumb": ("Gambar", "Image"),
     "col_published": ("Terbit", "Published"),
     "col_kind": ("Jenis", "Type"),
@@ -458,13 +481,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Kampanye ini belum dimulai: belum ada unggahannya.",
         "This campaign has not started yet: it has no posts.",
     ),
-    "cross_sankey_title": (
-        "Siapa mempromosikan siapa (jumlah unggahan)",
-        "Who promotes whom (number of posts)",
+    "cross_sankey_title_of": (
+        "{platform}: siapa mempromosikan siapa (jumlah unggahan)",
+        "{platform}: who promotes whom (number of posts)",
     ),
     "sankey_from": ("Yang menyebut mitra", "Naming a partner"),
     "sankey_to": ("Yang disebut", "Named"),
-    "cross_totals": ("Jumlah per pasangan", "Totals per pair"),
+    "cross_totals": ("Jumlah per pasangan dan platform", "Totals per pair and platform"),
     "cross_ways_title": ("Menurut cara", "By way of naming"),
     "cross_ways_note": (
         "Satu unggahan dapat menyebut, menandai dan berkolaborasi sekaligus, jadi jumlah per "
@@ -728,8 +751,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "digest_cross": ("Promosi silang", "Cross-promotion"),
     "digest_cross_line": (
-        "{source} → {target}: {posts} unggahan",
-        "{source} → {target}: {posts} post(s)",
+        "{source} → {target} di {platform}: {posts} unggahan",
+        "{source} → {target} on {platform}: {posts} post(s)",
     ),
     "digest_best_time": ("Waktu terbaik mengunggah", "Best times to post"),
     "digest_best_time_note": (
@@ -782,8 +805,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "posting time × 100.",
     ),
     "digest_demo": (
-        "Data demo: angka ini dibuat oleh `python -m collectors demo`.",
-        "Demo data: these numbers were made by `python -m collectors demo`.",
+        "Data demo: angka ini dibuat oleh `.venv/bin/python -m collectors demo`.",
+        "Demo data: these numbers were made by `.venv/bin/python -m collectors demo`.",
     ),
     # -- uib: the printable report (HTML and PDF) --
     "report_pdf_button": ("Unduh laporan (PDF)", "Download report (PDF)"),
@@ -815,10 +838,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "report_path_demo": ("data demo", "demo data"),
     "report_path_unknown": ("jalur tidak tercatat", "path not recorded"),
     "report_demo_notice": (
-        "Data demo: angka dalam laporan ini dibuat oleh perintah python -m collectors demo, "
-        "bukan diambil dari Instagram atau YouTube.",
-        "Demo data: the numbers in this report were made by the command python -m collectors "
-        "demo, not collected from Instagram or YouTube.",
+        "Data demo: angka dalam laporan ini dibuat oleh perintah "
+        ".venv/bin/python -m collectors demo, bukan diambil dari Instagram atau YouTube.",
+        "Demo data: the numbers in this report were made by the command "
+        ".venv/bin/python -m collectors demo, not collected from Instagram or YouTube.",
     ),
     "report_no_data": (
         "Tidak ada data untuk periode {start} – {end}: tidak ada akun yang diambil datanya "
@@ -1013,10 +1036,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_library": ("Perpustakaan pemilik berkas", "Library the file belongs to"),
     "upload_file": ("Berkas", "File"),
     "upload_help": (
-        "Mengimpor berkas yang sama dua kali tidak mengubah apa pun. Berkas yang bermasalah "
-        "tidak ditulis sama sekali.",
-        "Importing the same file twice changes nothing. Nothing of a file with a problem is "
-        "written.",
+        'Tombol "Upload" = pilih berkas; "{mb}MB per file" = paling besar {mb} MB per '
+        "berkas (teks bawaan Streamlit, yang tidak dapat diterjemahkan). Mengimpor berkas yang "
+        "sama dua kali tidak mengubah apa pun. Berkas yang bermasalah tidak ditulis sama sekali.",
+        '"Upload" chooses a file, of at most {mb} MB. Importing the same file twice changes '
+        "nothing. Nothing of a file with a problem is written.",
     ),
     "upload_auto": ("(otomatis dari berkas)", "(from the file)"),
     "upload_nothing_written": ("Tidak ada yang ditulis.", "Nothing was written."),
@@ -1177,10 +1201,11 @@ def percent(value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 1, sign: b
 def delta(
     value: Any, lang: str = DEFAULT_LANGUAGE, decimals: int = 0, suffix: str = ""
 ) -> str | None:
-    """A signed change for ``st.metric`` (which colours it by its sign); None when unknown."""
+    """A signed change for ``st.metric`` (which colours it by its sign); a change that
+    rounds to zero has no sign ("0", not "+0"); None when unknown."""
     if _is_missing(value):
         return None
-    return number(value, lang, decimals, sign=True) + suffix
+    return number(value, lang, decimals, sign=round(float(value), decimals) != 0) + suffix
 
 
 def ratio(value: Any, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -1238,6 +1263,24 @@ def month_day(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
 def month_year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
     """Okt 2026 / Oct 2026: a month for chart axes."""
     return babel_dates.format_date(value, _skeleton_pattern("yMMM", lang), locale=_locale(lang))
+
+
+def year(value: dt.date, lang: str = DEFAULT_LANGUAGE) -> str:
+    """2026: the year alone, as the locale writes it (for a chart axis's second line)."""
+    return babel_dates.format_date(value, _skeleton_pattern("y", lang), locale=_locale(lang))
+
+
+def date_input_format(lang: str = DEFAULT_LANGUAGE) -> str:
+    """``st.date_input``'s format in the locale's order of day, month and year (DD/MM/YYYY,
+    MM/DD/YYYY): Streamlit's date picker has no locale of its own."""
+    fields = [
+        token[0]
+        for kind, token in babel_dates.tokenize_pattern(_locale(lang).date_formats["short"].pattern)
+        if kind == "field" and token[0] in "dMy"
+    ]
+    names = {"d": "DD", "M": "MM", "y": "YYYY"}
+    order = "/".join(names[f] for f in fields)
+    return order if order in ("YYYY/MM/DD", "DD/MM/YYYY", "MM/DD/YYYY") else "YYYY/MM/DD"
 
 
 def short_date_d3(lang: str = DEFAULT_LANGUAGE) -> str:

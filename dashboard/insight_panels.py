@@ -176,6 +176,7 @@ def categories_page(ctx: Context) -> None:
     breakouts; the control to change a post's category; the period's posts with theirs."""
     t, lang = ctx.t, ctx.lang
     st.title(t("categories_title"))
+    ctx.period_caption()
     st.caption(t("categories_intro"))
     if not ctx.libraries or not ctx.platforms:
         st.warning(t("no_selection"))
@@ -203,7 +204,7 @@ def categories_page(ctx: Context) -> None:
     )
     data = category_data(ruled, insights.period_verdicts(), ctx.store.post_categories())
     st.subheader(t("categories_summary"), anchor=False, help=t("breakouts_help"))
-    st.dataframe(category_table(data.summary, ctx.labels, lang), hide_index=True)
+    ctx.table(category_table(data.summary, ctx.labels, lang))
     # One chart per platform: platforms are never mixed in one figure (YouTube API policy).
     for platform in [p for p in ctx.platforms if p in set(data.summary["platform"])]:
         st.plotly_chart(_category_chart(data.summary, ctx, platform), key=f"category_er_{platform}")
@@ -218,11 +219,7 @@ def categories_page(ctx: Context) -> None:
     if len(data.posts) > len(shown):
         st.caption(t("newest_shown", shown=i18n.number(len(shown), lang),
                      n=i18n.number(len(data.posts), lang)))  # fmt: skip
-    st.dataframe(
-        categorised_posts_table(shown, ctx.labels, lang),
-        hide_index=True,
-        column_config=ctx.post_columns,
-    )
+    ctx.table(categorised_posts_table(shown, ctx.labels, lang), column_config=ctx.post_columns)
 
 
 def _choice_name(choice: str, lang: str) -> str:

@@ -330,18 +330,26 @@ def post_list(
     kinds: Sequence[str] | None = None,
     order: str = "newest",
     limit: int | None = LIST_LIMIT,
-) -> tuple[pd.DataFrame, int]:
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """The period's posts that a search finds, the first ``limit`` in ``order`` (see
-    ``Store.post_list``), enriched like a window's posts; and how many it finds in all."""
+    ``Store.post_list``), enriched like a window's posts; and how many it finds on each
+    platform."""
     ids = [int(i) for i in accounts["id"]]
     if not ids:
         ids = [-1]  # no account: nothing found
-    rows, total = store.post_list(
+    rows, counts = store.post_list(
         ids, period.start, period.end, tz, words=words, kinds=kinds, order=order, limit=limit
     )
     info = accounts[["id", "library_id", "handle"]].rename(columns={"id": "account_id"})
     rows = rows.merge(info, on="account_id", how="left")
-    return enrich_posts(rows, pd.DataFrame(columns=["account_id", "day", "followers"]), tz), total
+    return enrich_posts(rows, pd.DataFrame(columns=["account_id", "day", "followers"]), tz), counts
+
+
+def has_data(load: Loader, period: Period) -> bool:
+    """Whether any chosen account was captured, or published a post, in the period."""
+    win = load(period.start, period.end)
+    captured = bool(((win.daily["day"] >= period.start) & (win.daily["day"] <= period.end)).any())
+    return captured or not in_period(win.posts, period).empty
 
 
 def period_posts(load: Loader, period: Period) -> pd.DataFrame:

@@ -43,6 +43,20 @@ def search_posts(
     return found.sort_values("published_at", ascending=False)
 
 
+def count_per_platform(counts: Mapping[str, int] | pd.DataFrame, lang: str) -> str:
+    """How many posts each platform has (``counts``: per platform, or posts to count),
+    side by side: "Instagram 100 · YouTube 23" (never one count of both: YouTube figures
+    are not fused with another platform's); "0" when there are none."""
+    if isinstance(counts, pd.DataFrame):
+        counts = counts["platform"].value_counts().to_dict()
+    parts = [
+        f"{i18n.text(p, lang)} {i18n.number(counts[p], lang)}"
+        for p in ("instagram", "youtube")
+        if counts.get(p, 0)
+    ]
+    return " · ".join(parts) or i18n.number(0, lang)
+
+
 def post_label(post: pd.Series, labels: Mapping[str, str], lang: str) -> str:
     """A one-line name for a post: library, account, local time, kind."""
     when = i18n.datetime(post["local_time"].to_pydatetime(), lang)

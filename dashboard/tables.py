@@ -184,13 +184,15 @@ def lift_table(lifts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.
 
 
 def cross_table(edges: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Totals of cross-promotion: per pair of libraries, the posts that name the partner in
-    any way (each post once) and their engagements. The ways are in :func:`cross_ways`."""
-    total = edges[edges["how"] == "any"]
+    """Totals of cross-promotion: per pair of libraries and platform, the posts that name
+    the partner in any way (each post once) and their engagements; platforms are never
+    added up. The ways are in :func:`cross_ways`."""
+    total = edges[edges["how"] == "any"].sort_values(["platform", "source", "target"])
     return pd.DataFrame(
         {
             i18n.text("col_from", lang): [labels.get(x, x) for x in total["source"]],
             i18n.text("col_to", lang): [labels.get(x, x) for x in total["target"]],
+            i18n.text("col_platform", lang): [i18n.text(p, lang) for p in total["platform"]],
             i18n.text("kpi_posts", lang): i18n.numbers(total["posts"], lang),
             i18n.text("kpi_engagements", lang): i18n.numbers(total["engagements"], lang),
         }
@@ -198,17 +200,23 @@ def cross_table(edges: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd
 
 
 def cross_ways(edges: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Per pair of libraries, the posts by way of naming (mention, tag, co-author). A post
-    can name a partner in several ways, so the ways do not add up to the total."""
+    """Per pair of libraries and platform, the posts by way of naming (mention, tag,
+    co-author). A post can name a partner in several ways, so the ways do not add up to
+    the total."""
     ways = edges[edges["how"] != "any"]
     table = ways.pivot_table(
-        index=["source", "target"], columns="how", values="posts", aggfunc="sum", fill_value=0
+        index=["platform", "source", "target"],
+        columns="how",
+        values="posts",
+        aggfunc="sum",
+        fill_value=0,
     ).reindex(columns=["mention", "tag", "coauthor"], fill_value=0)
     table = table.reset_index()
     out = pd.DataFrame(
         {
             i18n.text("col_from", lang): [labels.get(x, x) for x in table["source"]],
             i18n.text("col_to", lang): [labels.get(x, x) for x in table["target"]],
+            i18n.text("col_platform", lang): [i18n.text(p, lang) for p in table["platform"]],
         }
     )
     for how in ("mention", "tag", "coauthor"):
@@ -284,10 +292,12 @@ def _safe_url(url: object, images: bool = False) -> str | None:
 
 
 def hashtag_table(tags: pd.DataFrame, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
-    """Per hashtag: mean ER (the order of the table) first, then posts and engagements."""
+    """Per hashtag and platform (never both platforms in one row): mean ER (the order of
+    the table) first, then posts and engagements."""
     return pd.DataFrame(
         {
             i18n.text("col_hashtag", lang): tags["hashtag"].to_numpy(),
+            i18n.text("col_platform", lang): [i18n.text(p, lang) for p in tags["platform"]],
             i18n.text("kpi_er", lang): i18n.percents(tags["mean_er"], lang, 2),
             i18n.text("kpi_posts", lang): i18n.numbers(tags["posts"], lang),
             i18n.text("kpi_engagements", lang): i18n.numbers(tags["engagements"], lang),

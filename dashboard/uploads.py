@@ -196,7 +196,7 @@ def upload_panel(ctx: Context) -> None:
         t("upload_file"),
         type=["csv", "zip", "txt"],
         key=f"upload_file_{nonce}",
-        help=t("upload_help"),
+        help=t("upload_help", mb=MAX_FILE_MB),
         max_upload_size=MAX_FILE_MB,
     )
     if upload is None:

@@ -7,6 +7,7 @@ dashboard/metrics.py, so a wrong formula there fails these tests.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -246,6 +247,26 @@ def test_compare_page_renders_charts_and_toggle(demo_url):
     assert any("kurang dari 3 unggahan" in c.value for c in at.caption)
 
 
+def test_streamlit_widgets_say_what_our_words_can(demo_url):
+    """Streamlit's date picker and file uploader keep some English of their own ("Date
+    range", "Select…", "Upload", "50MB per file"; no parameter translates them): the date
+    field follows the language's order of day and month, and our help texts say in the
+    reader's language what those words mean."""
+    at = run_app()
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    dates = at.sidebar.date_input(key="custom_range")
+    assert dates.proto.format == "DD/MM/YYYY" and "Date range" in dates.help
+    assert "tidak dapat diterjemahkan" in dates.help
+    at.switch_page("dashboard/pages/data.py").run()
+    assert not at.exception
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 50
+    assert 'Tombol "Upload" = pilih berkas' in uploader.proto.help
+    assert '"50MB per file" = paling besar 50 MB' in uploader.proto.help
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.sidebar.date_input(key="custom_range").proto.format == "MM/DD/YYYY"
+
+
 def test_all_time_starts_on_the_first_day_with_data(demo_url):
     at = run_app()
     at.sidebar.selectbox(key="preset").set_value("preset_all").run()
@@ -302,6 +323,57 @@ def test_period_and_filters_change_what_is_shown(demo_url):
     at.sidebar.multiselect(key="platforms").set_value([]).run()
     assert not at.exception
     assert "Pilih paling sedikit" in at.warning[0].value
+
+
+@pytest.mark.parametrize("page", ["overview", "compare"])
+def test_a_period_before_any_data_says_so_instead_of_dashes_and_zeros(demo_url, page):
+    from babel.dates import format_date
+
+    at = run_app()
+    at.switch_page(f"dashboard/pages/{page}.py").run()
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    at.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31))
+    ).run()
+    assert not at.exception
+    store = Store(demo_url)
+    first = store.first_day([int(i) for i in store.accounts()["id"]], "Asia/Jakarta")
+    store.dispose()
+    said = [i.value for i in at.info if "1 Jan 2020 – 31 Jan 2020" in i.value]
+    assert len(said) == 1 and "Tidak ada unggahan dan tidak ada data yang diambil" in said[0]
+    day = format_date(first, "d MMM y", locale="id")  # 2 Jun 2025
+    assert f"Data pertama dari {day}" in said[0]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart")
+    assert finished_marker(at)
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert any("No posts and no captures for the chosen accounts" in i.value for i in at.info)
+
+
+def test_an_unchanged_figure_is_grey_without_an_arrow(tmp_path, monkeypatch):
+    """A change of 0 is no rise: Streamlit draws any text delta but "0" green with an up
+    arrow, so a zero change is shown grey, without an arrow and without a "+"."""
+    from streamlit.proto.Metric_pb2 import Metric
+
+    from collectors.records import AccountRef, AccountSnapshot
+
+    url = f"sqlite:///{tmp_path / 'flat.db'}"
+    config = load_config(ROOT / "jejaring.toml")
+    store = Store(url, config.timezone)
+    ref = AccountRef("uma", "instagram", config.libraries[0].instagram[0])
+    now = dt.datetime.now(dt.UTC)
+    for days in (40, 1):  # the same audience before and at the end of the period
+        store.write([AccountSnapshot(ref, now - dt.timedelta(days=days), followers=1500)])
+    store.dispose()
+    monkeypatch.setenv("JEJARING_DATABASE_URL", url)
+    at = run_app()
+    (instagram,) = [tab for tab in at.tabs if tab.label == "Instagram"]
+    cards = {m.label: m for m in instagram.metric}
+    assert (cards["Audiens"].value, cards["Unggahan"].value) == ("1.500", "0")
+    for label in ("Audiens", "Unggahan"):
+        card = cards[label]
+        assert card.delta.startswith("0 "), card.delta
+        assert card.proto.color == Metric.MetricColor.GRAY, label
+        assert card.proto.direction == Metric.MetricDirection.NONE, label
 
 
 def test_config_error_is_shown_not_raised(tmp_path, monkeypatch, demo_url):
@@ -417,6 +489,57 @@ def expected_campaign(url: str, campaign) -> dict[tuple[str, str], tuple[int, in
     return {k: tuple(v) for k, v in result.items()}
 
 
+def expected_cross(url: str, start: dt.date, end: dt.date) -> dict[tuple[str, str, str], list]:
+    """Cross-promotion per (source, target, platform) straight from the store's rows:
+    [posts naming the partner in any way, their engagements]."""
+    import json
+
+    config = load_config(ROOT / "jejaring.toml")
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        accounts = conn.execute(sa.text("SELECT id, library_id, platform, handle FROM accounts"))
+        accounts = {r.id: r for r in accounts}
+        rows = conn.execute(
+            sa.text("SELECT account_id, published_at, mentions, tagged, coauthors, likes, "
+                    "comments FROM posts")
+        ).all()  # fmt: skip
+    engine.dispose()
+    owner = {r.handle.lower().lstrip("@"): r.library_id for r in accounts.values()}
+    for lib in config.libraries:
+        owner |= {h.lower().lstrip("@"): lib.id for _, h in lib.accounts()}
+    result: dict[tuple[str, str, str], list] = {}
+    for r in rows:
+        account = accounts[r.account_id]
+        local = dt.datetime.fromisoformat(str(r.published_at)).replace(tzinfo=dt.UTC)
+        if not start <= local.astimezone(TZ).date() <= end:
+            continue
+        named = json.loads(r.mentions) + json.loads(r.tagged) + json.loads(r.coauthors)
+        targets = {owner.get(n.lower().lstrip("@")) for n in named} - {None, account.library_id}
+        for target in targets:
+            acc = result.setdefault((account.library_id, target, account.platform), [0, 0])
+            acc[0] += 1
+            acc[1] += 0 if r.likes is None else r.likes + (r.comments or 0)
+    return result
+
+
+def plotly_figures(at: AppTest) -> list[dict]:
+    """The plotly figures of the page, as the JSON the browser gets."""
+    import json
+
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def plotly_values(values: list | dict) -> list[float]:
+    """An array of a plotly figure's JSON: a list, or typed binary data (bdata)."""
+    if isinstance(values, list):
+        return values
+    import base64
+
+    import numpy as np
+
+    return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+
+
 def test_campaigns_page_values_equal_the_store(demo_url):
     config = load_config(ROOT / "jejaring.toml")
     at = run_app()
@@ -461,12 +584,30 @@ def test_campaigns_page_values_equal_the_store(demo_url):
     assert list(table.columns)[:4] == ["Kampanye", "Perpustakaan", "Platform", "Interaksi"]
     assert "Gabungan" not in set(table["Perpustakaan"])
     assert len(at.get("plotly_chart")) >= 2
-    # cross-promotion of that period: totals apart from the ways
+    # cross-promotion of that period: totals apart from the ways, one row per platform
+    # (YouTube posts and engagements are never added to Instagram's)
     cross = at.dataframe[-2].value
     assert {"UMA", "UNIMED"} <= set(cross["Dari"])
-    assert list(cross.columns) == ["Dari", "Ke", "Unggahan", "Interaksi"]
+    assert list(cross.columns) == ["Dari", "Ke", "Platform", "Unggahan", "Interaksi"]
+    names = {"uma": "UMA", "unimed": "UNIMED", "instagram": "Instagram", "youtube": "YouTube"}
+    want_cross = expected_cross(demo_url, dt.date(2025, 8, 1), dt.date(2025, 10, 31))
+    assert {p for _, _, p in want_cross} == {"instagram", "youtube"}, "the demo names on both"
+    shown_cross = {
+        (r["Dari"], r["Ke"], r["Platform"]): [parse_id(r["Unggahan"]), parse_id(r["Interaksi"])]
+        for _, r in cross.iterrows()
+    }
+    assert shown_cross == {tuple(names[x] for x in key): value for key, value in want_cross.items()}
     ways = at.dataframe[-1].value
-    assert list(ways.columns) == ["Dari", "Ke", "Sebutan", "Tanda", "Kolaborasi"]
+    assert list(ways.columns) == ["Dari", "Ke", "Platform", "Sebutan", "Tanda", "Kolaborasi"]
+    # one Sankey per platform, each counting that platform's posts only
+    sankeys = [f for f in plotly_figures(at) if f["data"][0]["type"] == "sankey"]
+    assert [f["layout"]["title"]["text"].split(":")[0] for f in sankeys] == [
+        "Instagram",
+        "YouTube",
+    ]
+    for figure, platform in zip(sankeys, ["instagram", "youtube"], strict=True):
+        drawn = sorted(plotly_values(figure["data"][0]["link"]["value"]))
+        assert drawn == sorted(v[0] for k, v in want_cross.items() if k[2] == platform)
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Joint campaigns"
@@ -505,15 +646,22 @@ def test_posts_page_search_and_hashtags(demo_url):
     at.switch_page("dashboard/pages/posts.py").run()
     assert not at.exception
     assert at.caption[0].value.startswith("Periode ")
-    total = int(parse_id(at.caption[1].value.split()[0]))
+
+    def found_counts() -> dict[str, int]:
+        """ "Unggahan ditemukan: Instagram 12 · YouTube 3": each platform's count, no sum."""
+        words = at.caption[1].value.removeprefix("Unggahan ditemukan: ")
+        return {p: int(parse_id(n)) for p, n in (x.rsplit(" ", 1) for x in words.split(" · "))}
+
+    total = found_counts()
     at.text_input(key="search").set_value("#webinar").run()
     assert not at.exception
-    found = int(parse_id(at.caption[1].value.split()[0]))
+    found = found_counts()
     engine = sa.create_engine(demo_url)
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT published_at, hashtags, caption, title FROM posts")
-        ).all()
+            sa.text("SELECT p.published_at, p.hashtags, p.caption, p.title, a.platform "
+                    "FROM posts p JOIN accounts a ON a.id = p.account_id")
+        ).all()  # fmt: skip
     engine.dispose()
     end = dt.datetime.now(TZ).date()
     start = end - dt.timedelta(days=29)
@@ -522,12 +670,13 @@ def test_posts_page_search_and_hashtags(demo_url):
         local = dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC).astimezone(TZ).date()
         return start <= local <= end
 
-    expected = sum(
-        1
-        for r in rows
-        if in_period(r.published_at) and "#webinar" in f"{r.caption} {r.title} {r.hashtags}".lower()
-    )
-    assert found == expected < total
+    expected: dict[str, int] = defaultdict(int)
+    for r in rows:
+        text = f"{r.caption} {r.title} {r.hashtags}".lower()
+        if in_period(r.published_at) and "#webinar" in text:
+            expected[{"instagram": "Instagram", "youtube": "YouTube"}[r.platform]] += 1
+    assert found == dict(expected) and sum(found.values()) < sum(total.values())
+    assert set(total) == {"Instagram", "YouTube"}
     table = at.dataframe[0].value
     assert list(table.columns)[:3] == ["Gambar", "Teks", "Interaksi"]
     assert table["Gambar"].str.startswith("data:image/svg+xml;base64,").all()
@@ -538,12 +687,49 @@ def test_posts_page_search_and_hashtags(demo_url):
     assert list(at.dataframe[0].value.columns)[2] == "ER (%)"
     hashtags = at.dataframe[-1].value
     assert (hashtags["Unggahan"].map(parse_id) >= 3).all()
-    assert list(hashtags.columns)[:2] == ["Tagar", "ER rata-rata (pengikut)"]
+    # one row per hashtag and platform: YouTube posts are never counted with Instagram's
+    assert list(hashtags.columns)[:3] == ["Tagar", "Platform", "ER rata-rata (pengikut)"]
+    engine = sa.create_engine(demo_url)
+    with engine.connect() as conn:
+        tagged = conn.execute(
+            sa.text("SELECT p.published_at, p.hashtags, a.platform FROM posts p "
+                    "JOIN accounts a ON a.id = p.account_id")
+        ).all()  # fmt: skip
+    engine.dispose()
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for r in tagged:
+        if in_period(r.published_at):
+            for tag in json.loads(r.hashtags):
+                counts[(tag, {"instagram": "Instagram", "youtube": "YouTube"}[r.platform])] += 1
+    want = {k: n for k, n in counts.items() if n >= 3}
+    assert any((tag, "Instagram") in want for tag, p in want if p == "YouTube"), (
+        "the demo uses a hashtag on both platforms"
+    )
+    assert {
+        (r["Tagar"], r["Platform"]): parse_id(r["Unggahan"]) for _, r in hashtags.iterrows()
+    } == want
     tables = len(at.dataframe)
     at.number_input(key="min_posts").set_value(50).run()
     # no empty table (Streamlit would write "empty" in English): a sentence instead
     assert len(at.dataframe) == tables - 1
     assert at.main.caption[-1].value == "Tidak ada baris untuk ditampilkan."
+
+
+def test_categories_page_states_its_period_and_says_when_a_table_is_empty(demo_url):
+    at = run_app()
+    at.switch_page("dashboard/pages/categories.py").run()
+    assert not at.exception
+    assert at.main.caption[0].value.startswith("Periode ")
+    assert len(at.dataframe) == 2  # the summary and the period's posts
+    at.sidebar.selectbox(key="preset").set_value("preset_custom").run()
+    at.sidebar.date_input(key="custom_range").set_value(
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31))
+    ).run()
+    assert not at.exception
+    assert "1 Jan 2020 – 31 Jan 2020" in at.main.caption[0].value
+    # no empty table (Streamlit would write "empty" in English): a sentence instead
+    assert not at.dataframe
+    assert sum(c.value == "Tidak ada baris untuk ditampilkan." for c in at.main.caption) == 2
 
 
 def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
@@ -645,7 +831,8 @@ def test_every_page_states_its_period_and_the_command_as_the_readme_gives_it(tmp
     store.dispose()
     monkeypatch.setenv("JEJARING_DATABASE_URL", url)
     at = run_app()
-    for page in ("overview", "compare", "campaigns", "posts", "data"):
+    pages = ("overview", "compare", "campaigns", "posts", "categories", "services", "data")
+    for page in pages:
         at.switch_page(f"dashboard/pages/{page}.py").run()
         assert not at.exception
         assert any(c.value.startswith("Periode ") for c in at.main.caption), page

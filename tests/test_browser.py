@@ -231,6 +231,62 @@ def test_every_page_renders_without_exception(server, browser, path, heading_id,
     page.close()
 
 
+# Per weekly chart: its title, its x tick labels (first line, box) and its legend's box.
+_WEEKLY_AXES = """charts => charts.map(c => {
+    const box = e => { const r = e.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+    const title = c.querySelector('.gtitle');
+    return {
+        title: title ? title.textContent : '',
+        svg: box(c.querySelector('svg.main-svg')),
+        legend: c.querySelector('g.legend') ? box(c.querySelector('g.legend')) : null,
+        ticks: [...c.querySelectorAll('g.xtick text')].map(t => {
+            const line = t.querySelector('tspan.line');
+            return {text: (line || t).textContent, box: box(t)};
+        }),
+    };
+})"""
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("period", ["365", "all"])
+def test_weekly_axes_stay_readable_over_long_periods(server, browser, lang, period):
+    """At a year or more of weeks: a few level labels, each a whole Monday in the language
+    (not "22 De" or "Dec 2" for Dec 22), apart from each other, inside the chart and above
+    its legend."""
+    from babel.dates import get_month_names
+
+    page = browser.new_page(viewport={"width": 1400, "height": 5200}, locale=LOCALES[lang])
+    page.goto(f"{server}/compare?period={period}")
+    wait_until_finished(page, minimum_charts=MIN_CHARTS["compare"])
+    charts = page.eval_on_selector_all('[data-testid="stPlotlyChart"]', _WEEKLY_AXES)
+    weekly = [c for c in charts if ("per minggu" if lang == "id" else "per week") in c["title"]]
+    assert len(weekly) == 4, [c["title"] for c in charts]
+    months = {v: k for k, v in get_month_names("abbreviated", locale=lang).items()}
+    today = dt.date.today()
+    for chart in weekly:
+        ticks = chart["ticks"]
+        assert 4 <= len(ticks) <= 8, chart["title"]
+        for tick in ticks:
+            words = tick["text"].rstrip("*").split()
+            day, month = words if lang == "id" else words[::-1]
+            assert month in months, tick["text"]  # a whole month name, not clipped
+            # a Monday of the last years
+            assert any(
+                dt.date(year, months[month], int(day)).weekday() == 0
+                for year in range(today.year - 3, today.year + 1)
+            ), tick["text"]
+        boxes = sorted((t["box"] for t in ticks), key=lambda b: b["left"])
+        for left, right in zip(boxes, boxes[1:], strict=False):
+            assert left["right"] <= right["left"], "labels apart"
+        assert all(b["bottom"] - b["top"] < 40 for b in boxes), "level, not rotated"
+        svg = chart["svg"]
+        assert all(svg["left"] <= b["left"] and b["right"] <= svg["right"] for b in boxes)
+        assert all(b["bottom"] <= svg["bottom"] for b in boxes), "not cut off"
+        assert chart["legend"]["top"] >= max(b["bottom"] for b in boxes), "legend below"
+    page.close()
+
+
 def test_language_switch_keeps_the_period_and_the_url(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="id-ID")
     page.goto(f"{server}/compare?period=90")
@@ -259,7 +315,7 @@ def test_hostile_caption_is_shown_as_text_and_runs_nothing(server, browser):
     page.keyboard.press("Enter")
     wait_until_finished(page, after=run)
     shown = page.locator('[data-testid="stText"]').filter(has_text="jebakan")
-    assert page.get_by_text("1 unggahan").count() == 1
+    assert page.get_by_text("Unggahan ditemukan: Instagram 1", exact=True).count() == 1
     page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
     assert shown.inner_text().strip() == HOSTILE, "shown literally, not as HTML or Markdown"
     assert dialogs == [], "no script ran"

@@ -283,6 +283,39 @@ def test_hashtag_performance_threshold_and_order():
     assert c.hashtag_performance(POSTS, min_posts=1).iloc[0]["posts"] >= 1
 
 
+def test_cross_promotion_and_hashtags_never_add_youtube_to_instagram():
+    """YouTube API policy: no figure fuses YouTube data with another platform's. UMA names
+    UNIMED in an Instagram post (100 engagements) and in a YouTube video (30): two edges,
+    one per platform, never one of 130; a hashtag used on both gets one row each."""
+    posts = frame(
+        [
+            post("IG1", 1, "2025-09-12 03:00", "Cek @digilib.unimed #literasi",
+                 mentions=["digilib.unimed"], likes=100),
+            post("IG2", 1, "2025-09-13 03:00", "Lagi #literasi", likes=60),
+            post("YT1", 3, "2025-09-14 03:00", "Video bersama @digilib.unimed #literasi",
+                 mentions=["digilib.unimed"], likes=30),
+        ]
+    )  # fmt: skip
+    edges = c.cross_promotion(posts, c.library_handles(ACCOUNTS))
+    totals = edges[edges["how"] == "any"].set_index(["source", "target", "platform"])
+    assert totals["engagements"].to_dict() == {
+        ("uma", "unimed", "instagram"): 100.0,
+        ("uma", "unimed", "youtube"): 30.0,
+    }
+    assert totals["posts"].to_dict() == {
+        ("uma", "unimed", "instagram"): 1,
+        ("uma", "unimed", "youtube"): 1,
+    }
+    tags = c.hashtag_performance(posts, min_posts=1).set_index(["hashtag", "platform"])
+    assert tags.loc[("#literasi", "instagram"), "posts"] == 2
+    assert tags.loc[("#literasi", "instagram"), "engagements"] == 160
+    assert tags.loc[("#literasi", "youtube"), "posts"] == 1
+    assert tags.loc[("#literasi", "youtube"), "engagements"] == 30
+    assert len(tags) == 2, "one row per hashtag and platform, none of both"
+    # the threshold counts a platform's posts only: 2 on Instagram, 1 on YouTube
+    assert list(c.hashtag_performance(posts, min_posts=2)["platform"]) == ["instagram"]
+
+
 def test_top_posts():
     top = c.top_posts(POSTS, "engagements", 2)
     assert top.iloc[0]["post_id"] == "OLD" and len(top) == 2

@@ -100,14 +100,15 @@ def test_heatmap_shows_counts_and_greys_cells_with_few_posts():
 def test_sankey_labels_carry_counts_and_readable_text():
     edges = pd.DataFrame(
         {
-            "source": ["uma", "uma", "unimed"],
-            "target": ["unimed", "unimed", "uma"],
-            "how": ["any", "mention", "any"],
-            "posts": [12, 12, 8],
-            "engagements": [500.0, 500.0, 300.0],
+            "source": ["uma", "uma", "unimed", "uma"],
+            "target": ["unimed", "unimed", "uma", "unimed"],
+            "platform": ["instagram", "instagram", "instagram", "youtube"],
+            "how": ["any", "mention", "any", "any"],
+            "posts": [12, 12, 8, 3],
+            "engagements": [500.0, 500.0, 300.0, 30.0],
         }
     )
-    fig = charts.cross_sankey(edges, COLORS, LABELS, "id", "t")
+    fig = charts.cross_sankey(edges, "instagram", COLORS, LABELS, "id", "t")
     sankey = fig.data[0]
     assert list(sankey.node.label) == [
         "UMA: 12 unggahan",  # left: naming a partner
@@ -116,4 +117,59 @@ def test_sankey_labels_carry_counts_and_readable_text():
         "UNIMED: 12 unggahan",
     ]
     assert list(sankey.link.value) == [12, 8], "only the 'any way' totals are drawn"
+    # one platform per figure: YouTube's 3 posts are never added to Instagram's 12
+    youtube = charts.cross_sankey(edges, "youtube", COLORS, LABELS, "id", "t").data[0]
+    assert list(youtube.node.label) == ["UMA: 3 unggahan", "UNIMED: 3 unggahan"]
+    assert list(youtube.link.value) == [3]
     assert sankey.textfont.color == "#111111" and sankey.textfont.size >= 14
+
+
+def test_content_types_keep_each_platforms_kinds_apart():
+    """An Instagram feed video and a YouTube video are two bars under their platform, never
+    one "Video" bar mixing both platforms' posts (YouTube API policy)."""
+    mix = pd.DataFrame(
+        {
+            "library_id": ["uma", "uma", "uma"],
+            "platform": ["youtube", "instagram", "instagram"],
+            "kind": ["video", "video", "reel"],
+            "posts": [4, 2, 6],
+            "share": [100.0, 25.0, 75.0],
+            "mean_engagements": [30.0, 80.0, 90.0],
+            "mean_er": [1.5, 4.0, 4.5],
+        }
+    )
+    fig = charts.content_types(mix, "posts", "t", "a", COLORS, LABELS, "id")
+    (bars,) = fig.data
+    assert [list(level) for level in bars.x] == [
+        ["Instagram", "Instagram", "YouTube"],
+        ["Reel", "Video", "Video"],
+    ]
+    assert list(bars.y) == [6, 2, 4]
+
+
+def test_weekly_axis_at_a_year_labels_a_few_mondays_in_full():
+    """53 weeks: at most 8 labels, level, each a whole Monday in the language ("22 Des",
+    never a clipped "22 De"), the latest week among them, the year under the first label
+    and where it changes; no two weeks share a name (hover)."""
+    from babel.dates import get_month_names
+
+    period = m.Period(dt.date(2025, 12, 8), dt.date(2026, 12, 7))
+    grid = m.period_weeks(period)
+    weekly = grid.assign(library_id="uma", platform="instagram", posts=3, engagements=30.0)
+    for lang in ("id", "en"):
+        fig = charts.weekly_lines(weekly, "posts", "t", "a", COLORS, LABELS, bars=True, lang=lang)
+        axis = fig.layout.xaxis
+        names = list(axis.categoryarray)
+        assert len(set(names)) == len(names) == 53
+        assert 5 <= len(axis.tickvals) <= 8 and axis.tickangle == 0
+        assert set(axis.tickvals) <= set(names) and axis.tickvals[-1] == names[-1]
+        months = {v: k for k, v in get_month_names("abbreviated", locale=lang).items()}
+        shown = []
+        for text in axis.ticktext:
+            first, *year = text.replace("*", "").split("<br>")
+            day, month = first.split() if lang == "id" else first.split()[::-1]
+            shown.append((int(day), months[month], year))
+        mondays = {(w.day, w.month) for w in grid["week"]}
+        assert all((d, mo) in mondays for d, mo, _ in shown)
+        assert shown[0][2] == ["2025"] and ["2026"] in [y for *_, y in shown[1:]]
+        assert sum(1 for *_, y in shown if y) == 2, "the year only where it changes"

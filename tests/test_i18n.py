@@ -4,6 +4,7 @@ a time; every text key in both languages."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 
 import pandas as pd
@@ -35,6 +36,7 @@ def test_number_formats_per_language_and_unknowns():
     assert i18n.number(-0.001, "id", 2) == "0,00", "no negative zero"
     assert i18n.numbers([None, float("nan"), pd.NA, 3], "id") == ["–", "–", "–", "3"]
     assert i18n.delta(None, "id") is None and i18n.delta(52, "id") == "+52"
+    assert i18n.delta(0, "id") == "0" and i18n.delta(-0.001, "id", 2) == "0,00", "no +0"
     assert i18n.ratio(1.034, "id") == "1,03×"
     assert i18n.separators("id") == ",." and i18n.separators("en") == ".,"
 
@@ -93,3 +95,31 @@ def test_every_text_in_both_languages_with_the_same_placeholders():
         ]
         assert names[0] == names[1], key
         assert indonesian and english, key
+
+
+def test_no_text_calls_a_combined_figure_a_sum():
+    """YouTube API policy: "Combined" shows each platform's part, never one sum; the help
+    texts (and the report's definitions, which repeat them) must say so."""
+    fused = re.compile(r"(gabungan|combined)\s*=\s*(jumlah|sum)", re.IGNORECASE)
+    for key, pair in i18n.TEXT.items():
+        for value in pair:
+            assert not fused.search(value), key
+    assert "berdampingan" in i18n.text("kpi_audience_help", "id")
+    assert "side by side" in i18n.text("kpi_audience_help", "en")
+
+
+def test_commands_in_texts_are_given_as_the_readme_gives_them():
+    """The demo notices of the pages, the digest and the report name the command as the
+    README gives it (`.venv/bin/python -m …`), never a bare `python -m …`."""
+    bare = re.compile(r"(?<!\.venv/bin/)python -m ")
+    for key, pair in i18n.TEXT.items():
+        for value in pair:
+            assert not bare.search(value), key
+    for key in ("demo_notice", "digest_demo", "report_demo_notice"):
+        for lang in ("id", "en"):
+            assert ".venv/bin/python -m collectors demo" in i18n.text(key, lang), key
+
+
+def test_date_input_format_follows_the_locales_order():
+    assert i18n.date_input_format("id") == "DD/MM/YYYY"  # dd/MM/yy
+    assert i18n.date_input_format("en") == "MM/DD/YYYY"  # M/d/yy

@@ -558,6 +558,9 @@ def test_token_expiry_is_shown_ahead_and_a_past_expiry_is_not_even_tried(graph, 
     soon = run(config, settings, store)
     assert soon.by["perpustakaan.uma"].status == "ok"
     assert "expires on 2025-11-28 (3 days)" in soon.log
+    assert "before then: .venv/bin/python -m collectors connect instagram --library uma" in (
+        soon.log
+    ), "the command as the README gives it"
     row = store.connections().set_index("library_id").loc["uma"]
     assert row["status"] == "expiring"
     assert row["expires_at"] == pd.Timestamp(NOW + dt.timedelta(days=3))

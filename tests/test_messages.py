@@ -43,3 +43,20 @@ def test_the_run_log_keeps_keys_and_parameters(store, tmp_path):
     items = store.run_items()
     assert set(items["error_key"]) == {"youtube_key_missing"}
     assert items["error"].str.contains("YOUTUBE_API_KEY is not set").all()
+
+
+def test_commands_in_messages_are_given_as_the_readme_gives_them():
+    """A hint to run a command works when copied: `.venv/bin/python -m …` (the README's
+    form), never a bare `python -m …`, which fails outside the virtual environment."""
+    import re
+
+    bare = re.compile(r"(?<!\.venv/bin/)python -m ")
+    hints = 0
+    for key, pair in MESSAGES.items():
+        for text in pair:
+            assert not bare.search(text), key
+            hints += text.count(".venv/bin/python -m collectors connect")
+    assert hints >= 14  # 7 reconnect hints (YouTube Analytics, Graph API), two languages
+    assert render("graph_token_revoked", "id", library="uma").endswith(
+        "Hubungkan ulang: .venv/bin/python -m collectors connect instagram --library uma"
+    )

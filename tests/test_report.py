@@ -474,7 +474,11 @@ def test_cli_database_that_cannot_be_used_exits_4_with_one_sentence(
         db.write_bytes(b"this is no database\0" * 300)
         url, expected = f"sqlite:///{db}", f"the database file {db} is not an SQLite database"
     elif case == "missing":
-        url, expected = f"sqlite:///{db}", f"the database file {db} does not exist"
+        url = f"sqlite:///{db}"
+        expected = (
+            f"the database file {db} does not exist; collect data first "
+            "(.venv/bin/python -m collectors refresh, or .venv/bin/python -m collectors demo)"
+        )
     elif case == "unreachable":
         url = "postgresql+psycopg://jejaring:rahasia-sekali@127.0.0.1:1/jejaring"
         expected = "cannot connect to the postgresql database 'jejaring' on 127.0.0.1:1"
@@ -584,3 +588,42 @@ def test_charts_use_library_colours_and_legends_say_what_marks_encode(demo_url):
     timeline = charts[-1]
     assert "<!-- Penanda = platform: -->" in timeline and "<!-- YouTube -->" in timeline
     assert "<!-- 1 Sep 2025 -->" in timeline
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_weekly_charts_are_labelled_on_the_mondays_where_the_points_sit(lang):
+    """The report's weekly points sit on Mondays: so do their labels (not on the 1st and
+    the 15th of the month), at most five, in the report's language."""
+    from babel.dates import get_month_names
+
+    from dashboard import metrics
+    from dashboard.report import figures
+
+    period = Period(dt.date(2026, 10, 1), dt.date(2026, 12, 29))  # Thu … Tue, 14 weeks
+    weeks = metrics.period_weeks(period)
+    weekly = weeks.assign(library_id="uma", posts=range(len(weeks)))
+    svg = figures.weekly_chart(
+        weekly,
+        "posts",
+        "Unggahan",
+        {"uma": "#1b7f3b"},
+        {"uma": "UMA"},
+        lang,
+        period.start,
+        period.end,
+    )
+    months = {name: number for number, name in get_month_names("abbreviated", locale=lang).items()}
+    # matplotlib names every text it draws as paths in a comment: "5 Okt 2026" / "Oct 5, 2026"
+    pattern = (
+        r"<!-- (\d{1,2}) (\w+) (\d{4}) -->"
+        if lang == "id"
+        else r"<!-- (\w+) (\d{1,2}), (\d{4}) -->"
+    )
+    labels = re.findall(pattern, svg)
+    shown = [
+        dt.date(int(y), months[a], int(b)) if lang == "en" else dt.date(int(y), months[b], int(a))
+        for a, b, y in labels
+    ]
+    assert 3 <= len(shown) <= 5
+    assert all(day in set(weeks["week"]) for day in shown), shown  # Mondays of the weeks
+    assert max(shown) == max(weeks["week"]), "the latest week is labelled"

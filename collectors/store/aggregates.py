@@ -136,12 +136,12 @@ class Aggregates:
         kinds: Sequence[str] | None = None,
         order: str = "newest",
         limit: int | None = 200,
-    ) -> tuple[pd.DataFrame, int]:
+    ) -> tuple[pd.DataFrame, dict[str, int]]:
         """The posts published on local days [start, end] by these accounts, of ``kinds``,
         containing every one of ``words`` (lower case) in their texts: the first ``limit``
         of them in ``order`` (newest; or engagements or ER by followers, highest first and
         unknown last), with :data:`LIST_COLUMNS` and followers_at_post; and how many there
-        are in all. Lists are Python lists."""
+        are in all on each platform. Lists are Python lists."""
         if order not in ORDERS:
             raise ValueError(f"unknown order {order!r}")
         local = self._local(tz)
@@ -152,9 +152,14 @@ class Aggregates:
         if words:
             where.append(self._search(words))
         source = posts.join(accounts, accounts.c.id == posts.c.account_id)
-        count = sa.select(sa.func.count()).select_from(source).where(*where)
+        count = (
+            sa.select(posts.c.platform, sa.func.count())
+            .select_from(source)
+            .where(*where)
+            .group_by(posts.c.platform)
+        )
         with self.engine.connect() as conn:
-            total = int(conn.execute(count).scalar() or 0)
+            counts = {str(p): int(n) for p, n in conn.execute(count).all()}
         time = (lambda c: sa.type_coerce(c, sa.String)) if self._sqlite else (lambda c: c)
         columns = [
             time(posts.c[c]).label(c) if c == "published_at" else posts.c[c] for c in LIST_COLUMNS
@@ -184,7 +189,7 @@ class Aggregates:
         frame["followers_at_post"] = frame["followers_at_post"].astype("Float64")
         for col in ("hashtags", "mentions"):
             frame[col] = pd.Series([_json_list(v) for v in frame[col]], dtype=object)
-        return frame, total
+        return frame, counts
 
     def post_sums(
         self,
@@ -363,6 +368,23 @@ class Aggregates:
             .order_by(ranked.c.account_id, ranked.c.day)
         )
         return self._frame(stmt, account_daily)
+
+    def has_data(self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str) -> bool:
+        """Whether any of these accounts published a post, or was captured, on local days
+        [start, end] (two indexed look-ups)."""
+        ids = [int(a) for a in account_ids]
+        if not ids:
+            return False
+        posted = sa.select(posts.c.post_id).where(self._posts_between(ids, start, end, tz))
+        captured = sa.select(account_daily.c.day).where(
+            account_daily.c.account_id.in_(ids),
+            account_daily.c.day >= start,
+            account_daily.c.day <= end,
+        )
+        with self.engine.connect() as conn:
+            return bool(
+                conn.execute(sa.select(sa.or_(posted.exists(), captured.exists()))).scalar()
+            )
 
     def post_kinds(
         self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, i18n
-from dashboard.app import MAX_CARDS, context
+from dashboard.app import MAX_CARDS, context, still
 from dashboard.campaigns import top_posts
 from dashboard.tables import campaign_table, cross_table, cross_ways, lift_table, posts_table
 
@@ -83,6 +83,7 @@ else:
                         else ctx.labels.get(library_id, library_id),
                         anchor=False,
                     )
+                    gained = row["audience_growth"] - row["audience_growth_before"]
                     # (label key, value shown, change shown, help key)
                     cards = [
                         ("kpi_posts", i18n.number(row["posts"], lang), None, None),
@@ -94,8 +95,7 @@ else:
                         ("kpi_er", i18n.percent(row["mean_er"], lang, 2), None, "kpi_er_help"),
                         ("kpi_lift", i18n.ratio(row["lift"], lang), None, "kpi_lift_help"),
                         ("kpi_growth_campaign", i18n.number(row["audience_growth"], lang),
-                         i18n.delta(row["audience_growth"] - row["audience_growth_before"],
-                                    lang, suffix=vs), "kpi_growth_campaign_help"),
+                         i18n.delta(gained, lang, suffix=vs), "kpi_growth_campaign_help"),
                     ]  # fmt: skip
                     for key, value, change, help_key in cards:
                         st.metric(
@@ -104,6 +104,7 @@ else:
                             delta=change,
                             border=True,
                             help=t(help_key) if help_key else None,
+                            **(still(gained) if change else {}),
                         )
 
     st.plotly_chart(
@@ -186,10 +187,21 @@ edges = ctx.cross_promotion()
 if edges.empty:
     st.info(t("no_cross"))
 else:
-    st.plotly_chart(
-        charts.cross_sankey(edges, ctx.colors, ctx.labels, lang, t("cross_sankey_title")),
-        key="sankey",
-    )
+    # One Sankey per platform: YouTube posts are never counted with another platform's.
+    shown = [p for p in ("instagram", "youtube") if p in set(edges["platform"])]
+    for column, platform in zip(st.columns(len(shown)), shown, strict=True):
+        with column:
+            st.plotly_chart(
+                charts.cross_sankey(
+                    edges,
+                    platform,
+                    ctx.colors,
+                    ctx.labels,
+                    lang,
+                    t("cross_sankey_title_of", platform=t(platform)),
+                ),
+                key=f"sankey_{platform}",
+            )
     st.subheader(t("cross_totals"), anchor=False)
     ctx.table(cross_table(edges, ctx.labels, lang))
     st.subheader(t("cross_ways_title"), anchor=False)

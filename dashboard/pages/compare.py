@@ -11,6 +11,8 @@ t, lang = ctx.t, ctx.lang
 st.title(t("compare_title"))
 ctx.period_caption()
 ctx.require_data()
+if ctx.no_data_in_period():  # a period before any data: no empty charts
+    ctx.stop()
 
 data = ctx.compare(combined_best_time=len(ctx.libraries) > MAX_CARDS)
 colors, labels = ctx.series_names(data.others)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.app import MAX_CARDS, context
+from dashboard.app import MAX_CARDS, context, still
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
 from dashboard.report.buttons import report_buttons
@@ -18,6 +18,9 @@ ctx.period_caption(compared=True)
 report_buttons(ctx)  # HTML and PDF, built only when clicked
 
 ctx.require_data()
+if ctx.no_data_in_period():  # a period before any data: no cards of "–" and zeros
+    overview_services(ctx)
+    ctx.stop()
 
 table = ctx.overview().set_index(["library_id", "platform"])
 
@@ -25,22 +28,24 @@ vs = " " + t("vs_previous")
 platforms = [p for p in ("instagram", "youtube") if p in ctx.platforms]
 
 
-def cards(row) -> list[tuple[str, str, str | None]]:
-    """(label and help key, value shown, change shown): one unit per card."""
-    return [
-        ("kpi_audience", i18n.number(row["audience"], lang),
-         i18n.delta(row["growth"], lang, suffix=" " + t("this_period"))),
-        ("kpi_growth", i18n.percent(row["growth_pct"], lang, 2, sign=True),
-         i18n.delta(row["growth_pct_change"], lang, 2, " " + t("pp") + vs)),
-        ("kpi_posts", i18n.number(row["posts"], lang),
-         i18n.delta(row["posts_change"], lang, suffix=vs)),
-        ("kpi_engagements", i18n.number(row["engagements"], lang),
-         i18n.delta(row["engagements_change"], lang, suffix=vs)),
-        ("kpi_er", i18n.percent(row["mean_er"], lang, 2),
-         i18n.delta(row["mean_er_change"], lang, 2, " " + t("pp") + vs)),
-        ("kpi_views", i18n.number(row["views"], lang),
-         i18n.delta(row["views_change"], lang, suffix=vs)),
+def cards(row) -> list[tuple[str, str, str | None, dict[str, str]]]:
+    """(label and help key, value shown, change shown, its style): one unit per card; a
+    change of zero is grey, without an arrow."""
+    # (label and help key, value shown, change column, decimals of the change, its suffix)
+    shown = [
+        ("kpi_audience", i18n.number(row["audience"], lang), "growth", 0, " " + t("this_period")),
+        ("kpi_growth", i18n.percent(row["growth_pct"], lang, 2, sign=True), "growth_pct_change",
+         2, " " + t("pp") + vs),
+        ("kpi_posts", i18n.number(row["posts"], lang), "posts_change", 0, vs),
+        ("kpi_engagements", i18n.number(row["engagements"], lang), "engagements_change", 0, vs),
+        ("kpi_er", i18n.percent(row["mean_er"], lang, 2), "mean_er_change", 2,
+         " " + t("pp") + vs),
+        ("kpi_views", i18n.number(row["views"], lang), "views_change", 0, vs),
     ]  # fmt: skip
+    return [
+        (key, value, i18n.delta(row[col], lang, decimals, suffix), still(row[col], decimals))
+        for key, value, col, decimals, suffix in shown
+    ]
 
 
 def short(change: str | None) -> str | None:
@@ -84,16 +89,19 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
                 library_header(library_id)
                 parts = [p for p in shown if (library_id, p) in table.index]
                 rows = {p: cards(table.loc[(library_id, p)]) for p in parts}
-                for index, (key, _, _) in enumerate(rows[parts[0]]):
+                for index, (key, *_) in enumerate(rows[parts[0]]):
                     if platform == ALL:
                         # The KPI, then one card per platform: the parts, sources named.
                         st.markdown(f"**{t(key)}**", help=t(f"{key}_help"))
                         for inner, p in zip(st.columns(len(parts)), parts, strict=True):
-                            _, value, change = rows[p][index]
-                            inner.metric(t(p), value, delta=short(change), border=True)
+                            _, value, change, style = rows[p][index]
+                            inner.metric(t(p), value, delta=short(change), border=True, **style)
                     else:
-                        _, value, change = rows[platform][index]
-                        st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
+                        _, value, change, style = rows[platform][index]
+                        st.metric(
+                            t(key), value, delta=change, help=t(f"{key}_help"), border=True,
+                            **style,
+                        )  # fmt: skip
 
 st.subheader(t("kpi_table"), anchor=False)
 ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))

@@ -6,7 +6,7 @@ from dashboard import i18n
 from dashboard.app import context
 from dashboard.campaigns import hashtag_totals
 from dashboard.insight_panels import breakouts_section
-from dashboard.posts import post_label, post_text, search_words
+from dashboard.posts import count_per_platform, post_label, post_text, search_words
 from dashboard.tables import hashtag_table, posts_table
 
 ctx = context()
@@ -29,9 +29,9 @@ order = right.selectbox(
     **ctx.keep("order", "newest", list(orders)),
 )
 # The database searches and sorts; the page gets the first LIST_LIMIT posts it finds.
-found, total = ctx.post_list(search_words(query), chosen, order)
-st.caption(t("posts_found", n=i18n.number(total, lang)))
-if total > len(found):
+found, counts = ctx.post_list(search_words(query), chosen, order)
+st.caption(t("posts_found", parts=count_per_platform(counts, lang)))
+if sum(counts.values()) > len(found):
     st.caption(t("list_limited", shown=i18n.number(len(found), lang)))
 # The figure the list is sorted by comes first after the post's text.
 ctx.table(

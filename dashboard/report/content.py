@@ -17,8 +17,15 @@ import pandas as pd
 from collectors.config import Config
 from dashboard import i18n
 from dashboard.campaigns import top_posts
-from dashboard.metrics import ALL, Period, in_period
-from dashboard.pagedata import Loader, campaign_data, compare, overview, partner_handles
+from dashboard.metrics import ALL, Period
+from dashboard.pagedata import (
+    Loader,
+    campaign_data,
+    compare,
+    has_data,
+    overview,
+    partner_handles,
+)
 from dashboard.report import figures
 
 TOP_POSTS = 5
@@ -479,13 +486,6 @@ DEFINITIONS = (
     ("kpi_lift", "kpi_lift_help"),
     ("campaign", "campaigns_rule"),
 )
-
-
-def has_data(load: Loader, period: Period) -> bool:
-    """Whether any chosen account was captured, or published a post, in the period."""
-    win = load(period.start, period.end)
-    captured = bool(((win.daily["day"] >= period.start) & (win.daily["day"] <= period.end)).any())
-    return captured or not in_period(win.posts, period).empty
 
 
 def report_content(

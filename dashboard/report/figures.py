@@ -21,9 +21,10 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
 from dashboard import i18n
+from dashboard.charts import week_ticks
 
 # 7 in = 178 mm: the text width of A4 portrait with 16 mm margins; the HTML scales it to the
 # page, the PDF places it at the text width, so 8 pt here stays about 8 pt on paper.
@@ -98,6 +99,27 @@ def _date_axis(ax: Axes, lang: str, start: dt.date, end: dt.date) -> None:
         mdates.date2num(dt.datetime.combine(start - pad, dt.time())),
         mdates.date2num(dt.datetime.combine(end + pad, dt.time(23, 59))),
     )
+
+
+def _week_axis(ax: Axes, lang: str, weeks: Sequence[dt.date]) -> None:
+    """Ticks on the weeks' Mondays, where the points sit, at most five (every k-th week
+    counted back from the last, see ``charts.week_ticks``), labelled in the report's
+    language."""
+    ticks = week_ticks(sorted(set(weeks)), most=5)
+    ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(_day(w)) for w in ticks]))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: i18n.date(mdates.num2date(x).date(), lang))
+    )
+    ax.xaxis.set_minor_locator(NullLocator())
+    if weeks:
+        pad = dt.timedelta(days=3)
+        ax.set_xlim(
+            mdates.date2num(_day(min(weeks) - pad)), mdates.date2num(_day(max(weeks) + pad))
+        )
+
+
+def _day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time())
 
 
 def _title(text: str) -> Line2D:
@@ -223,9 +245,10 @@ def weekly_chart(
     start: dt.date,
     end: dt.date,
 ) -> str:
-    """One line per library through its weekly values (weeks start on Monday); a week only
-    partly inside the period has a hollow mark, so a short last week does not read as a
-    fall (the report says so under the chart)."""
+    """One line per library through its weekly values (weeks start on Monday, and are
+    labelled by their Monday, where the points sit); a week only partly inside the period
+    has a hollow mark, so a short last week does not read as a fall (the report says so
+    under the chart)."""
     fig, (ax,) = _figure(2.5)
     for library_id, group in weekly.groupby("library_id", sort=True):
         group = group.sort_values("week")
@@ -247,7 +270,7 @@ def weekly_chart(
             )
     ax.set_ylim(bottom=0)
     _number_axis(ax, lang, axis)
-    _date_axis(ax, lang, start - dt.timedelta(days=start.weekday()), end)
+    _week_axis(ax, lang, [pd.Timestamp(w).date() for w in weekly["week"]])
     libraries = sorted(set(weekly["library_id"]))
     _legend(
         fig,
