@@ -51,7 +51,9 @@ SOURCE = "owner_insights"
 INSIGHT_TZ = ZoneInfo("America/Los_Angeles")
 MAX_WINDOW_SECONDS = 30 * 86400  # Meta: since and until at most 30 days apart
 PAGE_SIZE = 50
-ATTEMPTS = 3  # one request and two retries of 5xx, timeouts, cut-off or non-JSON answers
+#: Retries of a call after a 5xx, a timeout, a cut-off or a non-JSON answer, unless
+#: ``[network] retries`` says otherwise (GraphClient's ``retries``).
+DEFAULT_RETRIES = 2
 MAX_PAUSE = 60.0  # longest slow-down pause (seconds) before the usage limit
 EXPIRING_DAYS = 7
 #: Query parameters that carry secrets (the token exchange): kept out of error messages.
@@ -166,8 +168,9 @@ def read_usage(headers: Mapping[str, str]) -> tuple[int, int]:
 
 class GraphClient:
     """GET requests to the Graph API through :func:`collectors.http.request`: a total
-    deadline each, bounded retries, and the usage headers read after every answer (slow
-    down from ``slow_down_at`` percent, stop at the limit)."""
+    deadline each (``deadline`` seconds), at most ``retries`` retries within ``budget``
+    seconds per call (``[network]`` in jejaring.toml), and the usage headers read after
+    every answer (slow down from ``slow_down_at`` percent, stop at the limit)."""
 
     def __init__(
         self,
@@ -178,6 +181,8 @@ class GraphClient:
         sleep: Sleep = time.sleep,
         slow_down_at: int = 75,
         deadline: float = http.DEFAULT_DEADLINE,
+        retries: int = DEFAULT_RETRIES,
+        budget: float = http.DEFAULT_BUDGET,
     ) -> None:
         self._token = token
         self.version = version
@@ -185,6 +190,8 @@ class GraphClient:
         self.sleep = sleep
         self.slow_down_at = slow_down_at
         self.deadline = deadline
+        self.retries = max(0, int(retries))
+        self.budget = budget
         self.requests = 0
         self.usage = 0
         self.regain_minutes = 0
@@ -201,12 +208,22 @@ class GraphClient:
             headers["Authorization"] = f"Bearer {secret}"
         url = self.root + quote(path, safe="/") + ("?" + urlencode(params) if params else "")
         last = GraphApiError("no answer", kind="unreachable")
-        for attempt in range(ATTEMPTS):
+        budget = http.Budget(self.budget)
+        budget.start()
+        for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(2.0**attempt)
+                pause = 2.0**attempt
+                if budget.left() <= pause:  # no time left for another attempt
+                    break
+                self.sleep(pause)
+            left = budget.left()
+            if left <= 0:
+                break
             self.requests += 1
             try:
-                answer = http.request("GET", url, headers=headers, deadline=self.deadline)
+                answer = http.request(
+                    "GET", url, headers=headers, deadline=min(self.deadline, left)
+                )
             except (http.DeadlineExceeded, http.TruncatedResponse, OSError) as err:
                 last = GraphApiError(_transport_words(err), kind="unreachable")
                 continue
@@ -687,12 +704,16 @@ class GraphCollector:
         link = Link(library_id, token)
         self.links[library_id] = link
         if token is not None:
+            network = self.config.network
             link.client = GraphClient(
                 token.value,
                 version=self.options.version,
                 api_url=self.settings.instagram_graph_api_url,
                 sleep=self.sleep,
                 slow_down_at=self.options.slow_down_at,
+                deadline=network.deadline,
+                retries=network.retries,
+                budget=network.call_budget,
             )
         return link
 

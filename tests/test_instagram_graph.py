@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from collectors.instagram_graph import (
     shortcode_of,
     windows,
 )
+from collectors.records import AccountRef
 from collectors.refresh import _instagram, refresh, select_accounts
 from collectors.store import Store
 from collectors.tokens import save_token
@@ -64,6 +66,7 @@ SECRETS = (
     APP_SECRET,
 )
 HISTORY = 75
+UMA = AccountRef("uma", "instagram", "perpustakaan.uma")
 
 CONFIG = f"""
 timezone = "Asia/Jakarta"
@@ -682,20 +685,70 @@ def test_html_with_200_and_cut_off_answers_are_retried_then_reported(graph, tmp_
     page = b"<!DOCTYPE html><html><body>Please sign in to the proxy</body></html>"
     from tests.graph_server import Fault
 
-    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=3))
+    attempts = config.network.retries + 1  # [network] retries, 4 by default
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=attempts))
     summary = run(config, settings, store)
     uma = summary.by["perpustakaan.uma"]
     assert uma.status == "failed" and "not its JSON" in str(uma.error)
     assert "text/html" in str(uma.error) and "Please sign in" not in str(uma.error)
     assert summary.by["digilib.unimed"].status == "ok"
-    assert summary.sleeps[:2] == [2.0, 4.0], "backoff between the attempts"
+    assert summary.sleeps[:4] == [2.0, 4.0, 8.0, 16.0], "backoff between the attempts"
 
-    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, {"id": UMA_IG}, times=3, truncate=True))
+    graph.faults.append(
+        Fault(f"/v27.0/{UMA_IG}?", 200, {"id": UMA_IG}, times=attempts, truncate=True)
+    )
     cut = run(config, settings, store)
     assert "cut off" in str(cut.by["perpustakaan.uma"].error)
     graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 503, {"error": {"message": "x"}}, times=1))
     once = run(config, settings, store)
     assert once.by["perpustakaan.uma"].status == "ok", "one 5xx is retried"
+    assert kept(store, counts)
+
+
+def network_config(tmp_path, deadline=1, retries=0, budget=30):
+    text = CONFIG.replace(
+        "[[libraries]]",
+        f"[network]\ndeadline = {deadline}\nretries = {retries}\ncall_budget = {budget}\n\n"
+        "[[libraries]]",
+        1,
+    )
+    return parse_config(text, str(tmp_path / "jejaring.toml"))
+
+
+def test_network_retries_are_those_of_the_configuration(graph, tmp_path):
+    """[network] retries reaches the Graph API client: that many retries, then the fault."""
+    from tests.graph_server import Fault
+
+    config = network_config(tmp_path, deadline=30, retries=1)
+    settings, store, counts = baseline(graph, tmp_path, config)
+    page = b"<!DOCTYPE html><html><body>proxy</body></html>"
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=5))
+    before = len(graph.requests)
+    summary = run(config, settings, store, accounts=[UMA])
+    assert summary.by["perpustakaan.uma"].status == "failed"
+    asked = [p for p, _, _ in graph.requests[before:] if p == f"/v27.0/{UMA_IG}"]
+    assert len(asked) == 2, "one request and one retry"
+    assert summary.sleeps == [2.0]
+    assert kept(store, counts)
+
+
+def test_an_answer_dripping_slower_than_the_deadline_fails_the_account_in_time(graph, tmp_path):
+    """[network] deadline reaches the Graph API client: an answer that never finishes in
+    time fails that account once the deadline is spent; the others go on."""
+    from tests.graph_server import Fault
+
+    config = network_config(tmp_path, deadline=1, retries=0)
+    settings, store, counts = baseline(graph, tmp_path, config)
+    body = {"id": UMA_IG, "username": "perpustakaan.uma", "padding": "x" * 200}
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, body, times=1, drip=0.2))
+    started = time.monotonic()
+    summary = run(
+        config, settings, store, accounts=[AccountRef("uma", "instagram", "perpustakaan.uma")]
+    )
+    took = time.monotonic() - started
+    uma = summary.by["perpustakaan.uma"]
+    assert uma.status == "failed" and "in time" in str(uma.error), uma.error
+    assert took < 10, f"the 1 s deadline ended the answer (took {took:.1f} s)"
     assert kept(store, counts)
 
 
