@@ -887,7 +887,15 @@ class GraphCollector:
         during = "reading the account"
         try:
             state = self.store.account_state(ref)
-            first_connect = state.last_full_walk_at is None
+            had = self._posts_with_insights(
+                [code for code, gone in state.known_posts.items() if not gone]
+            )
+            # The first connection is the first time the account has owner figures, however
+            # complete an earlier walk (instaloader, business discovery) was. Posts stored
+            # without insights (the first connection's backfill cut short, posts read on
+            # another path) are reached by walking every post again.
+            first_connect = not had and state.last_owner_day is None
+            lacking = {c for c, gone in state.known_posts.items() if not gone} - had
             data = client.get(ig_id, {"fields": ACCOUNT_FIELDS})
             captured = self.now()
             result.snapshot = account_record(ref, data, captured)
@@ -900,13 +908,21 @@ class GraphCollector:
                 result,
                 captured,
                 expected=result.snapshot.media_count,
-                full=self.full or first_connect,
+                full=self.full or first_connect or bool(lacking),
             )
             during = "reading post insights"
-            self._post_insights(client, ref, media, result, captured)
+            self._post_insights(client, ref, media, had, result, captured)
             if complete:
                 # only now: a first connection cut short walks everything again next time
                 result.full_walk_at = captured
+                # Stored posts the account's media list does not give (deleted, or another
+                # account's post instaloader listed): asked, and Meta has no figures for
+                # them; said so once (empty, never 0) instead of walking for them again.
+                result.post_metrics.extend(
+                    PostMetric(ref, PLATFORM, code, "reach", None, SOURCE, captured,
+                               origin=self.origin)
+                    for code in sorted(lacking - set(media))
+                )  # fmt: skip
             during = "reading account insights"
             self._account_insights(client, ig_id, ref, state, result, captured)
             during = "reading the posts the account is tagged in"
@@ -955,14 +971,15 @@ class GraphCollector:
         client: GraphClient,
         ref: AccountRef,
         media: Mapping[str, tuple[str, str]],
+        had: set[str],
         result: AccountResult,
         captured: dt.datetime,
     ) -> None:
         """Insights of the walked posts in the re-check window and of those that never had
-        any: every post on the first connection (whose walk is complete), only the recent
-        ones later, to stay well within the rate limits."""
+        any (``had``: the posts with stored insights): every post on the first connection
+        (whose walk is complete), only the recent ones later, to stay well within the rate
+        limits."""
         cutoff = captured - dt.timedelta(days=self.config.instagram.recheck_days)
-        had = self._posts_with_insights(list(media))
         published = {p.post_id: p.published_at for p in result.posts if p.account == ref}
         for code, (media_id, kind) in media.items():
             if published[code] < cutoff and code in had:
@@ -974,6 +991,7 @@ class GraphCollector:
             )
 
     def _posts_with_insights(self, codes: list[str]) -> set[str]:
+        """Which of these posts have owner insights stored (a reach row, even empty)."""
         if not codes:
             return set()
         frame = self.store.post_metrics([(PLATFORM, c) for c in codes], ["reach"])

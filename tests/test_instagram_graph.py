@@ -375,6 +375,62 @@ def test_switching_from_instaloader_keeps_posts_and_what_the_graph_api_cannot_se
     daily = store.post_daily()
     daily = daily[daily["post_id"].isin(new.index)]
     assert len(history) == 6 and len(daily) == 61, "one row per post and day, none twice"
+    # instaloader had walked the account in full: connecting it is still its first
+    # connection, so every post gets its insights (the backfill), the old ones too
+    reach = store.post_metrics([("instagram", code) for code in new.index], ["reach"])
+    assert set(reach.loc[reach["source"] == "owner_insights", "post_id"]) == set(new.index)
+
+
+def test_an_account_walked_in_full_before_still_gets_its_first_connection_backfill(
+    graph, tmp_path, config
+):
+    """UMA was read in full as a partner (business discovery through UNIMED's token),
+    then connects its own account: that is its first connection, so every post gets its
+    insights, not only those of the re-check window."""
+    settings = settings_for(graph, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    connect(graph, settings, library="unimed", token=OTHER_TOKEN, ig=UNIMED_IG)
+    partner = run(config, settings, store, accounts=[UMA])
+    assert partner.by["perpustakaan.uma"].path == "business_discovery"
+    walked = store.accounts().set_index("handle").loc["perpustakaan.uma", "last_full_walk_at"]
+    assert pd.notna(walked), "the partner's walk was complete"
+    assert store.post_metrics().empty, "business discovery has no insights"
+
+    connect(graph, settings)
+    own = run(config, settings, store, accounts=[UMA])
+    assert own.by["perpustakaan.uma"].path == "graph_api"
+    assert own.by["perpustakaan.uma"].status == "ok", own.log
+    codes = set(posts_of(store, "perpustakaan.uma").index)
+    assert len(codes) == len(graph.media[UMA_IG])
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert set(reach["post_id"]) == codes, "every post, the oldest too, got its insights"
+
+    # the next refresh is incremental again: only the re-check window's posts
+    before = len(graph.requests)
+    again = run(config, settings, store, accounts=[UMA])
+    assert again.by["perpustakaan.uma"].status == "ok"
+    pages = [p for p, _, _ in graph.requests[before:] if p.endswith(f"{UMA_IG}/media")]
+    insights = [p for p, _, _ in graph.requests[before:] if "/1790" in p]
+    assert len(pages) == 1 and len(insights) == 4
+
+
+def test_a_first_connection_cut_short_in_the_post_insights_resumes_them(graph, tmp_path, config):
+    """A rate limit in the middle of the first connection's post insights: the next
+    refresh walks on to the posts still without insights instead of stopping at the
+    re-check window."""
+    settings = settings_for(graph, tmp_path)
+    connect(graph, settings)
+    store = Store(settings.database_url, config.timezone)
+    graph.fail("/17911000000000010/insights", "rate_4")
+    first = run(config, settings, store, accounts=[UMA])
+    assert first.by["perpustakaan.uma"].status != "ok"
+    codes = set(posts_of(store, "perpustakaan.uma").index)
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert 0 < reach["post_id"].nunique() < len(codes), "cut short half-way"
+    second = run(config, settings, store, accounts=[UMA])
+    assert second.by["perpustakaan.uma"].status == "ok", second.log
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert set(reach["post_id"]) == codes
 
 
 # -- account insights ------------------------------------------------------------------
