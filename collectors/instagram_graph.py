@@ -65,8 +65,12 @@ MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,like_count,"
     "comments_count,thumbnail_url,media_url"
 )
-TAG_FIELDS = "id,username,caption,media_type,permalink,timestamp,like_count,comments_count"
-BD_MEDIA_FIELDS = "id,caption,like_count,comments_count,media_type,timestamp,permalink"
+TAG_FIELDS = (
+    "id,username,caption,media_type,permalink,timestamp,like_count,comments_count,media_url"
+)
+#: media_url is a public field of IG Media (edges such as business discovery return it;
+#: thumbnail_url is not, and media_url is left out for videos with licensed audio).
+BD_MEDIA_FIELDS = "id,caption,like_count,comments_count,media_type,timestamp,permalink,media_url"
 BD_FIELDS = "id,username,name,followers_count,follows_count,media_count"
 
 #: Account insights that take metric_type=total_value, one day per request (Meta's
@@ -401,6 +405,10 @@ def media_record(
     thumb = item.get("thumbnail_url") or (
         item.get("media_url") if kind in ("image", "carousel") else None
     )
+    if not isinstance(thumb, str) or not thumb:
+        # No picture in this answer (business discovery and tags have no thumbnail_url;
+        # a reel's media_url is a video): the stored one (e.g. instaloader's) is kept.
+        thumb, keep = None, keep | {"thumbnail_url"}
     return PostSnapshot(
         account=account,
         platform=PLATFORM,
@@ -410,7 +418,7 @@ def media_record(
         captured_at=captured_at,
         url=f"https://www.instagram.com/{'reel' if kind == 'reel' else 'p'}/{code}/",
         caption=caption,
-        thumbnail_url=thumb if isinstance(thumb, str) else None,
+        thumbnail_url=thumb,
         hashtags=hashtags_in(caption),
         mentions=mentions_in(caption),
         tagged=tagged,

@@ -34,7 +34,7 @@ from collectors.instagram_graph import (
     shortcode_of,
     windows,
 )
-from collectors.records import AccountRef
+from collectors.records import AccountRef, PostSnapshot
 from collectors.refresh import _instagram, refresh, select_accounts
 from collectors.store import Store
 from collectors.tokens import save_token
@@ -431,6 +431,36 @@ def test_a_first_connection_cut_short_in_the_post_insights_resumes_them(graph, t
     assert second.by["perpustakaan.uma"].status == "ok", second.log
     reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
     assert set(reach["post_id"]) == codes
+
+
+def test_a_partner_moved_to_business_discovery_keeps_its_stored_thumbnails(graph, tmp_path, config):
+    """Business discovery has no thumbnail_url: a picture instaloader stored stays, and an
+    image's own media_url (a public field) replaces it."""
+    settings = settings_for(graph, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    unimed = AccountRef("unimed", "instagram", "digilib.unimed")
+    seen = NOW - dt.timedelta(days=2)
+    store.write(
+        [],
+        [
+            PostSnapshot(unimed, "instagram", code, when, kind, seen, likes=3, comments=0,
+                         thumbnail_url=f"https://instagram.example/{code}.jpg")
+            for code, kind, when in (
+                ("DUnimReel02", "reel", dt.datetime(2025, 11, 21, 4, 40, tzinfo=dt.UTC)),
+                ("DUnimAlbm03", "carousel", dt.datetime(2025, 11, 1, 12, 26, tzinfo=dt.UTC)),
+            )
+        ],
+    )  # fmt: skip
+    connect(graph, settings)
+    summary = run(config, settings, store)
+    assert summary.by["digilib.unimed"].path == "business_discovery"
+    posts = posts_of(store, "digilib.unimed")
+    assert posts.loc["DUnimReel02", "thumbnail_url"] == "https://instagram.example/DUnimReel02.jpg"
+    assert posts.loc["DUnimAlbm03", "thumbnail_url"] == (
+        "https://scontent.cdninstagram.com/v/t51/DUnimAlbm03.jpg"
+    )
+    asked = [p["fields"] for path, p, _ in graph.requests if "business_discovery" in str(p)]
+    assert asked and all("media_url" in f for f in asked)
 
 
 # -- account insights ------------------------------------------------------------------
