@@ -649,6 +649,9 @@ class Link:
     resolved: bool = False
     status: str = "ok"
     detail: str | None = None
+    #: per handle, the last day of a history window Meta refused (#100: older than what
+    #: it keeps); days up to it are not asked again (kept in the connection's detail)
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -709,7 +712,7 @@ class GraphCollector:
             self.links[library_id] = link
             self._record(link)
             return link
-        link = Link(library_id, token)
+        link = Link(library_id, token, refused=self._stored_refusals(library_id))
         self.links[library_id] = link
         if token is not None:
             network = self.config.network
@@ -724,6 +727,17 @@ class GraphCollector:
                 budget=network.call_budget,
             )
         return link
+
+    def _stored_refusals(self, library_id: str) -> dict[str, str]:
+        """The refused history boundaries recorded in the library's connection."""
+        frame = self.store.connections()
+        rows = frame[(frame["library_id"] == library_id) & (frame["platform"] == PLATFORM)]
+        if rows.empty:
+            return {}
+        refused = connection_detail(rows.iloc[0]["detail"]).get("insights_refused_through")
+        if not isinstance(refused, dict):
+            return {}
+        return {str(h): str(d) for h, d in refused.items() if _date(d) is not None}
 
     def resolve(self, link: Link) -> Link:
         """Fill ``link.accounts`` (from the token file's facts, else /me or /me/accounts)
@@ -1018,15 +1032,20 @@ class GraphCollector:
         (newest first, so a run that stops early keeps the most recent)."""
         yesterday = insight_day(captured) - dt.timedelta(days=1)
         oldest = yesterday - dt.timedelta(days=self.options.history_days - 1)
+        link = self.links[ref.library_id]
+        refused = _date(link.refused.get(ref.handle))
+        if refused is not None:  # Meta said no before: not asked again
+            oldest = max(oldest, refused + dt.timedelta(days=1))
+        if oldest > yesterday:
+            return
         complete: set[dt.date] = set()
         if state.account_id is not None:
             frame = self.store.account_metrics(oldest, yesterday, [state.account_id], DAILY_METRICS)
             frame = frame[frame["source"] == SOURCE]
             counts = frame.groupby("day")["metric"].nunique()
             complete = {day for day, n in counts.items() if n == len(DAILY_METRICS)}
-        days = days_to_fetch(
-            yesterday, complete, self.options.refetch_days, self.options.history_days
-        )
+        span = (yesterday - oldest).days + 1
+        days = days_to_fetch(yesterday, complete, self.options.refetch_days, span)
         recent = yesterday - dt.timedelta(days=self.options.refetch_days)
         for first, last in windows(days):
             try:
@@ -1040,8 +1059,14 @@ class GraphCollector:
                     )
             except GraphApiError as err:
                 if err.code == 100 and last <= recent:
-                    # Meta keeps about two years: an older window is refused, not missing
-                    self.warn(f"@{ref.handle}: account insights end before {last} ({err})")
+                    # Meta keeps about two years: an older window is refused, not missing.
+                    # Remembered, so that later refreshes neither ask nor warn again.
+                    self.warn(
+                        f"@{ref.handle}: Meta keeps no account insights from {last} back "
+                        f"({err}); not asked again"
+                    )
+                    link.refused[ref.handle] = last.isoformat()
+                    self._record(link)
                     return
                 raise
 
@@ -1254,7 +1279,10 @@ class GraphCollector:
                 connected_since=token.connected_since if token is not None else None,
                 expires_at=token.expires_at if token is not None else None,
                 scopes=tuple(str(s) for s in scopes) if isinstance(scopes, list) else (),
-                detail=link.detail,
+                detail=json.dumps(
+                    {"note": link.detail, "insights_refused_through": link.refused},
+                    sort_keys=True,
+                ),
             )
         )
 
@@ -1283,6 +1311,25 @@ def _paging_error(handle: str, err: PagingStopped) -> CollectorError:
     what = text.split(":", 1)[0]
     key = "graph_cursor_repeated" if "same page cursor" in text else "graph_too_many_pages"
     return CollectorError(handle, key=key, what=what)
+
+
+def connection_detail(value: Any) -> dict[str, Any]:
+    """A stored connection's detail as a dict: JSON (``note``, ``insights_refused_through``);
+    the plain text of stores written before is its note."""
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {"note": value}
+    return data if isinstance(data, dict) else {"note": value}
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _moment(value: Any) -> dt.datetime | None:

@@ -479,7 +479,7 @@ def test_backfill_asks_30_day_windows_newest_first_and_stops_where_meta_does(
     graph.history_start = YESTERDAY - dt.timedelta(days=40)  # Meta refuses older days
     summary = run(config, settings, store)
     assert summary.by["perpustakaan.uma"].status == "ok"
-    assert "account insights end before" in summary.log
+    assert "Meta keeps no account insights from" in summary.log
     series = [p for p in insight_calls(graph) if p.get("metric_type") == "time_series"]
     spans = [pacific_days(int(p["since"]), int(p["until"])) for p in series]
     assert all(int(p["until"]) - int(p["since"]) <= 30 * 86400 for p in series)
@@ -495,17 +495,23 @@ def test_backfill_asks_30_day_windows_newest_first_and_stops_where_meta_does(
     assert metrics["day"].min() == spans[0][0] == YESTERDAY - dt.timedelta(days=28)
     assert len(metrics) == 29 * len(DAILY_METRICS)
 
-    # the next run asks for the last days again and for the refused days once more
+    # the refusal is remembered with the connection (never a token there)
+    detail = json.loads(store.connections().set_index("library_id").loc["uma", "detail"])
+    assert detail["insights_refused_through"] == {"perpustakaan.uma": str(spans[1][-1])}
+
+    # the next run asks for the last days again, and not for the refused days: no
+    # request before the refused boundary, and no warning about it again
     start = len(graph.requests)
     again = run(config, settings, store)
     assert again.by["perpustakaan.uma"].status == "ok"
-    days = {
+    asked = {
         d
         for p in insight_calls(graph, start)
-        if p.get("metric_type") == "total_value"
         for d in pacific_days(int(p["since"]), int(p["until"]))
     }
-    assert days == {YESTERDAY - dt.timedelta(days=n) for n in range(3)}
+    assert asked == {YESTERDAY - dt.timedelta(days=n) for n in range(3)}
+    assert "account insights" not in again.log
+    assert len(store.account_metrics()) == 29 * len(DAILY_METRICS)
 
 
 def test_a_backfill_cut_short_resumes_without_asking_again():
