@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.app import MAX_CARDS, context
 from dashboard.metrics import ALL, BEST_TIME_MIN_POSTS
+from dashboard.owner_panels import compare_reach
 from dashboard.pagedata import compare
 
 ctx = context()
@@ -17,6 +18,7 @@ data = compare(ctx.load, ctx.period, combined_best_time=len(ctx.libraries) > MAX
 st.plotly_chart(
     charts.audience_over_time(data.audience, ctx.colors, ctx.labels, lang), key="audience"
 )
+compare_reach(ctx)  # connected accounts' daily reach and views, redefinitions marked
 
 # Weekly figures per platform: a YouTube figure is never added to another platform's.
 st.caption(t("weekly_rule"))

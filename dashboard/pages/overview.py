@@ -6,6 +6,7 @@ from dashboard import i18n
 from dashboard.app import MAX_CARDS, context
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
+from dashboard.owner_panels import overview_reach
 from dashboard.pagedata import overview
 from dashboard.report.buttons import report_buttons
 from dashboard.service_panels import overview_services
@@ -95,6 +96,8 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
                     else:
                         _, value, change = rows[platform][index]
                         st.metric(t(key), value, delta=change, help=t(f"{key}_help"), border=True)
+
+overview_reach(ctx)  # connected accounts: real reach, ER by reach, sources
 
 st.subheader(t("kpi_table"), anchor=False)
 ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))

@@ -6,7 +6,8 @@ from dashboard import i18n
 from dashboard.app import context
 from dashboard.campaigns import hashtag_performance, top_posts
 from dashboard.insight_panels import breakouts_section
-from dashboard.pagedata import period_posts
+from dashboard.owner_panels import sources_marker
+from dashboard.pagedata import owned_posts
 from dashboard.posts import post_label, post_text, search_posts
 from dashboard.tables import hashtag_table, posts_table
 
@@ -16,7 +17,8 @@ st.title(t("posts_title"))
 ctx.period_caption()
 ctx.require_data()
 
-in_period = period_posts(ctx.load, ctx.period)
+# The period's posts, with reach, saves, shares and ER by reach where the account is connected.
+in_period = owned_posts(ctx.load, ctx.post_owner_metrics, ctx.period)
 left, middle, right = st.columns([3, 2, 1])
 query = left.text_input(t("search"), **ctx.keep("search", ""))
 kinds = sorted(set(in_period["kind"]))
@@ -24,6 +26,8 @@ chosen = middle.multiselect(
     t("kinds"), kinds, default=kinds, format_func=lambda k: ctx.t(f"kind_{k}"), key="kinds"
 )
 orders = {"newest": t("sort_newest"), "engagements": t("sort_engagements"), "er": t("sort_er")}
+if in_period["er_reach"].notna().any():
+    orders["er_reach"] = t("sort_er_reach")
 order = right.selectbox(
     t("sort_by"),
     list(orders),
@@ -32,9 +36,17 @@ order = right.selectbox(
 )
 found = search_posts(in_period, query, chosen, order)
 st.caption(t("posts_found", n=i18n.number(len(found), lang)))
+owned = in_period[in_period["owner_sources"].map(bool)]
+if len(owned):
+    markers = sorted(
+        {sources_marker(s, p, ctx) for p, s in zip(owned["platform"], owned["owner_sources"],
+                                                   strict=True)}
+    )  # fmt: skip
+    st.caption(t("posts_owner_note", sources="; ".join(markers)))
 # The figure the list is sorted by comes first after the post's text.
+first = {"er": "er_followers", "er_reach": "er_reach"}.get(order, "engagements")
 ctx.table(
-    posts_table(found, ctx.labels, lang, "er_followers" if order == "er" else "engagements"),
+    posts_table(found, ctx.labels, lang, first),
     column_config=ctx.post_columns,
     row_height=60,
 )
