@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from collectors.catalog import metric as catalog_metric
 from collectors.config import Config, Library
 from collectors.records import (
     AccountMetric,
@@ -415,6 +416,8 @@ def _youtube_posts(
     return result
 
 
+#: The day Instagram's views replaced impressions (collectors.catalog).
+VIEWS_FROM = catalog_metric("instagram", "account", "views").valid_from or dt.date.min
 #: How many days owner insights lag behind (Meta up to 48 h, YouTube Analytics 48-72 h).
 OWNER_LAG_DAYS = {"instagram": 1, "youtube": 3}
 
@@ -473,6 +476,8 @@ def _owner_figures(
                 "comments": int(views * rng.uniform(0.001, 0.005)),
                 "shares": int(views * rng.uniform(0.002, 0.01)),
             }
+        if platform == "instagram" and day < VIEWS_FROM:  # before Meta's views: impressions
+            values["impressions"] = values.pop("views")
         daily.extend({"day": day, "metric": m, "value": v} for m, v in values.items())
     figures: list[dict[str, Any]] = []
     for post in posts:
