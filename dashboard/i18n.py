@@ -1215,10 +1215,16 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "path_never": ("belum pernah diambil", "never collected"),
     "token_ok": ("tersambung", "connected"),
-    "token_expiring": ("segera kedaluwarsa: sambungkan ulang", "expiring: reconnect soon"),
-    "token_expired": ("kedaluwarsa: sambungkan ulang", "expired: reconnect"),
-    "token_revoked": ("dicabut: sambungkan ulang", "revoked: reconnect"),
-    "token_error": ("bermasalah (lihat pesan)", "in trouble (see the message)"),
+    "token_expiring": ("segera kedaluwarsa", "expiring soon"),
+    "token_expired": ("kedaluwarsa", "expired"),
+    "token_revoked": ("dicabut", "revoked"),
+    "token_error": ("bermasalah (lihat pesan di atas)", "in trouble (see the message above)"),
+    "token_trouble": (
+        "Token {platform} {library}: {state}. Sambungkan ulang dengan `{command}` (lihat "
+        "README); angka yang sudah tersimpan tidak hilang.",
+        "{library}'s {platform} token: {state}. Reconnect with `{command}` (see the "
+        "README); nothing stored is lost.",
+    ),
     "never_expires": ("tidak kedaluwarsa", "does not expire"),
     "lag_days": ("{n} hari", "{n} days"),
     "lag_one_day": ("1 hari", "1 day"),

@@ -22,6 +22,8 @@ from dashboard.app import MAX_CARDS, Context
 from dashboard.pagedata import OWNER_SERIES, OwnerOverview, owner_overview, owner_series
 from dashboard.service_panels import duration
 
+CONNECT_COMMAND = ".venv/bin/python -m collectors connect"  # as the README gives it
+
 # (label and help key, how the value is shown) of the Overview's cards per platform; the
 # value comes from owner.period_figures ("figure:NAME") or owner.reach_summary ("post:COL").
 _CARDS = {
@@ -260,6 +262,18 @@ def collection_table(ctx: Context, health: pd.DataFrame) -> None:
     table = own.collection(health, connections, owner_days, today)
     st.subheader(t("collection_title"), anchor=False, help=t("collection_help"))
     st.caption(t("collection_caption"))
+    trouble = table[table["trouble"]]
+    for row in trouble.drop_duplicates(["library_id", "platform"]).itertuples():
+        st.warning(
+            t(
+                "token_trouble",
+                library=ctx.labels.get(row.library_id, row.library_id),
+                platform=t(row.platform),
+                state=t(f"token_{row.token_status}"),
+                command=f"{CONNECT_COMMAND} {row.platform} --library {row.library_id}",
+            ),
+            icon=":material/key_off:",
+        )
     ctx.table(collection_frame(table, ctx.labels, lang, ctx.tz))
 
 

@@ -406,3 +406,45 @@ def test_charts_mark_the_days_platforms_redefined_views(tmp_path, monkeypatch):
          "YouTube: public views count from the first frame (all formats)")
     ]  # fmt: skip
     assert august["Instagram · daily views"] == []
+
+
+def test_a_token_in_trouble_and_imported_figures_show_on_the_pages(refreshed):
+    """A refused token is named on the Data page with the command that reconnects it; a
+    library without a token but with imported export figures appears in the reach section
+    with that source."""
+    from collectors.records import AccountMetric, AccountRef, Connection
+
+    store = Store(refreshed, "Asia/Jakarta")
+    when = dt.datetime(2025, 11, 25, 12, tzinfo=dt.UTC)
+    uma = AccountRef("uma", "instagram", "perpustakaan.uma")
+    store.set_connection(
+        Connection("uma", "instagram", "instagram_graph", "revoked", when, token_source="file",
+                   account=uma, detail=json.dumps({"note": "revoked"}))
+    )  # fmt: skip
+    unimed = AccountRef("unimed", "instagram", "digilib.unimed")
+    store.write_figures(
+        [
+            AccountMetric(unimed, PERIOD[0] + dt.timedelta(days=n), "reach", 100 + n,
+                          "file_import", when, "business suite export")
+            for n in range(10)
+        ]
+    )  # fmt: skip
+    store.dispose()
+    at = run_app("data")
+    warning = " ".join(w.value for w in at.warning)
+    assert "Token Instagram UMA: dicabut" in warning
+    assert ".venv/bin/python -m collectors connect instagram --library uma" in warning
+    table = next(d.value for d in at.dataframe if "Cara pengambilan" in d.value.columns)
+    table = table.set_index("Akun")
+    assert table.loc["perpustakaan.uma", "Token"] == "dicabut"
+    assert table.loc["digilib.unimed", "Cara pengambilan"].endswith("+ berkas ekspor")
+
+    at = run_app()
+    captions = [c.value for c in at.caption]
+    assert "sumber: berkas ekspor" in captions
+    cards = [m for m in at.metric if m.label == "Jangkauan harian rata-rata"]
+    assert sorted(parse_id(m.value) for m in cards)[0] == pytest.approx(
+        sum(100 + n for n in range(10)) / 10, abs=0.5
+    )
+    # UNIMED is in the Instagram part now; only YouTube still says it is not connected
+    assert sum("Belum terhubung di platform ini: UNIMED" in c for c in captions) == 1
