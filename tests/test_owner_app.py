@@ -300,6 +300,13 @@ def test_posts_table_carries_reach_and_er_by_reach_of_connected_accounts(refresh
             assert reach == "–" and er == "–"
     assert checked == len(want["per_post"]) > 0
     assert any("API resmi (Instagram Graph)" in c.value for c in at.caption)
+    # ordered by ER by reach: that column first after the text, highest first, none last
+    at.selectbox(key="order").set_value("er_reach").run()
+    table = at.dataframe[0].value
+    assert list(table.columns)[2] == "ER jangkauan (%)"
+    known = [parse_id(v) for v in table["ER jangkauan (%)"] if v != "–"]
+    assert known == sorted(known, reverse=True) and len(known) >= 1
+    assert table["ER jangkauan (%)"].iloc[len(known) :].eq("–").all()
 
 
 def test_data_page_lists_paths_tokens_and_insights_lag(refreshed):
