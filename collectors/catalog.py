@@ -19,6 +19,18 @@ SOURCES = {
     "manual": ("dicatat staf", "recorded by staff"),
 }
 
+#: The official API behind the owner-level figures of each platform (source markers name it).
+OFFICIAL_APIS = {"instagram": "Instagram Graph", "youtube": "YouTube Analytics"}
+
+
+def source_label(source: str, platform: str | None = None, lang: str = "id") -> str:
+    """A source in words for the reader (``lang``: "id" or "en"); owner insights name the
+    platform's official API: "API resmi (Instagram Graph)"."""
+    index = 1 if lang == "en" else 0
+    if source == "owner_insights" and platform in OFFICIAL_APIS:
+        return ("API resmi ({})", "official API ({})")[index].format(OFFICIAL_APIS[platform])
+    return SOURCES.get(source, (source, source))[index]
+
 
 @dataclass(frozen=True)
 class Metric:

@@ -18,10 +18,13 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from collectors.catalog import metric as catalog_metric
 from collectors.config import Config, Library
 from collectors.records import (
+    AccountMetric,
     AccountRef,
     AccountSnapshot,
+    PostMetric,
     PostSnapshot,
     hashtags_in,
     mentions_in,
@@ -32,6 +35,7 @@ UTC = dt.UTC
 DEFAULT_SEED = 20251
 DEFAULT_DAYS = 548  # about 18 months
 HISTORY_DAYS = 30  # daily metric history kept per post, as the re-check window would
+DEMO_ORIGIN = "demo"  # the origin of the demo's owner-level figures
 
 _TOPICS = [
     ("Panduan layanan sirkulasi: cara meminjam dan mengembalikan buku", "#layananperpustakaan"),
@@ -124,7 +128,10 @@ def generate(
     tz = config.tz
     start = end - dt.timedelta(days=days - 1)
     capture = dt.datetime.combine(end, dt.time(6, 0), tz).astimezone(UTC)
-    out: dict[str, list[dict[str, Any]]] = {"accounts": [], "daily": [], "posts": [], "history": []}
+    out: dict[str, list[dict[str, Any]]] = {
+        "accounts": [], "daily": [], "posts": [], "history": [], "owner_daily": [],
+        "owner_posts": [],
+    }  # fmt: skip
     partners = {lib.id: [o for o in config.libraries if o.id != lib.id] for lib in config.libraries}
     for index, lib in enumerate(config.libraries):
         if only is not None and lib.id != only:
@@ -176,6 +183,12 @@ def generate(
                 for metric in ("likes", "comments", "views", "plays"):
                     post[metric] = _scaled(post[metric], _share(age))
                 out["posts"].append(post)
+            if index == 0:  # the first library is "connected": its owner-level figures
+                owner = _owner_figures(platform, audience, made, end, config.tz, seed, lib)
+                out.setdefault("owner_daily", []).extend(
+                    {"ref": ref, **row} for row in owner["daily"]
+                )
+                out.setdefault("owner_posts", []).extend(owner["posts"])
             total_views = sum(p["views"] or 0 for p in made) if platform == "youtube" else None
             for row in out["daily"]:
                 if row["ref"] == ref:
@@ -405,6 +418,109 @@ def _youtube_posts(
     return result
 
 
+#: The day Instagram's views replaced impressions (collectors.catalog).
+VIEWS_FROM = catalog_metric("instagram", "account", "views").valid_from or dt.date.min
+#: How many days owner insights lag behind (Meta up to 48 h, YouTube Analytics 48-72 h).
+OWNER_LAG_DAYS = {"instagram": 1, "youtube": 3}
+
+
+def _owner_figures(
+    platform: str,
+    audience: dict[dt.date, int],
+    posts: list[dict[str, Any]],
+    end: dt.date,
+    tz: Any,
+    seed: int,
+    lib: Library,
+) -> dict[str, list[dict[str, Any]]]:
+    """Owner-level figures of a connected account, as the official APIs give them: daily
+    account figures up to the platform's usual lag, and each post's lifetime figures at the
+    last capture (scaled like its public counts while it is young). Drawn from a random
+    generator of their own, so the public figures are the same with or without them."""
+    rng = random.Random(f"{seed}:{lib.id}:owner:{platform}")
+    by_day: dict[dt.date, list[dict[str, Any]]] = {}
+    for post in posts:
+        by_day.setdefault(post["published_at"].astimezone(tz).date(), []).append(post)
+    last = end - dt.timedelta(days=OWNER_LAG_DAYS[platform])
+    daily: list[dict[str, Any]] = []
+    previous = None
+    for day, followers in audience.items():
+        if day > last:
+            break
+        gained = max(0, followers - previous) if previous is not None else 0
+        previous = followers
+        posted = by_day.get(day, [])
+        if platform == "instagram":
+            reach = int(followers * rng.uniform(0.10, 0.22) * (1.8 if posted else 1.0))
+            lost = rng.randint(0, 3)
+            values = {
+                "reach": reach,
+                "views": int(reach * rng.uniform(2.0, 3.5)),
+                "profile_views": int(reach * rng.uniform(0.02, 0.06)),
+                "accounts_engaged": int(reach * rng.uniform(0.03, 0.08)),
+                "total_interactions": int(reach * rng.uniform(0.02, 0.06)),
+                "follows": gained + lost,
+                "unfollows": lost,
+                "profile_links_taps": rng.randint(0, 6),
+            }
+        else:
+            views = int(followers * rng.uniform(0.08, 0.25) * (2.2 if posted else 1.0))
+            duration = rng.uniform(70, 210)
+            lost = rng.randint(0, 2)
+            values = {
+                "views": views,
+                "engagedViews": int(views * rng.uniform(0.6, 0.85)),
+                "estimatedMinutesWatched": int(views * duration / 60),
+                "averageViewDuration": round(duration),
+                "subscribersGained": gained + lost,
+                "subscribersLost": lost,
+                "likes": int(views * rng.uniform(0.02, 0.05)),
+                "comments": int(views * rng.uniform(0.001, 0.005)),
+                "shares": int(views * rng.uniform(0.002, 0.01)),
+            }
+        if platform == "instagram" and day < VIEWS_FROM:  # before Meta's views: impressions
+            values["impressions"] = values.pop("views")
+        daily.extend({"day": day, "metric": m, "value": v} for m, v in values.items())
+    figures: list[dict[str, Any]] = []
+    for post in posts:
+        day = post["published_at"].astimezone(tz).date()
+        share = _share((end - day).days)
+        engagements = (post["likes"] or 0) + (post["comments"] or 0)
+        if platform == "instagram":
+            boost = {"image": 0.8, "carousel": 1.0, "reel": 1.6}[post["kind"]]
+            reach = int(audience[day] * rng.uniform(0.35, 0.9) * boost * share)
+            reach = max(reach, 4 * engagements)  # an ER by reach of at most 25%
+            saved = int(reach * rng.uniform(0.005, 0.03))
+            shares = int(reach * rng.uniform(0.003, 0.02))
+            values = {
+                "reach": reach,
+                "views": post["views"] or int(reach * rng.uniform(1.3, 2.2)),
+                "saved": saved,
+                "shares": shares,
+                "total_interactions": engagements + saved + shares,
+            }
+            if post["kind"] == "reel":
+                values["ig_reels_avg_watch_time"] = round(rng.uniform(5, 18), 1)
+        else:
+            views = post["views"] or 0
+            watched = min(post["duration_s"] or 60, 900) * rng.uniform(0.25, 0.6)
+            values = {
+                "views": views,
+                "engagedViews": int(views * rng.uniform(0.6, 0.85)),
+                "estimatedMinutesWatched": int(views * watched / 60),
+                "averageViewDuration": round(watched),
+                "likes": post["likes"],
+                "comments": post["comments"],
+                "shares": int(views * rng.uniform(0.002, 0.01)),
+                "subscribersGained": int(views * rng.uniform(0.001, 0.01)),
+            }
+        figures.extend(
+            {"platform": platform, "post_id": post["post_id"], "metric": m, "value": v}
+            for m, v in values.items()
+        )
+    return {"daily": daily, "posts": figures}
+
+
 def _share(age_days: int) -> float:
     """Share of its lasting metrics a post has after ``age_days``: fast growth, then flat."""
     return 1.0 if age_days >= HISTORY_DAYS - 1 else 1 - math.exp(-(age_days + 1) / 3.0)
@@ -525,6 +641,24 @@ def _write_demo(
         )
         for p in data["posts"]
     ]
-    store.write(snapshots, post_snapshots, is_demo=True, conn=conn)
+    capture = max(row["captured_at"] for row in data["daily"])  # the demo's last capture
+    owner_of = {(p["platform"], p["post_id"]): p["ref"] for p in data["posts"]}
+    store.write(
+        snapshots,
+        post_snapshots,
+        is_demo=True,
+        conn=conn,
+        account_figures=[
+            AccountMetric(row["ref"], row["day"], row["metric"], row["value"],
+                          "owner_insights", capture, DEMO_ORIGIN)
+            for row in data.get("owner_daily", [])
+        ],
+        post_figures=[
+            PostMetric(owner_of[(row["platform"], row["post_id"])], row["platform"],
+                       row["post_id"], row["metric"], row["value"], "owner_insights", capture,
+                       end, DEMO_ORIGIN)
+            for row in data.get("owner_posts", [])
+        ],
+    )  # fmt: skip
     # After the posts: the history's captures at the compared ages are kept for them.
     store.write_post_history(data["history"], conn)

@@ -66,8 +66,14 @@ def connect_instagram(
     short = short.strip()
     if not short:
         raise ConnectError("no token given")
+    network = config.network
     client = GraphClient(
-        None, version=config.instagram_graph.version, api_url=settings.instagram_graph_api_url
+        None,
+        version=config.instagram_graph.version,
+        api_url=settings.instagram_graph_api_url,
+        deadline=network.deadline,
+        retries=network.retries,
+        budget=network.call_budget,
     )
     try:
         exchanged = client.get(

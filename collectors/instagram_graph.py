@@ -51,7 +51,9 @@ SOURCE = "owner_insights"
 INSIGHT_TZ = ZoneInfo("America/Los_Angeles")
 MAX_WINDOW_SECONDS = 30 * 86400  # Meta: since and until at most 30 days apart
 PAGE_SIZE = 50
-ATTEMPTS = 3  # one request and two retries of 5xx, timeouts, cut-off or non-JSON answers
+#: Retries of a call after a 5xx, a timeout, a cut-off or a non-JSON answer, unless
+#: ``[network] retries`` says otherwise (GraphClient's ``retries``).
+DEFAULT_RETRIES = 2
 MAX_PAUSE = 60.0  # longest slow-down pause (seconds) before the usage limit
 EXPIRING_DAYS = 7
 #: Query parameters that carry secrets (the token exchange): kept out of error messages.
@@ -63,8 +65,12 @@ MEDIA_FIELDS = (
     "id,caption,media_type,media_product_type,permalink,timestamp,like_count,"
     "comments_count,thumbnail_url,media_url"
 )
-TAG_FIELDS = "id,username,caption,media_type,permalink,timestamp,like_count,comments_count"
-BD_MEDIA_FIELDS = "id,caption,like_count,comments_count,media_type,timestamp,permalink"
+TAG_FIELDS = (
+    "id,username,caption,media_type,permalink,timestamp,like_count,comments_count,media_url"
+)
+#: media_url is a public field of IG Media (edges such as business discovery return it;
+#: thumbnail_url is not, and media_url is left out for videos with licensed audio).
+BD_MEDIA_FIELDS = "id,caption,like_count,comments_count,media_type,timestamp,permalink,media_url"
 BD_FIELDS = "id,username,name,followers_count,follows_count,media_count"
 
 #: Account insights that take metric_type=total_value, one day per request (Meta's
@@ -166,8 +172,9 @@ def read_usage(headers: Mapping[str, str]) -> tuple[int, int]:
 
 class GraphClient:
     """GET requests to the Graph API through :func:`collectors.http.request`: a total
-    deadline each, bounded retries, and the usage headers read after every answer (slow
-    down from ``slow_down_at`` percent, stop at the limit)."""
+    deadline each (``deadline`` seconds), at most ``retries`` retries within ``budget``
+    seconds per call (``[network]`` in jejaring.toml), and the usage headers read after
+    every answer (slow down from ``slow_down_at`` percent, stop at the limit)."""
 
     def __init__(
         self,
@@ -178,6 +185,8 @@ class GraphClient:
         sleep: Sleep = time.sleep,
         slow_down_at: int = 75,
         deadline: float = http.DEFAULT_DEADLINE,
+        retries: int = DEFAULT_RETRIES,
+        budget: float = http.DEFAULT_BUDGET,
     ) -> None:
         self._token = token
         self.version = version
@@ -185,6 +194,8 @@ class GraphClient:
         self.sleep = sleep
         self.slow_down_at = slow_down_at
         self.deadline = deadline
+        self.retries = max(0, int(retries))
+        self.budget = budget
         self.requests = 0
         self.usage = 0
         self.regain_minutes = 0
@@ -201,12 +212,22 @@ class GraphClient:
             headers["Authorization"] = f"Bearer {secret}"
         url = self.root + quote(path, safe="/") + ("?" + urlencode(params) if params else "")
         last = GraphApiError("no answer", kind="unreachable")
-        for attempt in range(ATTEMPTS):
+        budget = http.Budget(self.budget)
+        budget.start()
+        for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(2.0**attempt)
+                pause = 2.0**attempt
+                if budget.left() <= pause:  # no time left for another attempt
+                    break
+                self.sleep(pause)
+            left = budget.left()
+            if left <= 0:
+                break
             self.requests += 1
             try:
-                answer = http.request("GET", url, headers=headers, deadline=self.deadline)
+                answer = http.request(
+                    "GET", url, headers=headers, deadline=min(self.deadline, left)
+                )
             except (http.DeadlineExceeded, http.TruncatedResponse, OSError) as err:
                 last = GraphApiError(_transport_words(err), kind="unreachable")
                 continue
@@ -384,6 +405,10 @@ def media_record(
     thumb = item.get("thumbnail_url") or (
         item.get("media_url") if kind in ("image", "carousel") else None
     )
+    if not isinstance(thumb, str) or not thumb:
+        # No picture in this answer (business discovery and tags have no thumbnail_url;
+        # a reel's media_url is a video): the stored one (e.g. instaloader's) is kept.
+        thumb, keep = None, keep | {"thumbnail_url"}
     return PostSnapshot(
         account=account,
         platform=PLATFORM,
@@ -393,7 +418,7 @@ def media_record(
         captured_at=captured_at,
         url=f"https://www.instagram.com/{'reel' if kind == 'reel' else 'p'}/{code}/",
         caption=caption,
-        thumbnail_url=thumb if isinstance(thumb, str) else None,
+        thumbnail_url=thumb,
         hashtags=hashtags_in(caption),
         mentions=mentions_in(caption),
         tagged=tagged,
@@ -624,6 +649,9 @@ class Link:
     resolved: bool = False
     status: str = "ok"
     detail: str | None = None
+    #: per handle, the last day of a history window Meta refused (#100: older than what
+    #: it keeps); days up to it are not asked again (kept in the connection's detail)
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def usable(self) -> bool:
@@ -684,17 +712,32 @@ class GraphCollector:
             self.links[library_id] = link
             self._record(link)
             return link
-        link = Link(library_id, token)
+        link = Link(library_id, token, refused=self._stored_refusals(library_id))
         self.links[library_id] = link
         if token is not None:
+            network = self.config.network
             link.client = GraphClient(
                 token.value,
                 version=self.options.version,
                 api_url=self.settings.instagram_graph_api_url,
                 sleep=self.sleep,
                 slow_down_at=self.options.slow_down_at,
+                deadline=network.deadline,
+                retries=network.retries,
+                budget=network.call_budget,
             )
         return link
+
+    def _stored_refusals(self, library_id: str) -> dict[str, str]:
+        """The refused history boundaries recorded in the library's connection."""
+        frame = self.store.connections()
+        rows = frame[(frame["library_id"] == library_id) & (frame["platform"] == PLATFORM)]
+        if rows.empty:
+            return {}
+        refused = connection_detail(rows.iloc[0]["detail"]).get("insights_refused_through")
+        if not isinstance(refused, dict):
+            return {}
+        return {str(h): str(d) for h, d in refused.items() if _date(d) is not None}
 
     def resolve(self, link: Link) -> Link:
         """Fill ``link.accounts`` (from the token file's facts, else /me or /me/accounts)
@@ -866,7 +909,15 @@ class GraphCollector:
         during = "reading the account"
         try:
             state = self.store.account_state(ref)
-            first_connect = state.last_full_walk_at is None
+            had = self._posts_with_insights(
+                [code for code, gone in state.known_posts.items() if not gone]
+            )
+            # The first connection is the first time the account has owner figures, however
+            # complete an earlier walk (instaloader, business discovery) was. Posts stored
+            # without insights (the first connection's backfill cut short, posts read on
+            # another path) are reached by walking every post again.
+            first_connect = not had and state.last_owner_day is None
+            lacking = {c for c, gone in state.known_posts.items() if not gone} - had
             data = client.get(ig_id, {"fields": ACCOUNT_FIELDS})
             captured = self.now()
             result.snapshot = account_record(ref, data, captured)
@@ -879,13 +930,21 @@ class GraphCollector:
                 result,
                 captured,
                 expected=result.snapshot.media_count,
-                full=self.full or first_connect,
+                full=self.full or first_connect or bool(lacking),
             )
             during = "reading post insights"
-            self._post_insights(client, ref, media, result, captured)
+            self._post_insights(client, ref, media, had, result, captured)
             if complete:
                 # only now: a first connection cut short walks everything again next time
                 result.full_walk_at = captured
+                # Stored posts the account's media list does not give (deleted, or another
+                # account's post instaloader listed): asked, and Meta has no figures for
+                # them; said so once (empty, never 0) instead of walking for them again.
+                result.post_metrics.extend(
+                    PostMetric(ref, PLATFORM, code, "reach", None, SOURCE, captured,
+                               origin=self.origin)
+                    for code in sorted(lacking - set(media))
+                )  # fmt: skip
             during = "reading account insights"
             self._account_insights(client, ig_id, ref, state, result, captured)
             during = "reading the posts the account is tagged in"
@@ -934,14 +993,15 @@ class GraphCollector:
         client: GraphClient,
         ref: AccountRef,
         media: Mapping[str, tuple[str, str]],
+        had: set[str],
         result: AccountResult,
         captured: dt.datetime,
     ) -> None:
         """Insights of the walked posts in the re-check window and of those that never had
-        any: every post on the first connection (whose walk is complete), only the recent
-        ones later, to stay well within the rate limits."""
+        any (``had``: the posts with stored insights): every post on the first connection
+        (whose walk is complete), only the recent ones later, to stay well within the rate
+        limits."""
         cutoff = captured - dt.timedelta(days=self.config.instagram.recheck_days)
-        had = self._posts_with_insights(list(media))
         published = {p.post_id: p.published_at for p in result.posts if p.account == ref}
         for code, (media_id, kind) in media.items():
             if published[code] < cutoff and code in had:
@@ -953,6 +1013,7 @@ class GraphCollector:
             )
 
     def _posts_with_insights(self, codes: list[str]) -> set[str]:
+        """Which of these posts have owner insights stored (a reach row, even empty)."""
         if not codes:
             return set()
         frame = self.store.post_metrics([(PLATFORM, c) for c in codes], ["reach"])
@@ -971,15 +1032,20 @@ class GraphCollector:
         (newest first, so a run that stops early keeps the most recent)."""
         yesterday = insight_day(captured) - dt.timedelta(days=1)
         oldest = yesterday - dt.timedelta(days=self.options.history_days - 1)
+        link = self.links[ref.library_id]
+        refused = _date(link.refused.get(ref.handle))
+        if refused is not None:  # Meta said no before: not asked again
+            oldest = max(oldest, refused + dt.timedelta(days=1))
+        if oldest > yesterday:
+            return
         complete: set[dt.date] = set()
         if state.account_id is not None:
             frame = self.store.account_metrics(oldest, yesterday, [state.account_id], DAILY_METRICS)
             frame = frame[frame["source"] == SOURCE]
             counts = frame.groupby("day")["metric"].nunique()
             complete = {day for day, n in counts.items() if n == len(DAILY_METRICS)}
-        days = days_to_fetch(
-            yesterday, complete, self.options.refetch_days, self.options.history_days
-        )
+        span = (yesterday - oldest).days + 1
+        days = days_to_fetch(yesterday, complete, self.options.refetch_days, span)
         recent = yesterday - dt.timedelta(days=self.options.refetch_days)
         for first, last in windows(days):
             try:
@@ -993,8 +1059,14 @@ class GraphCollector:
                     )
             except GraphApiError as err:
                 if err.code == 100 and last <= recent:
-                    # Meta keeps about two years: an older window is refused, not missing
-                    self.warn(f"@{ref.handle}: account insights end before {last} ({err})")
+                    # Meta keeps about two years: an older window is refused, not missing.
+                    # Remembered, so that later refreshes neither ask nor warn again.
+                    self.warn(
+                        f"@{ref.handle}: Meta keeps no account insights from {last} back "
+                        f"({err}); not asked again"
+                    )
+                    link.refused[ref.handle] = last.isoformat()
+                    self._record(link)
                     return
                 raise
 
@@ -1207,7 +1279,10 @@ class GraphCollector:
                 connected_since=token.connected_since if token is not None else None,
                 expires_at=token.expires_at if token is not None else None,
                 scopes=tuple(str(s) for s in scopes) if isinstance(scopes, list) else (),
-                detail=link.detail,
+                detail=json.dumps(
+                    {"note": link.detail, "insights_refused_through": link.refused},
+                    sort_keys=True,
+                ),
             )
         )
 
@@ -1236,6 +1311,25 @@ def _paging_error(handle: str, err: PagingStopped) -> CollectorError:
     what = text.split(":", 1)[0]
     key = "graph_cursor_repeated" if "same page cursor" in text else "graph_too_many_pages"
     return CollectorError(handle, key=key, what=what)
+
+
+def connection_detail(value: Any) -> dict[str, Any]:
+    """A stored connection's detail as a dict: JSON (``note``, ``insights_refused_through``);
+    the plain text of stores written before is its note."""
+    if not isinstance(value, str) or not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return {"note": value}
+    return data if isinstance(data, dict) else {"note": value}
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _moment(value: Any) -> dt.datetime | None:

@@ -103,12 +103,17 @@ def _youtube(
     from collectors.youtube import Planned, YouTubeClient, YouTubeCollector
     from collectors.youtube_analytics import OwnerCollector
 
-    owners = owners or OwnerCollector(settings)
+    network = config.network
+    owners = owners or OwnerCollector(
+        settings,
+        num_retries=network.retries,
+        timeout=network.deadline,
+        budget=network.call_budget,
+    )
     auths = owners.authorisations([ref.library_id for ref in accounts], warn)
     planned = [Planned(ref, store.account_state(ref)) for ref in accounts]
     states = {p.account: p.state for p in planned}
     if settings.youtube_api_key:
-        network = config.network
         client = YouTubeClient(
             settings.youtube_api_key,
             settings.youtube_api_url,

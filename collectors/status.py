@@ -29,6 +29,7 @@ HEALTH_COLUMNS = [
     "last_run_at",
     "last_error_key",  # with its parameters: the message in the reader's language
     "last_error_params",
+    "last_path",  # how the account was last collected (records.PATHS), None before any
 ]
 
 
@@ -62,9 +63,21 @@ def account_health(
         for column in ("error_key", "error_params"):
             values = latest[column] if column in latest else pd.Series(dtype=object)
             out[f"last_{column}"] = out["account_id"].map(values)
+        # The path of the last item that names one (a skipped account may name none).
+        with_path = items[items["path"].notna()] if "path" in items else items.iloc[:0]
+        paths = (
+            with_path.sort_values(["run_id", "started_at"])
+            .groupby("account_id")
+            .tail(1)
+            .set_index("account_id")["path"]
+            if len(with_path)
+            else pd.Series(dtype=object)
+        )
+        out["last_path"] = out["account_id"].map(paths)
     else:
         out["last_status"] = out["last_error"] = None
         out["last_error_key"] = out["last_error_params"] = None
+        out["last_path"] = None
         out["last_run_at"] = pd.NaT
     return out[HEALTH_COLUMNS].reset_index(drop=True)
 

@@ -401,6 +401,16 @@ class OwnerCollector:
                 found[library] = auth
         return found
 
+    def _network(self) -> dict[str, Any]:
+        """The deadline, call budget, retries and pause of every client made here (the
+        Data API's with a library's authorisation too): ``[network]`` in jejaring.toml."""
+        return {
+            "num_retries": self.options["num_retries"],
+            "timeout": self.options["timeout"],
+            "budget": self.options["budget"],
+            "sleep": self.options["sleep"],
+        }
+
     def client(self, auth: Authorisation) -> AnalyticsClient:
         if auth.library_id not in self.clients:
             self.clients[auth.library_id] = AnalyticsClient(
@@ -418,7 +428,7 @@ class OwnerCollector:
             self.settings.youtube_api_url,
             tz=tz,
             credentials=self.client(auth).credentials,
-            sleep=self.options["sleep"],
+            **self._network(),
         )
         try:
             [result] = list(YouTubeCollector(client, full=full).collect([plan]))
@@ -579,7 +589,7 @@ class OwnerCollector:
                 None,
                 self.settings.youtube_api_url,
                 credentials=client.credentials,
-                sleep=self.options["sleep"],
+                **self._network(),
             )
             from collectors.youtube import Meter
 

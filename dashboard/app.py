@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -202,6 +202,43 @@ class Context:
         have no capture yet."""
         return _health(self.settings.database_url, self.tz, self.fingerprint)
 
+    def owner_metrics(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        """Owner-level daily figures (long form) of the chosen accounts for local days
+        [start, end], cached until the store changes."""
+        ids = tuple(int(i) for i in self.accounts["id"])
+        return _owner_metrics(self.settings.database_url, self.tz, self.fingerprint, ids, start,
+                              end)  # fmt: skip
+
+    def post_owner_metrics(self, posts: pd.DataFrame) -> pd.DataFrame:
+        """The latest owner-level figures (reach, saves, shares) of these posts."""
+        pairs = tuple(zip(posts["platform"], posts["post_id"], strict=True))
+        return _post_owner_metrics(self.settings.database_url, self.tz, self.fingerprint, pairs)
+
+    def connected_ids(self) -> list[int]:
+        """The chosen accounts that have owner-level figures (official API or export
+        files): the only ones the owner panels need to read."""
+        days = self.collection()[1]
+        having = {int(a) for a in days["account_id"].dropna()}
+        return [i for i in self.account_ids if i in having]
+
+    def connected(self) -> Context:
+        """This context with only the chosen accounts that have owner-level figures: the
+        owner panels read their posts, not every account's."""
+        ids = self.connected_ids()
+        return replace(self, accounts=self.accounts[self.accounts["id"].isin(ids)])
+
+    def owned_list(self, order: str, limit: int) -> pd.DataFrame:
+        """The period's first ``limit`` posts in ``order`` with their owner figures."""
+        from dashboard.owner import post_figures
+
+        found = self.post_list(order=order, limit=limit)[0]
+        return post_figures(found, self.post_owner_metrics(found))
+
+    def collection(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every library's official-API connection facts (never a token) and, per account
+        and source, the first and last day of its owner-level figures."""
+        return _collection(self.settings.database_url, self.tz, self.fingerprint)
+
     # -- what every page says ---------------------------------------------------------
 
     def period_caption(self, compared: bool = False) -> None:
@@ -291,7 +328,8 @@ class Context:
         narrow enough that the figures after it stay in view (the rest scrolls)."""
         # (text key, width in pixels): "Engagements"/"Interaksi" needs more than "small".
         figures = {"kpi_engagements": 100, "col_er": 75, "col_likes": 75, "col_comments": 85,
-                   "col_views": 80}  # fmt: skip
+                   "col_views": 80, "col_reach": 90, "col_er_reach": 110, "col_saved": 80,
+                   "col_shares": 85}  # fmt: skip
         return {
             self.t("col_thumb"): st.column_config.ImageColumn(self.t("col_thumb"), width="small"),
             self.t("col_link"): st.column_config.LinkColumn(
@@ -443,6 +481,37 @@ def _post_kinds(
     end: dt.date,
 ) -> list[str]:
     return _store.post_kinds(list(ids) or [-1], start, end, tz)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _owner_metrics(
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    if not ids:
+        return _store(url, tz).account_metrics(end, start, [])
+    return _store(url, tz).account_metrics(start, end, list(ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _post_owner_metrics(
+    url: str, tz: str, fingerprint: tuple[object, ...], pairs: tuple[tuple[str, str], ...]
+) -> pd.DataFrame:
+    from dashboard.owner import POST_METRICS
+
+    return _store(url, tz).post_metrics(list(pairs), POST_METRICS, latest=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _collection(
+    url: str, tz: str, fingerprint: tuple[object, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    store = _store(url, tz)
+    return store.connections(), store.owner_days()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -508,3 +508,59 @@ def cross_sankey(
         separators=i18n.separators(lang),
     )
     return fig
+
+
+def owner_daily(
+    series: pd.DataFrame,
+    title: str,
+    axis: str,
+    colors: Mapping[str, str],
+    labels: Mapping[str, str],
+    lang: str,
+    start: dt.date,
+    end: dt.date,
+    markers: Sequence[tuple[dt.date, tuple[str, str]]] = (),
+    scale: float = 1.0,
+) -> go.Figure:
+    """One line per library: a daily owner-level figure of one platform (``series`` from
+    ``owner.daily_series``, values × ``scale``), over the period [start, end]. Each of
+    ``markers`` (a day the platform redefined the metric) is a dashed vertical line with a
+    short label; the whole sentence shows on hover."""
+    fig = _blank(title, lang)
+    for library_id, group in series.groupby("library_id", sort=True):
+        group = group.sort_values("day")
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(group["day"]),
+                y=_floats(group["value"]) * scale,
+                mode="lines",
+                name=labels.get(library_id, library_id),
+                line=dict(color=colors.get(library_id, "#777777"), width=2),
+                hovertemplate="%{y:,.0f}",
+            )
+        )
+    fig.update_layout(showlegend=True)  # the library's name, even for one line
+    fig.update_yaxes(title=axis, rangemode="tozero", tickformat=",~f")
+    fig.update_xaxes(title=None, range=[pd.Timestamp(start), pd.Timestamp(end)])
+    _date_axis(fig, start, end, lang)
+    index = 1 if lang == "en" else 0
+    for day, label in markers:
+        x = pd.Timestamp(day)
+        fig.add_shape(
+            type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
+            line=dict(color="#444444", width=1.5, dash="dash"),
+        )  # fmt: skip
+        fig.add_annotation(
+            x=x,
+            xref="x",
+            y=1,
+            yref="paper",
+            text=i18n.text("redefined_short", lang, day=i18n.month_day(day, lang)),
+            hovertext=label[index],
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(size=11, color="#333333"),
+            bgcolor="rgba(255,255,255,0.8)",
+        )
+    return fig

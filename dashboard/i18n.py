@@ -1089,7 +1089,246 @@ TEXT: dict[str, tuple[str, str]] = {
     "upload_status_partner": ("milik akun lain (kolaborasi)", "another account's (collaboration)"),
     "upload_status_skipped": ("dilewati (lihat peringatan)", "skipped (see the warnings)"),
     # -- rel --
-    "store_error": ("Basis data tidak dapat dipakai", "The database cannot be used"),
+    "store_error": (
+        "Basis data tidak dapat dipakai",
+        "The database cannot be used",
+    ),  # -- owner: connected accounts' owner-level figures (official APIs, export files) --
+    "source_marker": ("sumber: {sources}", "source: {sources}"),
+    "demo_word": ("demo", "demo"),
+    "col_figure_source": ("Sumber", "Source"),
+    "own_title": ("Jangkauan nyata — akun terhubung", "Real reach — connected accounts"),
+    "own_title_help": (
+        "Angka yang hanya diberikan platform kepada pemilik akun (jangkauan, tayangan, "
+        "disimpan, dibagikan, waktu tonton, pelanggan bertambah dan berkurang), untuk akun "
+        "yang dihubungkan perpustakaannya lewat API resmi (Instagram Graph, YouTube "
+        "Analytics) atau dari berkas ekspor yang diimpor. Tiap angka menyebut sumbernya. "
+        "Perbandingan antarperpustakaan tetap memakai ER per pengikut, karena tidak semua "
+        "akun terhubung.",
+        "Figures the platforms give only to an account's owner (reach, views, saves, shares, "
+        "watch time, subscribers gained and lost), for accounts whose library connected "
+        "them through the official APIs (Instagram Graph, YouTube Analytics) or from "
+        "imported export files. Each figure names its source. Libraries are still compared "
+        "by ER by followers, because not every account is connected.",
+    ),
+    "own_caption": (
+        "Per platform, tidak pernah dijumlah antarplatform. Dibandingkan dengan periode "
+        "sebelumnya yang sama panjang.",
+        "Per platform, never added across platforms. Compared with the previous period of "
+        "equal length.",
+    ),
+    "own_none": (
+        "Belum ada akun yang terhubung lewat API resmi, jadi belum ada jangkauan nyata: data "
+        "publik tidak memuatnya. Cara menghubungkan akun perpustakaan ada di README, bagian "
+        "“Instagram through the official API” dan “YouTube Analytics”. Sampai saat itu, "
+        "bandingkan dengan ER per pengikut dan tayangan di atas.",
+        "No account is connected through an official API yet, so there is no real reach: "
+        "public data has none. How to connect a library's accounts is in the README, "
+        "sections “Instagram through the official API” and “YouTube Analytics”. Until then, "
+        "compare by ER by followers and views above.",
+    ),
+    "own_none_short": (
+        "Belum ada akun terhubung yang punya angka harian dalam periode ini.",
+        "No connected account has daily figures in this period.",
+    ),
+    "own_not_connected": (
+        "Belum terhubung di platform ini: {names}. Untuk membandingkan semua perpustakaan, "
+        "pakai ER per pengikut di atas.",
+        "Not connected on this platform: {names}. To compare every library, use ER by "
+        "followers above.",
+    ),
+    "own_reach_day": ("Jangkauan harian rata-rata", "Mean daily reach"),
+    "own_reach_day_help": (
+        "Rata-rata, atas hari-hari periode yang ada datanya, dari jangkauan harian akun: "
+        "akun unik yang melihat konten akun pada hari itu (menurut Instagram). Jangkauan "
+        "beberapa hari tidak dijumlah: orang yang sama pada dua hari akan terhitung dua kali.",
+        "Mean, over the period's days with data, of the account's daily reach: unique "
+        "accounts that saw its content that day (per Instagram). Days are not added up: "
+        "the same person on two days would count twice.",
+    ),
+    "own_views": ("Tayangan akun", "Account views"),
+    "own_views_help": (
+        "Jumlah tayangan harian akun dalam periode: berapa kali kontennya diputar atau "
+        "ditampilkan (sejak 21 April 2025 menggantikan impressions).",
+        "Sum of the account's daily views in the period: times its content was played or "
+        "displayed (replaced impressions on 21 April 2025).",
+    ),
+    "own_post_reach": ("Jangkauan unggahan (jumlah, batas atas)", "Post reach (sum, upper bound)"),
+    "own_post_reach_help": (
+        "Jumlah jangkauan unggahan yang terbit dalam periode. Ini batas atas orang yang "
+        "dijangkau, bukan jumlah orang: orang yang melihat dua unggahan terhitung dua kali.",
+        "Sum of the reach of the posts published in the period. An upper bound of the "
+        "people reached, not a count of people: someone who saw two posts counts twice.",
+    ),
+    "own_saved": ("Disimpan", "Saves"),
+    "own_saved_help": (
+        "Berapa kali unggahan yang terbit dalam periode disimpan (nilai seumur unggahan, "
+        "pengambilan terakhir).",
+        "Times the posts published in the period were saved (lifetime values, last capture).",
+    ),
+    "own_shares": ("Dibagikan", "Shares"),
+    "own_shares_help": (
+        "Berapa kali unggahan yang terbit dalam periode dibagikan (nilai seumur unggahan, "
+        "pengambilan terakhir).",
+        "Times the posts published in the period were shared (lifetime values, last capture).",
+    ),
+    "own_er_reach": ("ER (jangkauan)", "ER (reach)"),
+    "own_er_reach_help": (
+        "ER per jangkauan = interaksi (suka + komentar) ÷ jangkauan unggahan × 100; angka ini "
+        "= rata-rata unggahan periode yang jangkauannya diketahui. Hanya untuk akun "
+        "terhubung, sehingga tidak dipakai untuk membandingkan perpustakaan. Tanpa jangkauan "
+        "(atau jangkauan 0) tidak ada ER. Perubahan dalam poin persen.",
+        "ER by reach = engagements (likes + comments) ÷ the post's reach × 100; this is the "
+        "mean over the period's posts whose reach is known. Connected accounts only, so it "
+        "does not compare libraries. No reach (or reach 0): no ER. Change in percentage "
+        "points.",
+    ),
+    "own_er_followers": (
+        "ER (pengikut), unggahan sama",
+        "ER (followers), same posts",
+    ),
+    "own_er_followers_help": (
+        "ER per pengikut = interaksi ÷ pengikut akun pada hari unggahan × 100, rata-rata atas "
+        "unggahan yang sama dengan ER per jangkauan di sebelahnya. ER per pengikut tetap "
+        "menjadi pembanding antarperpustakaan (ada untuk semua akun).",
+        "ER by followers = engagements ÷ the account's followers on the day of posting × "
+        "100, averaged over the same posts as the ER by reach beside it. ER by followers "
+        "stays the comparison across libraries (every account has it).",
+    ),
+    "own_follows": ("Mulai / berhenti mengikuti", "Follows / unfollows"),
+    "own_follows_help": (
+        "Akun yang mulai mengikuti dan yang berhenti mengikuti dalam periode (jumlah harian, "
+        "menurut Instagram).",
+        "Accounts that started and that stopped following in the period (sum of the days, "
+        "per Instagram).",
+    ),
+    "own_yt_views": ("Tayangan (YouTube Analytics)", "Views (YouTube Analytics)"),
+    "own_yt_views_help": (
+        "Jumlah tayangan harian kanal dalam periode menurut YouTube Analytics (tayangan sah; "
+        "bisa berbeda dari hitungan publik).",
+        "Sum of the channel's daily views in the period per YouTube Analytics (legitimate "
+        "views; may differ from the public count).",
+    ),
+    "own_watch_hours": ("Waktu tonton (jam)", "Watch time (hours)"),
+    "own_watch_hours_help": (
+        "Jumlah estimatedMinutesWatched harian dalam periode ÷ 60.",
+        "Sum of the daily estimatedMinutesWatched in the period ÷ 60.",
+    ),
+    "own_avg_view": ("Rata-rata durasi tayang", "Average view duration"),
+    "own_avg_view_help": (
+        "averageViewDuration harian dirata-rata dengan bobot tayangan hari itu: panjang "
+        "rata-rata satu tayangan dalam periode.",
+        "The daily averageViewDuration averaged weighted by that day's views: the mean "
+        "length of one view in the period.",
+    ),
+    "own_subscribers": ("Pelanggan bertambah / berkurang", "Subscribers gained / lost"),
+    "own_subscribers_help": (
+        "Jumlah subscribersGained dan subscribersLost harian dalam periode (YouTube Analytics).",
+        "Sum of the daily subscribersGained and subscribersLost in the period (YouTube Analytics).",
+    ),
+    "own_yt_shares": ("Dibagikan", "Shares"),
+    "own_yt_shares_help": (
+        "Berapa kali video kanal dibagikan dalam periode (jumlah harian).",
+        "Times the channel's videos were shared in the period (sum of the days).",
+    ),
+    "own_series_title": (
+        "Jangkauan dan tayangan harian (akun terhubung)",
+        "Daily reach and views (connected accounts)",
+    ),
+    "own_series_help": (
+        "Angka harian dari API resmi atau berkas ekspor, per perpustakaan dan platform. Garis "
+        "putus-putus menandai hari platform mengubah arti angka tersebut.",
+        "Daily figures from the official APIs or export files, per library and platform. A "
+        "dashed line marks a day the platform changed what the figure means.",
+    ),
+    "own_series_caption": (
+        "Hanya akun terhubung; platform tidak pernah dijumlah. Hari-hari terakhir bisa belum "
+        "ada: Meta terlambat hingga 48 jam, YouTube Analytics 48–72 jam.",
+        "Connected accounts only; platforms are never added up. The last days may be "
+        "missing: Meta is up to 48 hours late, YouTube Analytics 48–72 hours.",
+    ),
+    "own_chart_reach": ("Instagram · jangkauan harian", "Instagram · daily reach"),
+    "own_chart_views": ("Instagram · tayangan harian", "Instagram · daily views"),
+    "own_chart_yt_views": (
+        "YouTube · tayangan harian (Analytics)",
+        "YouTube · daily views (Analytics)",
+    ),
+    "own_chart_watch": ("YouTube · waktu tonton harian", "YouTube · daily watch time"),
+    "axis_reach": ("Akun dijangkau", "Accounts reached"),
+    "axis_views": ("Tayangan", "Views"),
+    "axis_hours": ("Jam", "Hours"),
+    "redefined_short": ("definisi berubah {day}", "redefined {day}"),
+    "collection_title": ("Cara pengambilan per akun", "How each account is collected"),
+    "collection_help": (
+        "Jalur pengambilan terakhir tiap akun: API resmi dengan token perpustakaan (Instagram "
+        "Graph, YouTube Analytics), business discovery lewat akun perpustakaan lain yang "
+        "terhubung, API publik (kunci YouTube Data API), pengambil web (instaloader), dan "
+        "berkas ekspor yang diimpor. Token tidak pernah ditampilkan: hanya keadaannya.",
+        "Each account's last collection path: the official API with the library's token "
+        "(Instagram Graph, YouTube Analytics), business discovery through another "
+        "connected library, the public API (YouTube Data API key), the web scraper "
+        "(instaloader), and imported export files. Tokens are never shown: only their state.",
+    ),
+    "collection_caption": (
+        "Keterlambatan = hari ini − hari terakhir dengan angka pemilik. Wajar: Meta hingga "
+        "48 jam, YouTube Analytics 48–72 jam (keduanya menghitung hari waktu Pasifik).",
+        "Lag = today − the last day with owner figures. Usual: Meta up to 48 hours, YouTube "
+        "Analytics 48–72 hours (both count Pacific-time days).",
+    ),
+    "col_method": ("Cara pengambilan", "Collected through"),
+    "col_token": ("Token", "Token"),
+    "col_connected_since": ("Terhubung sejak", "Connected since"),
+    "col_expires": ("Kedaluwarsa", "Expires"),
+    "col_owner_until": ("Angka pemilik sampai", "Owner figures until"),
+    "col_lag": ("Keterlambatan", "Lag"),
+    "col_usual_lag": ("Wajar", "Usual"),
+    "path_graph_api": ("API resmi (Instagram Graph)", "official API (Instagram Graph)"),
+    "path_business_discovery": (
+        "business discovery (API resmi, lewat perpustakaan terhubung)",
+        "business discovery (official API, through a connected library)",
+    ),
+    "path_instaloader": ("pengambil web (instaloader)", "web scraper (instaloader)"),
+    "path_data_api": ("API publik (kunci YouTube Data API)", "public API (YouTube Data API key)"),
+    "path_data_api_oauth": (
+        "API resmi (YouTube Data + Analytics)",
+        "official API (YouTube Data + Analytics)",
+    ),
+    "path_file_import": ("berkas ekspor", "export files"),
+    "path_demo": ("data demo", "demo data"),
+    "path_demo_official": (
+        "data demo (seperti dari API resmi)",
+        "demo data (as if from the official API)",
+    ),
+    "path_never": ("belum pernah diambil", "never collected"),
+    "token_ok": ("tersambung", "connected"),
+    "token_expiring": ("segera kedaluwarsa", "expiring soon"),
+    "token_expired": ("kedaluwarsa", "expired"),
+    "token_revoked": ("dicabut", "revoked"),
+    "token_error": ("bermasalah (lihat pesan di atas)", "in trouble (see the message above)"),
+    "token_trouble": (
+        "Token {platform} {library}: {state}. Sambungkan ulang dengan `{command}` (lihat "
+        "README); angka yang sudah tersimpan tidak hilang.",
+        "{library}'s {platform} token: {state}. Reconnect with `{command}` (see the "
+        "README); nothing stored is lost.",
+    ),
+    "never_expires": ("tidak kedaluwarsa", "does not expire"),
+    "lag_days": ("{n} hari", "{n} days"),
+    "lag_one_day": ("1 hari", "1 day"),
+    "lag_late": ("terlambat", "late"),
+    "usual_lag_instagram": ("≤ 48 jam (Meta)", "≤ 48 h (Meta)"),
+    "usual_lag_youtube": ("48–72 jam (YouTube Analytics)", "48–72 h (YouTube Analytics)"),
+    "col_reach": ("Jangkauan", "Reach"),
+    "col_er_reach": ("ER jangkauan (%)", "ER reach (%)"),
+    "col_saved": ("Disimpan", "Saves"),
+    "col_shares": ("Dibagikan", "Shares"),
+    "sort_er_reach": ("ER per jangkauan", "ER by reach"),
+    "posts_owner_note": (
+        "Jangkauan, disimpan, dibagikan dan ER jangkauan (= interaksi ÷ jangkauan × 100) "
+        "hanya ada untuk akun terhubung — {sources}. Kosong untuk akun lain, bukan 0; "
+        "bandingkan antarperpustakaan dengan ER per pengikut.",
+        "Reach, saves, shares and ER reach (= engagements ÷ reach × 100) exist for "
+        "connected accounts only — {sources}. Empty for the others, not 0; compare "
+        "libraries by ER by followers.",
+    ),
 }
 
 

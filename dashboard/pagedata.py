@@ -18,6 +18,7 @@ from collectors.config import Campaign, Config
 from collectors.status import account_health
 from collectors.store import Store
 from dashboard import campaigns as camp
+from dashboard import owner as own
 from dashboard.metrics import (
     ALL,
     Period,
@@ -355,6 +356,56 @@ def has_data(load: Loader, period: Period) -> bool:
 def period_posts(load: Loader, period: Period) -> pd.DataFrame:
     win = load(period.start, period.end, detail="all")
     return in_period(win.posts, period)
+
+
+# Readers of owner-level figures (the dashboard caches them): (start, end) -> the chosen
+# accounts' daily figures; posts -> their latest post figures.
+FigureReader = Callable[[dt.date, dt.date], pd.DataFrame]
+PostFigureReader = Callable[[pd.DataFrame], pd.DataFrame]
+
+#: The daily owner figures the Compare page draws, per platform.
+OWNER_SERIES = {"instagram": ("reach", "views"), "youtube": ("views", "estimatedMinutesWatched")}
+
+
+@dataclass(frozen=True)
+class OwnerOverview:
+    figures: pd.DataFrame  # owner.period_figures, with value_prev and change
+    reach: pd.DataFrame  # owner.reach_summary, with <column>_prev of the previous period
+
+
+def owner_overview(
+    load: Loader, figures_of: FigureReader, post_figures_of: PostFigureReader, period: Period
+) -> OwnerOverview:
+    """The connected accounts' owner-level figures of the period and of the one before it:
+    daily account figures per library and platform, and the posts' reach, saves, shares
+    and ER by reach (see dashboard/owner.py)."""
+    previous = period.previous()
+    win = load(previous.start, period.end)
+    metrics = figures_of(previous.start, period.end)
+    figures = own.with_previous(
+        own.period_figures(metrics, win.accounts, period),
+        own.period_figures(metrics, win.accounts, previous),
+    )
+    posts = win.posts[(win.posts["local_day"] >= previous.start)]
+    posts = own.post_figures(posts, post_figures_of(posts))
+    now, before = own.reach_summary(posts, period), own.reach_summary(posts, previous)
+    keys = ["library_id", "platform"]
+    reach = now.merge(before.drop(columns="sources"), on=keys, how="left", suffixes=("", "_prev"))
+    return OwnerOverview(figures, reach)
+
+
+def owner_series(load: Loader, figures_of: FigureReader, period: Period) -> pd.DataFrame:
+    """The connected accounts' daily owner figures of :data:`OWNER_SERIES` in the period."""
+    win = load(period.start, period.end)
+    names = sorted({m for ms in OWNER_SERIES.values() for m in ms})
+    return own.daily_series(figures_of(period.start, period.end), win.accounts, period, names)
+
+
+def owned_posts(load: Loader, post_figures_of: PostFigureReader, period: Period) -> pd.DataFrame:
+    """The period's posts with their owner-level figures (reach, saves, shares, ER by
+    reach; missing for posts of accounts that are not connected)."""
+    posts = period_posts(load, period)
+    return own.post_figures(posts, post_figures_of(posts))
 
 
 def health(

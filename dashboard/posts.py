@@ -18,7 +18,8 @@ def search_posts(
     posts: pd.DataFrame, query: str, kinds: Sequence[str], order: str = "newest"
 ) -> pd.DataFrame:
     """Posts of the given kinds whose caption, title, hashtags, mentions or account contain
-    every word of ``query`` (any case); ordered newest first, or by engagements or ER."""
+    every word of ``query`` (any case); ordered newest first, or by engagements, ER by
+    followers ("er") or ER by reach ("er_reach", posts without one last)."""
     mask = posts["kind"].isin(list(kinds))
     words = search_words(query)
     if words:
@@ -40,6 +41,8 @@ def search_posts(
         return found.sort_values("engagements", ascending=False, na_position="last")
     if order == "er":
         return found.sort_values("er_followers", ascending=False, na_position="last")
+    if order == "er_reach" and "er_reach" in found:
+        return found.sort_values("er_reach", ascending=False, na_position="last")
     return found.sort_values("published_at", ascending=False)
 
 

@@ -231,7 +231,13 @@ _POST_FIGURES = {
     "likes": ("col_likes", "likes", 0, False),
     "comments": ("col_comments", "comments", 0, False),
     "views": ("col_views", "views", 0, False),
+    # owner-level figures (connected accounts only): shown when some post has them
+    "reach": ("col_reach", "reach", 0, False),
+    "er_reach": ("col_er_reach", "er_reach", 2, False),
+    "saved": ("col_saved", "saved", 0, False),
+    "shares": ("col_shares", "shares", 0, False),
 }
+_OWNER_FIGURES = ("reach", "er_reach", "saved", "shares")
 
 
 def _post_texts(posts: pd.DataFrame, length: int) -> list[str]:
@@ -252,9 +258,16 @@ def posts_table(
     text_length: int = 280,
 ) -> pd.DataFrame:
     """Posts as shown on pages: image, text, then ``figure`` (the figure the table is
-    about: engagements, er_followers, …) and the other figures, then when, who and the link.
+    about: engagements, er_followers, …) and the other figures (reach, ER by reach, saves
+    and shares too when some post has them), then when, who and the link.
     Text stays text (never rendered as HTML/Markdown); ``text_length`` shortens it."""
-    order = [figure, *[f for f in _POST_FIGURES if f != figure]]
+    # Owner-level figures only when some post of the table has them (connected accounts).
+    shown = [
+        f
+        for f in _POST_FIGURES
+        if f not in _OWNER_FIGURES or (f in posts and posts[f].notna().any())
+    ]
+    order = [figure, *[f for f in shown if f != figure]]
     columns: dict[str, object] = {
         i18n.text("col_thumb", lang): [_safe_url(u, images=True) for u in posts["thumbnail_url"]],
         i18n.text("col_text", lang): _post_texts(posts, text_length),

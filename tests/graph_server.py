@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -98,6 +99,8 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
     truncate: bool = False
+    #: seconds between the body's bytes: an answer that drips in slower than a deadline
+    drip: float = 0.0
 
 
 class FakeGraph:
@@ -156,16 +159,22 @@ class FakeGraph:
 
     def answer(
         self, path: str, query: str, headers: dict[str, str]
-    ) -> tuple[int, Any, dict[str, str], bool]:
+    ) -> tuple[int, Any, dict[str, str], bool, float]:
         params = {k: v[0] for k, v in parse_qs(query).items()}
         with self.lock:
             self.requests.append((path, params, headers))
             for fault in self.faults:
                 if fault.times > 0 and fault.match in f"{path}?{query}":
                     fault.times -= 1
-                    return fault.status, fault.body, dict(fault.headers), fault.truncate
+                    return (
+                        fault.status,
+                        fault.body,
+                        dict(fault.headers),
+                        fault.truncate,
+                        fault.drip,
+                    )
         status, body = self._route(path, params, headers)
-        return status, body, dict(self.usage), False
+        return status, body, dict(self.usage), False, 0.0
 
     def _route(self, path: str, params: dict[str, str], headers: dict[str, str]):
         prefix = f"/{VERSION}/"
@@ -426,7 +435,7 @@ def serve(api: FakeGraph) -> tuple[ThreadingHTTPServer, str]:
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             parsed = urlparse(self.path)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, body, extra, truncate = api.answer(parsed.path, parsed.query, headers)
+            status, body, extra, truncate, drip = api.answer(parsed.path, parsed.query, headers)
             if isinstance(body, bytes):
                 data, kind = body, "text/html; charset=utf-8"
             else:
@@ -437,7 +446,14 @@ def serve(api: FakeGraph) -> tuple[ThreadingHTTPServer, str]:
             for name, value in extra.items():
                 self.send_header(name, value if isinstance(value, str) else json.dumps(value))
             self.end_headers()
-            self.wfile.write(data)
+            if not drip:
+                self.wfile.write(data)
+                return
+            self.wfile.flush()
+            for byte in data:  # until the client gives up (then the write fails)
+                time.sleep(drip)
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
 
         def log_message(self, *args: Any) -> None:  # keep test output clean
             return

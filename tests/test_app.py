@@ -143,6 +143,12 @@ def test_combined_tab_shows_each_platform_never_one_sum(demo_url):
     assert set(table["Platform"]) == {"Instagram", "YouTube"}
 
 
+def runs_of(at: AppTest):
+    """The Data page's table of refresh runs (its first column is the run's number)."""
+    first = {"No.", "Run no."}
+    return next(d.value for d in at.dataframe if list(d.value.columns)[:1] in [[f] for f in first])
+
+
 def kpi_table_of(at: AppTest):
     """The Overview's table of all figures (the one with a "Measure" column)."""
     return next(d.value for d in at.dataframe if "Ukuran" in d.value.columns)
@@ -240,8 +246,9 @@ def test_compare_page_renders_charts_and_toggle(demo_url):
     assert at.caption[0].value.startswith("Periode ")
     assert "Data demo" in at.info[0].value
     charts = at.get("plotly_chart")
-    # audience, 2 weekly charts per platform, 2 content types, 2 heatmaps
-    assert len(charts) == 9
+    # audience, the connected library's daily reach and views (2 per platform: the demo's
+    # first library is connected), 2 weekly charts per platform, 2 content types, 2 heatmaps
+    assert len(charts) == 13
     at.toggle(key="per_1k").set_value(True).run()
     assert not at.exception
     assert any("kurang dari 3 unggahan" in c.value for c in at.caption)
@@ -419,7 +426,7 @@ def test_data_page_shows_freshness_runs_errors_and_units(demo_url):
     assert "429" in health.loc["demo.unimed", "Pesan"]
     assert health.loc["@demo-uma", "Hasil terakhir"] == "berhasil"
     assert (health["Kesegaran"] == "segar").all()
-    runs = at.dataframe[1].value
+    runs = runs_of(at)
     assert runs.iloc[0]["Status"] == "sebagian"
     labels = [b.label for b in at.get("download_button")]
     assert labels == [
@@ -747,14 +754,18 @@ def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
     at = run_app()
     assert any("8 perpustakaan dipilih" in c.value for c in at.caption)
     assert not at.metric, "no wall of cards"
-    # one table per tab, the table of all figures, and the breakouts card's when it has any
+    # one table per tab, the connected library's owner figures per platform, the table of
+    # all figures, and the breakouts card's when it has any
     card = 0 if any("Belum ada unggahan yang melejit" in c.value for c in at.caption) else 1
-    assert len(at.dataframe) == 4 + card
+    assert len(at.dataframe) == 6 + card
+    owner = next(d.value for d in at.dataframe if "Sumber" in d.value.columns)
+    assert set(owner["Perpustakaan"]) == {"P01"}, "only the connected library"
     shown = at.dataframe[1].value  # the Instagram tab: one row per library and KPI
     assert len(shown) == 8 * 7 and list(shown["Perpustakaan"])[:2] == ["P01", "P02"]
     at.switch_page("dashboard/pages/compare.py").run()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 8  # one best-time grid for all eight
+    # one best-time grid for all eight; P01's daily reach and views, 2 per platform
+    assert len(at.get("plotly_chart")) == 8 + 4
 
 
 def failed_refresh(url: str) -> None:
@@ -792,13 +803,13 @@ def test_a_failed_refresh_keeps_the_demo_and_says_why(demo_url):
     health = at.dataframe[0].value.set_index("Akun")
     assert health.loc["@perpustakaanuma", "Terakhir diambil"] == "belum pernah"
     assert health.loc["@perpustakaanuma", "Pesan"].startswith("YOUTUBE_API_KEY belum diisi")
-    runs = at.dataframe[1].value
+    runs = runs_of(at)
     assert runs.iloc[0]["Pesan"] == "2 dari 2 akun tidak berhasil"
     assert list(runs.columns)[0] == "No."
     at.sidebar.radio(key="lang").set_value("en").run()
     health = at.dataframe[0].value.set_index("Account")
     assert health.loc["@perpustakaanuma", "Message"].startswith("YOUTUBE_API_KEY is not set")
-    assert at.dataframe[1].value.iloc[0]["Message"] == "2 of 2 accounts not ok"
+    assert runs_of(at).iloc[0]["Message"] == "2 of 2 accounts not ok"
 
 
 def test_without_the_demo_an_empty_state_says_what_to_do_and_demo_comes_back(demo_url):

@@ -49,10 +49,16 @@ PAGES = [
 LOCALES = {"id": "id-ID", "en": "en-US"}
 DEMO = {"id": "Data demo", "en": "Demo data"}
 
-# audience, two weekly charts per platform, two content types, two heatmaps; campaigns:
-# the timeline and the cross-promotion Sankey
-# categories: mean ER per category
-MIN_CHARTS = {"compare": 9, "campaigns": 2, "categories": 1}
+# audience, the connected library's daily reach and views (two per platform), two weekly
+# charts per platform, two content types, two heatmaps; campaigns: the timeline and the
+# cross-promotion Sankey; categories: mean ER per category
+MIN_CHARTS = {"compare": 13, "campaigns": 2, "categories": 1}
+# The owner-level parts (the demo's first library is connected): a heading and a source
+REACH = {
+    "id": ("Jangkauan nyata — akun terhubung", "sumber: API resmi (Instagram Graph) · demo"),
+    "en": ("Real reach — connected accounts", "source: official API (Instagram Graph) · demo"),
+}
+COLLECTION = {"id": "Cara pengambilan per akun", "en": "How each account is collected"}
 DONE = '[data-testid="jejaring-done"]'
 
 pytestmark = pytest.mark.browser
@@ -193,7 +199,7 @@ def wait_until_finished(page, after: int = 0, minimum_charts: int = 0) -> int:
 def test_every_page_renders_without_exception(server, browser, path, heading_id, heading_en, lang):
     # Tall enough for the whole page: Streamlit scrolls inside its main block, which a
     # full-page screenshot does not capture.
-    page = browser.new_page(viewport={"width": 1400, "height": 5200}, locale=LOCALES[lang])
+    page = browser.new_page(viewport={"width": 1400, "height": 6400}, locale=LOCALES[lang])
     page.goto(f"{server}/{path}")
     wait_until_finished(page, minimum_charts=MIN_CHARTS.get(path, 0))
     heading = heading_id if lang == "id" else heading_en
@@ -213,8 +219,11 @@ def test_every_page_renders_without_exception(server, browser, path, heading_id,
         assert box["x"] + box["width"] <= main["x"] + main["width"] + 1
     if name == "overview":
         assert page.locator('[data-testid="stMetric"]').count() >= 12
+        heading, source = REACH[lang]
+        assert page.get_by_role("heading", name=heading).count() == 1
+        assert page.get_by_text(source, exact=True).count() >= 8, "a source under each card"
     elif name == "compare":
-        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 9
+        assert page.locator('[data-testid="stPlotlyChart"]').count() >= 13
     elif name == "campaigns":
         # the timeline's legend says what colour and shape encode
         legend = page.eval_on_selector_all(
@@ -228,6 +237,7 @@ def test_every_page_renders_without_exception(server, browser, path, heading_id,
         assert page.locator('[data-testid="stDataFrame"]').count() >= 2
     else:
         assert page.locator('[data-testid="stDownloadButton"]').count() == 4
+        assert page.get_by_role("heading", name=COLLECTION[lang]).count() == 1
     page.close()
 
 

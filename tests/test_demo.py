@@ -59,6 +59,35 @@ def test_demo_has_the_cases_the_dashboard_must_show(store, config):
     assert hours.between(7, 22).all()
 
 
+def test_demo_shows_a_connected_first_library_with_owner_figures(store, config):
+    """The first library's accounts look connected: owner-level figures (source owner
+    insights, origin demo) up to the platforms' usual lag; the other library has none."""
+    a, b = generate(config, DEMO_END), generate(config, DEMO_END)
+    assert a["owner_daily"] == b["owner_daily"] and a["owner_posts"] == b["owner_posts"]
+    load_demo(store, config, DEMO_END)
+    accounts = store.accounts().set_index("id")
+    figures = store.account_metrics()
+    assert set(figures["source"]) == {"owner_insights"} and set(figures["origin"]) == {"demo"}
+    owners = accounts.loc[sorted(set(figures["account_id"].astype(int)))]
+    assert set(owners["library_id"]) == {"uma"} and owners["is_demo"].all()
+    last = figures.groupby("account_id")["day"].max()
+    by_platform = {accounts.loc[int(i), "platform"]: day for i, day in last.items()}
+    assert by_platform == {
+        "instagram": DEMO_END - dt.timedelta(days=1),  # Meta: up to 48 hours late
+        "youtube": DEMO_END - dt.timedelta(days=3),  # YouTube Analytics: 48-72 hours
+    }
+    assert figures["value"].notna().all() and (figures["value"] >= 0).all()
+    posts = store.posts().merge(accounts[["library_id"]], left_on="account_id", right_index=True)
+    post_figures = store.post_metrics()
+    reach = post_figures[post_figures["metric"] == "reach"].merge(posts, on=["platform", "post_id"])
+    uma_ig = posts[(posts["library_id"] == "uma") & (posts["platform"] == "instagram")]
+    assert set(reach["post_id"]) == set(uma_ig["post_id"]), "every UMA Instagram post"
+    engagements = reach["likes"].fillna(0) + reach["comments"].fillna(0)
+    assert (reach["value"] >= engagements).all(), "an ER by reach of at most 100%"
+    assert set(post_figures["origin"]) == {"demo"}
+    assert store.connections().empty, "no connection is made up"
+
+
 def test_demo_rerun_is_idempotent_and_new_end_replaces_it(store, config):
     load_demo(store, config, DEMO_END)
     first = store.counts()
@@ -69,6 +98,11 @@ def test_demo_rerun_is_idempotent_and_new_end_replaces_it(store, config):
     load_demo(store, config, DEMO_END + dt.timedelta(days=1))
     assert store.account_daily()["day"].max() == DEMO_END + dt.timedelta(days=1)
     assert store.counts()["accounts"] == 4
+    # the owner figures were replaced with the rest, none left from the first demo
+    ig = store.account_metrics().merge(
+        store.accounts()[["id", "platform"]], left_on="account_id", right_on="id"
+    )
+    assert ig.loc[ig["platform"] == "instagram", "day"].max() == DEMO_END
 
 
 def test_demo_works_for_more_than_two_libraries(store, config):

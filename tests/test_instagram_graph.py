@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import stat
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from collectors.instagram_graph import (
     shortcode_of,
     windows,
 )
+from collectors.records import AccountRef, PostSnapshot
 from collectors.refresh import _instagram, refresh, select_accounts
 from collectors.store import Store
 from collectors.tokens import save_token
@@ -64,6 +66,7 @@ SECRETS = (
     APP_SECRET,
 )
 HISTORY = 75
+UMA = AccountRef("uma", "instagram", "perpustakaan.uma")
 
 CONFIG = f"""
 timezone = "Asia/Jakarta"
@@ -372,6 +375,92 @@ def test_switching_from_instaloader_keeps_posts_and_what_the_graph_api_cannot_se
     daily = store.post_daily()
     daily = daily[daily["post_id"].isin(new.index)]
     assert len(history) == 6 and len(daily) == 61, "one row per post and day, none twice"
+    # instaloader had walked the account in full: connecting it is still its first
+    # connection, so every post gets its insights (the backfill), the old ones too
+    reach = store.post_metrics([("instagram", code) for code in new.index], ["reach"])
+    assert set(reach.loc[reach["source"] == "owner_insights", "post_id"]) == set(new.index)
+
+
+def test_an_account_walked_in_full_before_still_gets_its_first_connection_backfill(
+    graph, tmp_path, config
+):
+    """UMA was read in full as a partner (business discovery through UNIMED's token),
+    then connects its own account: that is its first connection, so every post gets its
+    insights, not only those of the re-check window."""
+    settings = settings_for(graph, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    connect(graph, settings, library="unimed", token=OTHER_TOKEN, ig=UNIMED_IG)
+    partner = run(config, settings, store, accounts=[UMA])
+    assert partner.by["perpustakaan.uma"].path == "business_discovery"
+    walked = store.accounts().set_index("handle").loc["perpustakaan.uma", "last_full_walk_at"]
+    assert pd.notna(walked), "the partner's walk was complete"
+    assert store.post_metrics().empty, "business discovery has no insights"
+
+    connect(graph, settings)
+    own = run(config, settings, store, accounts=[UMA])
+    assert own.by["perpustakaan.uma"].path == "graph_api"
+    assert own.by["perpustakaan.uma"].status == "ok", own.log
+    codes = set(posts_of(store, "perpustakaan.uma").index)
+    assert len(codes) == len(graph.media[UMA_IG])
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert set(reach["post_id"]) == codes, "every post, the oldest too, got its insights"
+
+    # the next refresh is incremental again: only the re-check window's posts
+    before = len(graph.requests)
+    again = run(config, settings, store, accounts=[UMA])
+    assert again.by["perpustakaan.uma"].status == "ok"
+    pages = [p for p, _, _ in graph.requests[before:] if p.endswith(f"{UMA_IG}/media")]
+    insights = [p for p, _, _ in graph.requests[before:] if "/1790" in p]
+    assert len(pages) == 1 and len(insights) == 4
+
+
+def test_a_first_connection_cut_short_in_the_post_insights_resumes_them(graph, tmp_path, config):
+    """A rate limit in the middle of the first connection's post insights: the next
+    refresh walks on to the posts still without insights instead of stopping at the
+    re-check window."""
+    settings = settings_for(graph, tmp_path)
+    connect(graph, settings)
+    store = Store(settings.database_url, config.timezone)
+    graph.fail("/17911000000000010/insights", "rate_4")
+    first = run(config, settings, store, accounts=[UMA])
+    assert first.by["perpustakaan.uma"].status != "ok"
+    codes = set(posts_of(store, "perpustakaan.uma").index)
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert 0 < reach["post_id"].nunique() < len(codes), "cut short half-way"
+    second = run(config, settings, store, accounts=[UMA])
+    assert second.by["perpustakaan.uma"].status == "ok", second.log
+    reach = store.post_metrics([("instagram", c) for c in codes], ["reach"])
+    assert set(reach["post_id"]) == codes
+
+
+def test_a_partner_moved_to_business_discovery_keeps_its_stored_thumbnails(graph, tmp_path, config):
+    """Business discovery has no thumbnail_url: a picture instaloader stored stays, and an
+    image's own media_url (a public field) replaces it."""
+    settings = settings_for(graph, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    unimed = AccountRef("unimed", "instagram", "digilib.unimed")
+    seen = NOW - dt.timedelta(days=2)
+    store.write(
+        [],
+        [
+            PostSnapshot(unimed, "instagram", code, when, kind, seen, likes=3, comments=0,
+                         thumbnail_url=f"https://instagram.example/{code}.jpg")
+            for code, kind, when in (
+                ("DUnimReel02", "reel", dt.datetime(2025, 11, 21, 4, 40, tzinfo=dt.UTC)),
+                ("DUnimAlbm03", "carousel", dt.datetime(2025, 11, 1, 12, 26, tzinfo=dt.UTC)),
+            )
+        ],
+    )  # fmt: skip
+    connect(graph, settings)
+    summary = run(config, settings, store)
+    assert summary.by["digilib.unimed"].path == "business_discovery"
+    posts = posts_of(store, "digilib.unimed")
+    assert posts.loc["DUnimReel02", "thumbnail_url"] == "https://instagram.example/DUnimReel02.jpg"
+    assert posts.loc["DUnimAlbm03", "thumbnail_url"] == (
+        "https://scontent.cdninstagram.com/v/t51/DUnimAlbm03.jpg"
+    )
+    asked = [p["fields"] for path, p, _ in graph.requests if "business_discovery" in str(p)]
+    assert asked and all("media_url" in f for f in asked)
 
 
 # -- account insights ------------------------------------------------------------------
@@ -390,7 +479,7 @@ def test_backfill_asks_30_day_windows_newest_first_and_stops_where_meta_does(
     graph.history_start = YESTERDAY - dt.timedelta(days=40)  # Meta refuses older days
     summary = run(config, settings, store)
     assert summary.by["perpustakaan.uma"].status == "ok"
-    assert "account insights end before" in summary.log
+    assert "Meta keeps no account insights from" in summary.log
     series = [p for p in insight_calls(graph) if p.get("metric_type") == "time_series"]
     spans = [pacific_days(int(p["since"]), int(p["until"])) for p in series]
     assert all(int(p["until"]) - int(p["since"]) <= 30 * 86400 for p in series)
@@ -406,17 +495,23 @@ def test_backfill_asks_30_day_windows_newest_first_and_stops_where_meta_does(
     assert metrics["day"].min() == spans[0][0] == YESTERDAY - dt.timedelta(days=28)
     assert len(metrics) == 29 * len(DAILY_METRICS)
 
-    # the next run asks for the last days again and for the refused days once more
+    # the refusal is remembered with the connection (never a token there)
+    detail = json.loads(store.connections().set_index("library_id").loc["uma", "detail"])
+    assert detail["insights_refused_through"] == {"perpustakaan.uma": str(spans[1][-1])}
+
+    # the next run asks for the last days again, and not for the refused days: no
+    # request before the refused boundary, and no warning about it again
     start = len(graph.requests)
     again = run(config, settings, store)
     assert again.by["perpustakaan.uma"].status == "ok"
-    days = {
+    asked = {
         d
         for p in insight_calls(graph, start)
-        if p.get("metric_type") == "total_value"
         for d in pacific_days(int(p["since"]), int(p["until"]))
     }
-    assert days == {YESTERDAY - dt.timedelta(days=n) for n in range(3)}
+    assert asked == {YESTERDAY - dt.timedelta(days=n) for n in range(3)}
+    assert "account insights" not in again.log
+    assert len(store.account_metrics()) == 29 * len(DAILY_METRICS)
 
 
 def test_a_backfill_cut_short_resumes_without_asking_again():
@@ -685,20 +780,70 @@ def test_html_with_200_and_cut_off_answers_are_retried_then_reported(graph, tmp_
     page = b"<!DOCTYPE html><html><body>Please sign in to the proxy</body></html>"
     from tests.graph_server import Fault
 
-    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=3))
+    attempts = config.network.retries + 1  # [network] retries, 4 by default
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=attempts))
     summary = run(config, settings, store)
     uma = summary.by["perpustakaan.uma"]
     assert uma.status == "failed" and "not its JSON" in str(uma.error)
     assert "text/html" in str(uma.error) and "Please sign in" not in str(uma.error)
     assert summary.by["digilib.unimed"].status == "ok"
-    assert summary.sleeps[:2] == [2.0, 4.0], "backoff between the attempts"
+    assert summary.sleeps[:4] == [2.0, 4.0, 8.0, 16.0], "backoff between the attempts"
 
-    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, {"id": UMA_IG}, times=3, truncate=True))
+    graph.faults.append(
+        Fault(f"/v27.0/{UMA_IG}?", 200, {"id": UMA_IG}, times=attempts, truncate=True)
+    )
     cut = run(config, settings, store)
     assert "cut off" in str(cut.by["perpustakaan.uma"].error)
     graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 503, {"error": {"message": "x"}}, times=1))
     once = run(config, settings, store)
     assert once.by["perpustakaan.uma"].status == "ok", "one 5xx is retried"
+    assert kept(store, counts)
+
+
+def network_config(tmp_path, deadline=1, retries=0, budget=30):
+    text = CONFIG.replace(
+        "[[libraries]]",
+        f"[network]\ndeadline = {deadline}\nretries = {retries}\ncall_budget = {budget}\n\n"
+        "[[libraries]]",
+        1,
+    )
+    return parse_config(text, str(tmp_path / "jejaring.toml"))
+
+
+def test_network_retries_are_those_of_the_configuration(graph, tmp_path):
+    """[network] retries reaches the Graph API client: that many retries, then the fault."""
+    from tests.graph_server import Fault
+
+    config = network_config(tmp_path, deadline=30, retries=1)
+    settings, store, counts = baseline(graph, tmp_path, config)
+    page = b"<!DOCTYPE html><html><body>proxy</body></html>"
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, page, times=5))
+    before = len(graph.requests)
+    summary = run(config, settings, store, accounts=[UMA])
+    assert summary.by["perpustakaan.uma"].status == "failed"
+    asked = [p for p, _, _ in graph.requests[before:] if p == f"/v27.0/{UMA_IG}"]
+    assert len(asked) == 2, "one request and one retry"
+    assert summary.sleeps == [2.0]
+    assert kept(store, counts)
+
+
+def test_an_answer_dripping_slower_than_the_deadline_fails_the_account_in_time(graph, tmp_path):
+    """[network] deadline reaches the Graph API client: an answer that never finishes in
+    time fails that account once the deadline is spent; the others go on."""
+    from tests.graph_server import Fault
+
+    config = network_config(tmp_path, deadline=1, retries=0)
+    settings, store, counts = baseline(graph, tmp_path, config)
+    body = {"id": UMA_IG, "username": "perpustakaan.uma", "padding": "x" * 200}
+    graph.faults.append(Fault(f"/v27.0/{UMA_IG}?", 200, body, times=1, drip=0.2))
+    started = time.monotonic()
+    summary = run(
+        config, settings, store, accounts=[AccountRef("uma", "instagram", "perpustakaan.uma")]
+    )
+    took = time.monotonic() - started
+    uma = summary.by["perpustakaan.uma"]
+    assert uma.status == "failed" and "in time" in str(uma.error), uma.error
+    assert took < 10, f"the 1 s deadline ended the answer (took {took:.1f} s)"
     assert kept(store, counts)
 
 

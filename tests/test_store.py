@@ -283,3 +283,24 @@ def test_accounts_with_data_have_posts_or_owner_figures(store):
     got = store.accounts_with_data()
     assert list(got["account_id"]) == sorted([ids[REF.handle], ids[youtube.handle]])
     assert store.last_captures().empty  # none of them has a capture
+
+
+def test_owner_days_and_post_figures_of_no_post(store):
+    """Per account and source, the first and last day of owner figures (the Data page's
+    insights lag); asking for the figures of no post reads nothing."""
+    from collectors.records import AccountMetric
+
+    ref = AccountRef("uma", "instagram", "perpustakaan.uma")
+    when = dt.datetime(2026, 3, 5, tzinfo=dt.UTC)
+    days = [dt.date(2026, 3, 1) + dt.timedelta(days=n) for n in range(3)]
+    store.write_figures(
+        [AccountMetric(ref, d, "reach", 10, "owner_insights", when) for d in days]
+        + [AccountMetric(ref, days[0], "reach", None, "file_import", when)]
+    )
+    frame = store.owner_days().set_index("source")
+    assert frame.loc["owner_insights", "first_day"] == days[0]
+    assert frame.loc["owner_insights", "last_day"] == days[-1]
+    assert frame.loc["file_import", "last_day"] == days[0]
+    assert store.owner_days(account_ids=[999]).empty
+    empty = store.post_metrics([], ["reach"], latest=True)
+    assert empty.empty and "value" in empty.columns

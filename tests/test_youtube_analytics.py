@@ -13,6 +13,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -470,3 +471,42 @@ def test_once_the_analytics_quota_is_spent_other_channels_wait_without_asking(
         assert results[handle].status == "partial"  # public figures kept
     assert not any(r["ids"] == f"channel=={UNIMED_ID}" for r in google.reports)
     assert {c["library_id"] for c in store.connections().to_dict("records")} == {"uma", "unimed"}
+
+
+def network_run(api, google, tmp_path, network: str):
+    """A refresh as the command runs it (the refresh's own OwnerCollector), with a
+    ``[network]`` table in jejaring.toml."""
+    text = youtube_config().replace("[[libraries]]", network + "\n[[libraries]]", 1)
+    (tmp_path / "jejaring.toml").write_text(text)
+    config = parse_config(text, str(tmp_path / "jejaring.toml"))
+    settings = settings_for(api, google, tmp_path)
+    store = Store(settings.database_url, config.timezone)
+    before = len(google.reports)
+    summary = refresh(
+        config, settings, store, select_accounts(config, ["youtube"]), out=io.StringIO()
+    )
+    return {r.account.handle: r for r in summary.results}, google.reports[before:]
+
+
+def test_the_network_deadline_of_the_configuration_bounds_analytics(api, google, tmp_path):
+    authorise_uma(google, tmp_path)
+    google.report_faults = ["slow"]  # Analytics never answers this report
+    started = time.monotonic()
+    results, _ = network_run(
+        api, google, tmp_path, "[network]\ndeadline = 1\ncall_budget = 5\nretries = 0"
+    )
+    took = time.monotonic() - started
+    uma = results["@perpustakaanuma"]
+    assert uma.error is not None and uma.error.key == "youtube_analytics_unreachable"
+    assert "DeadlineExceeded" in str(uma.error)
+    assert took < 20, f"the 1 s deadline ended the report (took {took:.1f} s)"
+    assert results[UNIMED_ID].status == "ok"
+
+
+def test_the_network_retries_of_the_configuration_are_honoured(api, google, tmp_path):
+    authorise_uma(google, tmp_path)
+    google.report_faults = ["503", "503", "503"]
+    results, reports = network_run(api, google, tmp_path, "[network]\nretries = 1")
+    uma = results["@perpustakaanuma"]
+    assert uma.error is not None and uma.error.key == "youtube_analytics_unreachable"
+    assert len(reports) == 2, "one report and one retry, then the fault"

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 
 from collectors.store.localtime import SEARCH_FUNCTION, LocalTime
 from collectors.store.reads import _json_list
-from collectors.store.schema import account_daily, accounts, post_ages, posts
+from collectors.store.schema import account_daily, accounts, post_ages, post_metrics, posts
 
 
 def utc_bounds(start: dt.date, end: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
@@ -98,6 +98,24 @@ class Aggregates:
             else_=likes + sa.func.coalesce(posts.c.comments, 0),
         )
 
+    def _post_reach(self) -> Any:
+        """A post's reach (``dashboard.owner.post_figures``): its latest stored value, the
+        official API's before an export file's; NULL when none is stored."""
+        m = post_metrics
+        rank = sa.case(*[(m.c.source == s, n) for n, s in enumerate(OWNER_SOURCES)])
+        return (
+            sa.select(m.c.value)
+            .where(
+                m.c.platform == posts.c.platform,
+                m.c.post_id == posts.c.post_id,
+                m.c.metric == "reach",
+                m.c.source.in_(OWNER_SOURCES),
+            )
+            .order_by(rank, m.c.day.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
     def _search(self, words: Sequence[str]) -> Any:
         """Posts whose caption, title, hashtags, mentions or account contain every word
         (any case; ``dashboard.posts.search_posts``)."""
@@ -139,9 +157,9 @@ class Aggregates:
     ) -> tuple[pd.DataFrame, dict[str, int]]:
         """The posts published on local days [start, end] by these accounts, of ``kinds``,
         containing every one of ``words`` (lower case) in their texts: the first ``limit``
-        of them in ``order`` (newest; or engagements or ER by followers, highest first and
-        unknown last), with :data:`LIST_COLUMNS` and followers_at_post; and how many there
-        are in all on each platform. Lists are Python lists."""
+        of them in ``order`` (newest; or engagements, ER by followers or ER by reach,
+        highest first and unknown last), with :data:`LIST_COLUMNS` and followers_at_post;
+        and how many there are in all on each platform. Lists are Python lists."""
         if order not in ORDERS:
             raise ValueError(f"unknown order {order!r}")
         local = self._local(tz)
@@ -174,6 +192,10 @@ class Aggregates:
             stmt = stmt.order_by(engagements.desc().nulls_last(), posts.c.published_at.desc())
         elif order == "er":
             er = sa.case((followers > 0, engagements * 100.0 / followers), else_=sa.null())
+            stmt = stmt.order_by(er.desc().nulls_last(), posts.c.published_at.desc())
+        elif order == "er_reach":
+            reach = self._post_reach()
+            er = sa.case((reach > 0, engagements * 100.0 / reach), else_=sa.null())
             stmt = stmt.order_by(er.desc().nulls_last(), posts.c.published_at.desc())
         else:
             stmt = stmt.order_by(posts.c.published_at.desc())
@@ -459,7 +481,9 @@ GROUPS = ("kind", "day", "week", "weekday", "hour", "hashtag")
 LIST_COLUMNS = ["platform", "post_id", "account_id", "published_at", "kind", "title",
                 "caption", "url", "thumbnail_url", "hashtags", "mentions", "likes",
                 "comments", "views", "plays"]  # fmt: skip
-ORDERS = ("newest", "engagements", "er")
+ORDERS = ("newest", "engagements", "er", "er_reach")
+#: Owner-level figures by the preference of their source (``dashboard.owner.SOURCE_RANK``).
+OWNER_SOURCES = ("owner_insights", "file_import")
 
 
 def _utc(values: pd.Series) -> pd.Series:

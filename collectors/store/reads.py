@@ -349,6 +349,8 @@ class Reads:
         if post_ids is not None and not len(post_ids):
             return self._frame(self._select(t).where(sa.false()), t)
         frames = []
+        if post_ids is not None and not len(post_ids):  # no post asked: an empty frame
+            frames.append(self._frame(self._select(t).where(sa.false()), t))
         for chunk in _chunks(list(post_ids), 500) if post_ids is not None else [None]:
             stmt = self._select(t)
             if chunk is not None:
@@ -361,6 +363,29 @@ class Reads:
         if latest and len(frame):
             frame = frame.groupby(["platform", "post_id", "metric", "source"]).tail(1)
         return frame.reset_index(drop=True)
+
+    def owner_days(self, account_ids: Sequence[int] | None = None) -> pd.DataFrame:
+        """Per account and source of owner-level account figures: the first and last day
+        stored (account_id, source, first_day, last_day): how far back and how recent."""
+        t = account_metrics
+        stmt = sa.select(
+            t.c.account_id,
+            t.c.source,
+            sa.func.min(t.c.day).label("first_day"),
+            sa.func.max(t.c.day).label("last_day"),
+        ).group_by(t.c.account_id, t.c.source)
+        if account_ids is not None:
+            stmt = stmt.where(t.c.account_id.in_([int(a) for a in account_ids]))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(t.c.account_id, t.c.source)).all()
+        frame = pd.DataFrame(rows, columns=["account_id", "source", "first_day", "last_day"])
+        for column in ("first_day", "last_day"):
+            frame[column] = [
+                v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+                for v in frame[column]
+            ]
+        frame["account_id"] = frame["account_id"].astype("Int64")
+        return frame
 
     def connections(self) -> pd.DataFrame:
         """Every library's official-API connection facts (never a token)."""

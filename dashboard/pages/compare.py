@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.app import MAX_CARDS, context
 from dashboard.metrics import ALL, BEST_TIME_MIN_POSTS, MAX_SERIES
+from dashboard.owner_panels import compare_reach
 
 ctx = context()
 t, lang = ctx.t, ctx.lang
@@ -19,6 +20,7 @@ colors, labels = ctx.series_names(data.others)
 if data.others:
     st.caption(t("others_rule", shown=MAX_SERIES - 1, n=data.others))
 st.plotly_chart(charts.audience_over_time(data.audience, colors, labels, lang), key="audience")
+compare_reach(ctx)  # connected accounts' daily reach and views, redefinitions marked
 
 # Weekly figures per platform: a YouTube figure is never added to another platform's.
 st.caption(t("weekly_rule"))

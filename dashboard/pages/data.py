@@ -9,6 +9,7 @@ from collectors.status import last_quota_reset, spent_since
 from dashboard import i18n
 from dashboard.app import REFRESH_COMMAND, context
 from dashboard.exports import csv_bytes, excel_bytes, history_export, localize, posts_export
+from dashboard.owner_panels import collection_table
 from dashboard.tables import health_table, runs_table
 from dashboard.uploads import upload_panel
 
@@ -44,6 +45,8 @@ c.metric(t("stale_accounts"), i18n.number(int(health["stale"].sum()), lang), bor
 
 st.subheader(t("accounts_table"), anchor=False)
 ctx.table(health_table(health, ctx.labels, lang, ctx.tz))
+
+collection_table(ctx, health)  # official API / public API / scraper / files, tokens, lag
 
 st.subheader(t("runs_table"), anchor=False)
 if runs.empty:

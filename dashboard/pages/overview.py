@@ -6,6 +6,7 @@ from dashboard import i18n
 from dashboard.app import MAX_CARDS, context, still
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
+from dashboard.owner_panels import overview_reach
 from dashboard.report.buttons import report_buttons
 from dashboard.service_panels import overview_services
 from dashboard.tables import kpi_table
@@ -102,6 +103,8 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
                             t(key), value, delta=change, help=t(f"{key}_help"), border=True,
                             **style,
                         )  # fmt: skip
+
+overview_reach(ctx)  # connected accounts: real reach, ER by reach, sources
 
 st.subheader(t("kpi_table"), anchor=False)
 ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))
