@@ -20,7 +20,6 @@ from dashboard import charts, i18n
 from dashboard import owner as own
 from dashboard.app import MAX_CARDS, Context
 from dashboard.pagedata import OWNER_SERIES, OwnerOverview, owner_overview, owner_series
-from dashboard.service_panels import duration
 
 CONNECT_COMMAND = ".venv/bin/python -m collectors connect"  # as the README gives it
 
@@ -63,7 +62,7 @@ def _value(kind: str, values: list[Any], lang: str) -> str:
     if kind == "duration":  # a view's length: minutes and seconds
         seconds = values[0]
         if seconds is None or pd.isna(seconds) or float(seconds) < 60:
-            return duration(seconds, lang)
+            return i18n.duration(seconds, lang)
         minutes, rest = divmod(round(float(seconds)), 60)
         unit = lambda key: i18n.text(key, lang)  # noqa: E731 - a short alias
         return f"{minutes} {unit('unit_min')} {rest:02d} {unit('unit_s')}"
