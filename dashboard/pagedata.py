@@ -415,28 +415,3 @@ def health(
     # account_health takes the newest capture per account from whatever rows it gets:
     # one row per account is enough.
     return account_health(accounts, store.last_captures(), items, now)
-
-
-def prepare(store: Store, config: Config, page: str, start: dt.date, end: dt.date) -> object:
-    """A page's whole data preparation for [start, end], uncached (the benchmark's measure)."""
-    accounts = shown_accounts(store.accounts(), store.last_captures(), store.accounts_with_data())
-    load = window_loader(store, config.timezone, accounts)
-    period = Period(start, end)
-    handles = partner_handles(accounts, config)
-    if page == "overview":
-        return overview(load, period)
-    if page == "compare":
-        return compare(load, period)
-    if page == "campaigns":
-        shown = [c for c in config.campaigns if c.start <= end and c.end >= start]
-        return [campaign_data(load, c, handles) for c in shown], cross_promotion(
-            load, period, handles
-        )
-    if page == "posts":
-        posts = period_posts(load, period)
-        return posts, camp.hashtag_performance(posts), camp.top_posts(posts, "engagements")
-    if page == "data":
-        runs = store.runs(20)
-        items = store.run_items([int(r) for r in runs["run_id"]])
-        return health(store, accounts, items, dt.datetime.now(dt.UTC)), period_posts(load, period)
-    raise ValueError(f"unknown page {page!r}")

@@ -295,7 +295,10 @@ class Reads:
             }
 
     def fingerprint(self) -> tuple[Any, ...]:
-        """A cheap value that changes whenever captures are written: a cache key for readers."""
+        """A cheap value that changes whenever captures are written: a cache key for readers.
+
+        Every part is an index look-up (a few milliseconds at consortium scale; every page
+        run asks for it)."""
         with self.engine.connect() as conn:
             return tuple(
                 conn.execute(

@@ -76,6 +76,8 @@ account_daily = sa.Table(
     sa.Column("media_count", sa.BigInteger),
     sa.Column("total_views", sa.BigInteger),
     sa.Column("captured_at", UTCDateTime, nullable=False),
+    # The store's fingerprint asks for the newest capture on every page run.
+    sa.Index("ix_account_daily_captured", "captured_at"),
 )
 
 posts = sa.Table(
@@ -109,6 +111,7 @@ posts = sa.Table(
     sa.Column("kind_source", sa.String(16)),
     sa.Index("ix_posts_account_published", "account_id", "published_at"),
     sa.Index("ix_posts_published", "published_at"),
+    sa.Index("ix_posts_metrics_at", "metrics_at"),  # the store's fingerprint: its newest
 )
 
 post_daily = sa.Table(

@@ -1,6 +1,7 @@
 """Each post's first capture at the ages the breakout rule compares (day 2 and day 7),
 kept by the store as it writes, so that insights read two rows a post instead of its
-whole daily history.
+whole daily history; indexes on account_daily.captured_at and posts.metrics_at, so that
+the store's fingerprint (asked on every page run) needs no scan.
 
 Revision ID: 0003
 Revises: 0002
@@ -59,8 +60,12 @@ def upgrade() -> None:
             WHERE n = 1
             """  # noqa: S608 (no user input: numbers of this file)
         )
+    op.create_index("ix_account_daily_captured", "account_daily", ["captured_at"])
+    op.create_index("ix_posts_metrics_at", "posts", ["metrics_at"])
     record_version(3)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_posts_metrics_at", "posts")
+    op.drop_index("ix_account_daily_captured", "account_daily")
     op.drop_table("post_ages")
