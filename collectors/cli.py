@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from collectors.config import Config, Settings, load_config, load_settings
+from collectors.config import Config, Settings, load_config, load_file_secrets, load_settings
 from collectors.errors import ConfigError, JejaringError, StoreError
 from collectors.store import HEAD, Store
 
@@ -288,8 +288,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings()
     try:
+        # The environment first; Streamlit's secrets files fill what it lacks (keys and
+        # tokens may live there, as for the dashboard).
+        settings = load_settings(secrets=load_file_secrets())
         config = load_config(settings.config_path)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)

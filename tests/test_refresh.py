@@ -260,3 +260,23 @@ def test_progress_bar_on_a_terminal_plain_lines_otherwise():
     Reporter("Asia/Jakarta", 2, plain).result(AccountResult(ref, started_at=now), 3, 4)
     assert "accounts" not in plain.getvalue() and "\x1b" not in plain.getvalue()
     assert "youtube @perpustakaanuma (uma) ok: 3 new, 4 updated posts" in plain.getvalue()
+
+
+def test_the_refresh_takes_its_key_from_streamlit_secrets(env, tmp_path):
+    """As the dashboard: a key kept in the project's .streamlit/secrets.toml (not in the
+    environment) is used, and never printed."""
+    key = env.pop("YOUTUBE_API_KEY")
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(f'YOUTUBE_API_KEY = "{key}"\n')
+    env = env | {"PYTHONPATH": str(ROOT), "HOME": str(tmp_path / "home")}
+    done = subprocess.run(
+        [sys.executable, "-m", "collectors", "refresh"],
+        cwd=tmp_path,  # the folder the command runs from, where Streamlit looks too
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1].endswith("finished: ok")
+    assert key not in done.stdout + done.stderr

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from collectors.config import Config, load_config, load_settings
+from collectors.config import Config, load_config, load_file_secrets, load_settings
 from collectors.errors import ConfigError, StoreError
 from collectors.store import Store, describe
 from dashboard import i18n
@@ -172,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = load_settings()
     try:
+        settings = load_settings(secrets=load_file_secrets())  # environment, then secrets
         config = load_config(settings.config_path)
     except ConfigError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
