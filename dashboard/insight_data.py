@@ -8,6 +8,7 @@ Streamlit here (``insight_panels.py`` caches and shows).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -110,27 +111,53 @@ RULED_COLUMNS = ["platform", "post_id", "account_id", "library_id", "kind", "pub
                  "er_followers", "category", "source", "matched", "set_by", "set_at"]  # fmt: skip
 
 
+def rules_key(categories: Categories) -> str:
+    """A digest of the categories' settings: categories kept for other rules are stale."""
+    return hashlib.sha256(repr(categories).encode()).hexdigest()[:32]
+
+
+#: Above this many posts without a kept category, their texts are read by period, not by key.
+READ_ALL_FROM = 2000
+
+
 def rule_categories(
     store: Store, tz: str, accounts: pd.DataFrame, period: Period, categories: Categories
 ) -> pd.DataFrame:
     """The period's posts with the category the config's URLs and rules give them, and
     their ER by followers (one row per post, no texts: see :data:`RULED_COLUMNS`); staff's
-    choices are applied by :func:`category_data`."""
-    lo = local_midnight(period.start, tz)
-    hi = local_midnight(period.end + dt.timedelta(days=1), tz)
-    ids = [int(i) for i in accounts["id"]]
-    posts = store.posts(lo, hi, ids, TEXT_COLUMNS, followers_tz=tz)
+    choices are applied by :func:`category_data`. Categories already worked out for these
+    rules and the posts' latest captures are read from the store; the others are worked
+    out from the posts' texts now and kept there."""
+    rules = rules_key(categories)
+    ids = [int(i) for i in accounts["id"]] or [-1]
+    posts = store.category_inputs(ids, period.start, period.end, tz, rules)
+    keys = ["platform", "post_id"]
+    missing = posts.loc[~posts["known"], [*keys, "metrics_at"]]
+    if len(missing):
+        if len(missing) > READ_ALL_FROM:
+            lo = local_midnight(period.start, tz)
+            hi = local_midnight(period.end + dt.timedelta(days=1), tz)
+            texts = store.posts(lo, hi, ids, TEXT_COLUMNS).merge(missing[keys], on=keys)
+        else:
+            texts = store.posts_by_keys(list(missing[keys].itertuples(index=False, name=None)),
+                                        TEXT_COLUMNS)  # fmt: skip
+        ruled = ins.categorise(texts, categories)
+        fresh = missing.merge(ruled[[*keys, "category", "source", "matched"]], on=keys)
+        kept = fresh.astype(object).where(fresh.notna(), None)  # NaN is no category: NULL
+        store.keep_rule_categories(kept.to_dict("records"), rules)
+        posts = posts.set_index(keys)
+        posts.update(fresh.set_index(keys)[["category", "source", "matched"]])
+        posts = posts.reset_index()
+    posts["matched"] = posts["matched"].fillna("")
+    posts["set_by"] = None
+    posts["set_at"] = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[ns, UTC]")
     posts["engagements"] = engagements(posts)
     followers = posts["followers_at_post"].astype("Float64")
     posts["er_followers"] = (posts["engagements"] / followers.mask(followers <= 0) * 100).astype(
         "Float64"
     )
     info = accounts[["id", "library_id"]].rename(columns={"id": "account_id"})
-    posts = posts.merge(info, on="account_id", how="left")
-    ruled = ins.categorise(posts, categories)
-    return posts.drop(columns=["category", "source", "matched"], errors="ignore").merge(
-        ruled, on=["platform", "post_id"]
-    )[RULED_COLUMNS]
+    return posts.merge(info, on="account_id", how="left")[RULED_COLUMNS]
 
 
 @dataclass(frozen=True)

@@ -523,3 +523,50 @@ def test_a_baseline_reaches_back_one_year_before_each_post():
     judged = last(ins.judge(frame))
     assert judged["baseline_posts"] == 8 and judged["verdict"] == "breakout"
     assert last(ins.judge(frame, pd.Timedelta(days=200)))["verdict"] == "few_earlier"
+
+
+def test_rule_categories_are_kept_and_worked_out_again_only_when_stale(store, config, monkeypatch):
+    from collectors.demo import load_demo
+    from dashboard import insight_data
+    from dashboard.metrics import Period
+
+    end = dt.date(2026, 11, 24)
+    load_demo(store, config, end, days=120)
+    accounts = store.accounts()
+    period = Period(end - dt.timedelta(days=119), end)
+    got = insight_data.rule_categories(store, "Asia/Jakarta", accounts, period, config.categories)
+    expected = ins.categorise(store.posts(), config.categories)
+    keys = ["platform", "post_id"]
+    both = got.merge(expected, on=keys, suffixes=("", "_direct"))
+    assert len(both) == len(got) == len(expected) > 100
+    for column in ("category", "source", "matched"):
+        assert both[column].fillna("-").tolist() == both[f"{column}_direct"].fillna("-").tolist()
+    # kept: a second look works nothing out again
+    worked = []
+    real = ins.categorise
+    monkeypatch.setattr(ins, "categorise", lambda posts, *a, **k: worked.append(len(posts))
+                        or real(posts, *a, **k))  # fmt: skip
+    again = insight_data.rule_categories(store, "Asia/Jakarta", accounts, period, config.categories)
+    assert (
+        worked == []
+        and again["category"].fillna("-").tolist() == got["category"].fillna("-").tolist()
+    )
+    # a newer capture (an edited caption) makes that post's category stale
+    first = store.posts().iloc[0]
+    edited = PostSnapshot(
+        AccountRef("uma", first["platform"], accounts.set_index("id").loc[first["account_id"],
+                   "handle"]),
+        first["platform"], first["post_id"], first["published_at"].to_pydatetime(),
+        first["kind"], dt.datetime(2026, 11, 25, tzinfo=UTC),
+        caption="Pengumuman jam layanan baru", likes=1,
+    )  # fmt: skip
+    store.write([], [edited], is_demo=True)
+    changed = insight_data.rule_categories(
+        store, "Asia/Jakarta", accounts, period, config.categories
+    ).set_index(keys)
+    assert worked == [1]
+    assert changed.loc[(first["platform"], first["post_id"]), "category"] == "orienting"
+    # other rules: every post worked out again
+    other = Categories(order=tuple(reversed(config.categories.order)))
+    insight_data.rule_categories(store, "Asia/Jakarta", accounts, period, other)
+    assert worked[-1] == len(got)

@@ -19,7 +19,14 @@ from sqlalchemy.dialects import postgresql
 
 from collectors.store.localtime import SEARCH_FUNCTION, LocalTime
 from collectors.store.reads import _json_list
-from collectors.store.schema import account_daily, accounts, post_ages, post_metrics, posts
+from collectors.store.schema import (
+    account_daily,
+    accounts,
+    post_ages,
+    post_metrics,
+    post_rule_categories,
+    posts,
+)
 
 
 def utc_bounds(start: dt.date, end: dt.date, tz: str) -> tuple[dt.datetime, dt.datetime]:
@@ -420,6 +427,53 @@ class Aggregates:
         )
         rows, _ = self._rows(stmt)
         return [r[0] for r in rows]
+
+    def category_inputs(
+        self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str, rules: str
+    ) -> pd.DataFrame:
+        """The posts published on local days [start, end] by these accounts, with what the
+        Categories page needs (platform, post_id, account_id, kind, published_at,
+        metrics_at, likes, comments, followers_at_post) and, where kept for the rules
+        ``rules`` and the post's latest capture, its rule category (category, source,
+        matched; ``known`` says whether there is one)."""
+        local = self._local(tz)
+        r = post_rule_categories
+        kept = sa.and_(
+            r.c.platform == posts.c.platform,
+            r.c.post_id == posts.c.post_id,
+            r.c.rules == rules,
+            r.c.metrics_at == posts.c.metrics_at,
+        )
+        time = (lambda c: sa.type_coerce(c, sa.String)) if self._sqlite else (lambda c: c)
+        stmt = (
+            sa.select(
+                posts.c.platform,
+                posts.c.post_id,
+                posts.c.account_id,
+                posts.c.kind,
+                time(posts.c.published_at).label("published_at"),
+                time(posts.c.metrics_at).label("metrics_at"),
+                posts.c.likes,
+                posts.c.comments,
+                self._followers_at(local.day(posts.c.published_at)).label("followers_at_post"),
+                r.c.category,
+                r.c.source,
+                r.c.matched,
+                r.c.post_id.is_not(None).label("known"),
+            )
+            .select_from(posts.outerjoin(r, kept))
+            .where(self._posts_between(account_ids, start, end, tz))
+        )
+        rows, names = self._rows(stmt)
+        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+        frame["account_id"] = frame["account_id"].astype("int64")
+        for col in ("published_at", "metrics_at"):
+            frame[col] = _utc(frame[col])
+        for col in ("likes", "comments"):
+            frame[col] = frame[col].astype("Int64")
+        frame["followers_at_post"] = frame["followers_at_post"].astype("Float64")
+        frame["known"] = frame["known"].astype(bool)
+        return frame
 
     # -- insights -----------------------------------------------------------------------
 

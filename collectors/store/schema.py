@@ -16,7 +16,7 @@ UTC = dt.UTC
 #: The Alembic revision these tables correspond to, and its number. Every migration also
 #: writes its number to ``schema_version``, so that a Jejaring from before Alembic refuses
 #: a store it does not understand instead of writing into it.
-HEAD = "0003"
+HEAD = "0004"
 SCHEMA_VERSION = int(HEAD)
 
 
@@ -146,6 +146,27 @@ post_ages = sa.Table(
         ["platform", "post_id"],
         ["posts.platform", "posts.post_id"],
         name="fk_post_ages_post",
+    ),
+)
+
+# The content category the configuration's rules give a post (``dashboard.insights``),
+# kept as the dashboard first works it out: for the rules of ``rules`` (a digest of the
+# [categories] settings) and the post as captured at ``metrics_at`` (a newer capture, which
+# may carry an edited caption, makes it stale). Derived data: deleting it loses nothing.
+post_rule_categories = sa.Table(
+    "post_rule_categories",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("post_id", sa.String(100), primary_key=True),
+    sa.Column("rules", sa.String(32), nullable=False),
+    sa.Column("metrics_at", UTCDateTime, nullable=False),
+    sa.Column("category", sa.String(32)),  # NULL: no rule matched (uncategorised)
+    sa.Column("source", sa.String(16)),  # rules, url
+    sa.Column("matched", sa.Text, nullable=False, default=""),
+    sa.ForeignKeyConstraint(
+        ["platform", "post_id"],
+        ["posts.platform", "posts.post_id"],
+        name="fk_post_rule_categories_post",
     ),
 )
 

@@ -44,6 +44,7 @@ from collectors.store.schema import (
     post_categories,
     post_daily,
     post_metrics,
+    post_rule_categories,
     posts,
     run_items,
     runs,
@@ -543,7 +544,7 @@ class Writes:
                 return self.delete_demo(own)
         demo_ids = sa.select(accounts.c.id).where(accounts.c.is_demo.is_(True))
         demo_posts = sa.select(posts.c.post_id).where(posts.c.account_id.in_(demo_ids))
-        for table in (post_metrics, post_categories, post_ages):
+        for table in (post_metrics, post_categories, post_ages, post_rule_categories):
             conn.execute(table.delete().where(table.c.post_id.in_(demo_posts)))
         conn.execute(post_daily.delete().where(post_daily.c.post_id.in_(demo_posts)))
         conn.execute(posts.delete().where(posts.c.account_id.in_(demo_ids)))
@@ -828,6 +829,20 @@ class Writes:
                     set_={c: stmt.excluded[c] for c in ("category", "set_by", "set_at")},
                 )
             )
+
+    def keep_rule_categories(self, rows: Sequence[dict[str, Any]], rules: str) -> None:
+        """Keep what the rules ``rules`` gave these posts (platform, post_id, metrics_at,
+        category, source, matched): derived data, replaced whenever worked out again."""
+        if not rows:
+            return
+        with self.transaction() as conn:
+            stmt = self._insert(post_rule_categories)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["platform", "post_id"],
+                set_={c: stmt.excluded[c] for c in ("rules", "metrics_at", "category",
+                                                    "source", "matched")},
+            )  # fmt: skip
+            self._bulk(conn, stmt, [self._driver_row(r | {"rules": rules}) for r in rows])
 
     # -- runs -----------------------------------------------------------------
 
