@@ -30,6 +30,7 @@ import random
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -54,9 +55,10 @@ PAGES = ["overview", "compare", "campaigns", "posts", "categories", "data"]
 PERIODS = {"30 days": 30, "365 days": 365, "all time": None}
 
 
-def consortium_config(libraries: int, days: int, end: dt.date) -> Config:
+def consortium_config(libraries: int, days: int, end: dt.date | None = None) -> Config:
     """``libraries`` libraries with one Instagram and one YouTube account each, and joint
-    campaigns of four libraries every half year."""
+    campaigns of four libraries every half year, over ``days`` days up to ``end`` (today)."""
+    end = end or dt.date.today()
     rng = random.Random(7)
     libs = tuple(
         Library(
@@ -253,18 +255,19 @@ def duckdb_anchor(path: Path, tz: str) -> Callable[[Period], object] | None:
                        likes + coalesce(comments, 0) AS eng, views
                 FROM posts WHERE published_at >= ? AND published_at < ?
             ), f AS (
-                SELECT p.*, d.followers FROM p ASOF LEFT JOIN daily d
+                SELECT p.*, d.followers, p.day >= ? AS current FROM p ASOF LEFT JOIN daily d
                 ON p.account_id = d.account_id AND p.day >= d.day
+            ), audience AS (
+                SELECT account_id, arg_max(followers, day) AS audience FROM daily
+                WHERE day <= ? GROUP BY account_id
             )
-            SELECT account_id, day >= ? AS current, count(*) AS posts, sum(eng),
+            SELECT f.account_id, current, count(*) AS posts, sum(eng),
                    avg(CASE WHEN followers > 0 THEN eng * 100.0 / followers END), sum(views),
-                   (SELECT arg_max(followers, day) FROM daily x
-                    WHERE x.account_id = f.account_id AND x.day <= ?) AS audience
-            FROM f GROUP BY account_id, day >= ?
+                   any_value(audience.audience)
+            FROM f LEFT JOIN audience USING (account_id) GROUP BY f.account_id, current
             """,  # noqa: S608 (a number of hours)
-            [lo.replace(tzinfo=None), hi.replace(tzinfo=None), period.start, period.end,
-             period.start],
-        ).fetchall()  # fmt: skip
+            [lo.replace(tzinfo=None), hi.replace(tzinfo=None), period.start, period.end],
+        ).fetchall()
 
     return figures
 
@@ -403,6 +406,7 @@ def run(size: dict, workdir: Path, rebuild: bool, end: dt.date) -> str:
             lines.append(
                 f"| {page} | {name} | {stats(prep)} | {stats(read)} | {rows:,} | {ratio:.2f}× |"
             )
+            print(lines[-1], file=sys.stderr, flush=True)
     anchor = duckdb_anchor(db, tz)
     lines += ["", "The Overview's figures (this period and the one before) three ways (s):", ""]
     if anchor is None:

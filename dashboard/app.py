@@ -217,8 +217,7 @@ class Context:
     def connected_ids(self) -> list[int]:
         """The chosen accounts that have owner-level figures (official API or export
         files): the only ones the owner panels need to read."""
-        days = self.collection()[1]
-        having = {int(a) for a in days["account_id"].dropna()}
+        having = set(_owner_accounts(self.settings.database_url, self.tz, self.fingerprint))
         return [i for i in self.account_ids if i in having]
 
     def connected(self) -> Context:
@@ -504,6 +503,11 @@ def _post_owner_metrics(
     from dashboard.owner import POST_METRICS
 
     return _store(url, tz).post_metrics(list(pairs), POST_METRICS, latest=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _owner_accounts(url: str, tz: str, fingerprint: tuple[object, ...]) -> list[int]:
+    return _store(url, tz).owner_accounts()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

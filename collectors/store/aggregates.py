@@ -21,6 +21,7 @@ from collectors.store.localtime import SEARCH_FUNCTION, LocalTime
 from collectors.store.reads import _json_list
 from collectors.store.schema import (
     account_daily,
+    account_metrics,
     accounts,
     post_ages,
     post_metrics,
@@ -414,6 +415,24 @@ class Aggregates:
             return bool(
                 conn.execute(sa.select(sa.or_(posted.exists(), captured.exists()))).scalar()
             )
+
+    def owner_accounts(self) -> list[int]:
+        """The accounts with owner-level figures (of the account, or of one of its posts):
+        those connected through an official API or with imported export files."""
+        m, a = post_metrics, account_metrics
+        # From the account's posts (its index) to their figures (the key's prefix).
+        measured = sa.exists(
+            sa.select(m.c.day).where(
+                m.c.platform == posts.c.platform, m.c.post_id == posts.c.post_id
+            )
+        )
+        of_posts = sa.exists(
+            sa.select(posts.c.post_id).where(posts.c.account_id == accounts.c.id, measured)
+        )
+        of_account = sa.exists(sa.select(a.c.day).where(a.c.account_id == accounts.c.id))
+        stmt = sa.select(accounts.c.id).where(sa.or_(of_account, of_posts))
+        rows, _ = self._rows(stmt.order_by(accounts.c.id))
+        return [int(r[0]) for r in rows]
 
     def post_kinds(
         self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str

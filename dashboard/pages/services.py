@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import i18n
 from dashboard import services as svc
 from dashboard.app import context
-from dashboard.metrics import in_period, kpis
+from dashboard.metrics import in_period
 from dashboard.service_charts import busy_heatmap, questions_per_day
 from dashboard.service_panels import (
     days_table,
@@ -52,9 +52,11 @@ table = svc.compare(
 days = svc.service_days(data.daily, ctx.period)
 asked = svc.local_questions(data.questions, ctx.tz, ctx.period)
 busy = svc.busy_hours(asked)
-window = ctx.load(ctx.period.start, ctx.period.end, detail="all")
-social = kpis(window.posts, window.daily, window.accounts, ctx.period)
-owned_posts = post_figures(ctx, in_period(window.posts, ctx.period))
+social = ctx.overview()  # the period's KPIs (summed by the database)
+# Posts with owner-level figures: only connected accounts have them, read only theirs.
+connected = ctx.connected()
+owned = connected.load(ctx.period.start, ctx.period.end, detail="all").posts
+owned_posts = post_figures(ctx, in_period(owned, ctx.period))
 owner = svc.owner_figures(owner_metrics(ctx, ctx.period.start, ctx.period.end), ctx.accounts,
                           ctx.period)  # fmt: skip
 
