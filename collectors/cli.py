@@ -63,7 +63,16 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings, config: Config) -> i
     )
     if has_real_data:
         print("Real data exists: the dashboard shows it, not the demo.")
+    _keep_derived(store, config)
     return EXIT_OK
+
+
+def _keep_derived(store: Store, config: Config) -> None:
+    """Work out now what the dashboard would otherwise work out on its first page view
+    after this write: every post's breakout verdict (kept in the store)."""
+    from dashboard.insight_data import ensure_verdicts
+
+    ensure_verdicts(store, config.timezone)
 
 
 def _cmd_refresh(args: argparse.Namespace, settings: Settings, config: Config) -> int:
@@ -92,6 +101,7 @@ def _cmd_refresh(args: argparse.Namespace, settings: Settings, config: Config) -
     except RefreshLocked as exc:
         print(f"Refresh not started: {exc}", file=sys.stderr)
         return EXIT_LOCKED
+    _keep_derived(store, config)
     return summary.exit_code
 
 
@@ -177,6 +187,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings, config: Config) ->
         return EXIT_OK
     result = commit(store, plan)
     print(describe_result(plan, result))
+    _keep_derived(store, config)
     return EXIT_OK
 
 

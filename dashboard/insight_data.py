@@ -47,6 +47,49 @@ def judge_period(
     return judged, verdicts
 
 
+#: The version of the breakout rule: kept verdicts of another version are worked out again.
+VERDICT_RULE = "judge-2"  # (2: a baseline reaches back a year before each post)
+
+
+def verdict_basis(store: Store, tz: str) -> str:
+    """The state the kept verdicts must be of: the rule's version, the time zone (a post's
+    day decides its followers) and the store's fingerprint (it changes with every write)."""
+    return f"{VERDICT_RULE}|{tz}|{store.fingerprint()!r}"
+
+
+def ensure_verdicts(store: Store, tz: str) -> bool:
+    """Keep every post's verdicts in the store (``post_verdicts``) unless they are already
+    kept for its present state; True when they had to be worked out. The refresh does this
+    after writing, so that pages only read them."""
+    basis = verdict_basis(store, tz)
+    if store.derived_basis("verdicts") == basis:
+        return False
+    ids = [int(i) for i in store.accounts()["id"]]
+    judged = judge_period(store, tz, ids, Period(dt.date(1970, 1, 1), dt.date(2999, 12, 31)))[0]
+    store.keep_verdicts(judged, basis)
+    return True
+
+
+def kept_verdicts(
+    store: Store, tz: str, account_ids: Sequence[int], period: Period
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The period's flagged posts from the kept verdicts (worked out first when stale):
+    (their rows per age, one verdict each as :func:`judge_period` gives, and how many of
+    the period's posts have no verdict)."""
+    ensure_verdicts(store, tz)
+    ids = list(account_ids) or [-1]
+    flagged = [ins.BREAKOUT, ins.UNDERPERFORMER]
+    judged = store.verdict_rows(ids, period.start, period.end, tz, flagged)
+    verdicts = ins.verdicts(judged)
+    about = judged[["platform", "post_id", "account_id", "kind", "published_at"]]
+    verdicts = verdicts.merge(about.drop_duplicates(["platform", "post_id"]),
+                              on=["platform", "post_id"], how="left")  # fmt: skip
+    verdicts["local_day"] = local_day(verdicts["published_at"], tz)
+    judgements = [ins.BREAKOUT, ins.UNDERPERFORMER, ins.TYPICAL]
+    unjudged = store.unjudged_posts(ids, period.start, period.end, tz, judgements)
+    return judged, verdicts, unjudged
+
+
 @dataclass(frozen=True)
 class Insights:
     """The verdicts of a period's posts (judged against the year before each post)."""
@@ -55,6 +98,13 @@ class Insights:
     judged: pd.DataFrame  # per post and age (insights.judge)
     verdicts: pd.DataFrame  # per post (insights.verdicts), with account_id … local_day
     details: Callable[[pd.DataFrame], pd.DataFrame]  # keys -> the posts to show
+    unjudged: int | None = None  # the period's posts without a verdict (None: count them)
+
+    def without_verdict(self) -> int:
+        """How many of the period's posts have no verdict (too young, no capture, …)."""
+        if self.unjudged is not None:
+            return self.unjudged
+        return int(self.period_verdicts()["verdict"].isin(ins.NO_VERDICT).sum())
 
     def period_verdicts(self) -> pd.DataFrame:
         """The verdicts of the posts published in the period."""

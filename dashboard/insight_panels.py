@@ -21,7 +21,7 @@ from dashboard.app import Context
 from dashboard.insight_data import (
     Insights,
     category_data,
-    judge_period,
+    kept_verdicts,
     post_details,
     rule_categories,
 )
@@ -50,8 +50,8 @@ def _verdicts(
     ids: tuple[int, ...],
     start: dt.date,
     end: dt.date,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return judge_period(_store, tz, ids, Period(start, end))
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    return kept_verdicts(_store, tz, ids, Period(start, end))
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=3600)
@@ -73,7 +73,7 @@ def _ruled(
 def insights_of(ctx: Context) -> Insights:
     """The period's posts' verdicts, cached until the store changes."""
     ids = tuple(int(i) for i in ctx.accounts["id"])
-    judged, verdicts = _verdicts(
+    judged, verdicts, unjudged = _verdicts(
         ctx.store,
         ctx.settings.database_url,
         ctx.tz,
@@ -82,7 +82,8 @@ def insights_of(ctx: Context) -> Insights:
         ctx.period.start,
         ctx.period.end,
     )
-    return Insights(ctx.period, judged, verdicts, post_details(ctx.store, ctx.tz, ctx.accounts))
+    details = post_details(ctx.store, ctx.tz, ctx.accounts)
+    return Insights(ctx.period, judged, verdicts, details, unjudged)
 
 
 def breakouts_card(ctx: Context) -> None:
@@ -129,8 +130,7 @@ def breakouts_section(ctx: Context) -> None:
             column_config=ctx.post_columns,
             key=f"posts_{verdict}",
         )
-    posts = data.period_verdicts()
-    unjudged = int(posts["verdict"].isin(ins.NO_VERDICT).sum())
+    unjudged = data.without_verdict()
     if unjudged:
         st.caption(ctx.t("no_verdict_count", n=unjudged))
 

@@ -570,3 +570,40 @@ def test_rule_categories_are_kept_and_worked_out_again_only_when_stale(store, co
     other = Categories(order=tuple(reversed(config.categories.order)))
     insight_data.rule_categories(store, "Asia/Jakarta", accounts, period, other)
     assert worked[-1] == len(got)
+
+
+def test_kept_verdicts_are_the_rule_s_and_are_worked_out_again_after_a_write(store, config):
+    from collectors.demo import load_demo
+    from dashboard import insight_data
+    from dashboard.metrics import Period
+
+    end = dt.date(2026, 11, 24)
+    load_demo(store, config, end, days=200)
+    tz = "Asia/Jakarta"
+    ids = [int(i) for i in store.accounts()["id"]]
+    assert insight_data.ensure_verdicts(store, tz) is True
+    assert insight_data.ensure_verdicts(store, tz) is False, "kept: nothing worked out again"
+    assert store.derived_basis("verdicts") == insight_data.verdict_basis(store, tz)
+    period = Period(end - dt.timedelta(days=59), end)
+    judged, verdicts = insight_data.judge_period(store, tz, ids, period)
+    in_period = verdicts[(verdicts["local_day"] >= period.start)]
+    flagged, kept, unjudged = insight_data.kept_verdicts(store, tz, ids, period)
+    expected = in_period[in_period["verdict"].isin([ins.BREAKOUT, ins.UNDERPERFORMER])]
+    assert len(expected) > 0
+    keys = ["platform", "post_id"]
+    got = kept.sort_values(keys).reset_index(drop=True)
+    want = expected.sort_values(keys).reset_index(drop=True)
+    assert list(zip(got["post_id"], got["verdict"], got["age"], strict=True)) == list(
+        zip(want["post_id"], want["verdict"], want["age"], strict=True)
+    )
+    assert got["ratio"].tolist() == pytest.approx(want["ratio"].astype(float).tolist())
+    assert unjudged == int(in_period["verdict"].isin(ins.NO_VERDICT).sum())
+    # a new capture changes the store: the verdicts are worked out again
+    first = store.posts().iloc[-1]
+    handle = store.accounts().set_index("id").loc[first["account_id"], "handle"]
+    store.write([], [PostSnapshot(
+        AccountRef("uma", first["platform"], handle), first["platform"], first["post_id"],
+        first["published_at"].to_pydatetime(), first["kind"],
+        dt.datetime(2026, 11, 25, tzinfo=UTC), likes=1,
+    )], is_demo=True)  # fmt: skip
+    assert insight_data.ensure_verdicts(store, tz) is True

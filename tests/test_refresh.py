@@ -280,3 +280,16 @@ def test_the_refresh_takes_its_key_from_streamlit_secrets(env, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1].endswith("finished: ok")
     assert key not in done.stdout + done.stderr
+
+
+def test_the_refresh_leaves_the_breakout_verdicts_ready_for_the_dashboard(env, db_url):
+    from dashboard.insight_data import verdict_basis
+
+    done = cli(env, "refresh")
+    assert done.returncode == 0, done.stderr
+    store = Store(db_url)
+    try:
+        assert store.derived_basis("verdicts") == verdict_basis(store, "Asia/Jakarta")
+        assert store.counts()["post_verdicts"] == 2 * store.counts()["posts"] > 0
+    finally:
+        store.dispose()

@@ -23,9 +23,11 @@ from collectors.store.schema import (
     account_daily,
     account_metrics,
     accounts,
+    derived,
     post_ages,
     post_metrics,
     post_rule_categories,
+    post_verdicts,
     posts,
 )
 
@@ -493,6 +495,71 @@ class Aggregates:
         frame["followers_at_post"] = frame["followers_at_post"].astype("Float64")
         frame["known"] = frame["known"].astype(bool)
         return frame
+
+    # -- kept breakout verdicts ------------------------------------------------------
+
+    def derived_basis(self, name: str) -> str | None:
+        """The state of the store a kind of derived data was worked out for, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                sa.select(derived.c.basis).where(derived.c.name == name)
+            ).scalar_one_or_none()
+
+    def _verdicts_between(
+        self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str
+    ) -> Any:
+        v = post_verdicts
+        lo, hi = utc_bounds(start, end, tz)
+        published = (
+            sa.type_coerce(v.c.published_at, sa.String) if self._sqlite else (v.c.published_at)
+        )
+        return sa.and_(
+            v.c.account_id.in_([int(a) for a in account_ids]),
+            published >= self._time_param(lo),
+            published < self._time_param(hi),
+        )
+
+    def verdict_rows(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        verdicts: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """The kept verdict rows (per post and age) of the posts published on local days
+        [start, end] by these accounts; with ``verdicts``, only the rows of those verdicts."""
+        v = post_verdicts
+        stmt = self._select(v).where(self._verdicts_between(account_ids, start, end, tz))
+        if verdicts is not None:
+            stmt = stmt.where(v.c.verdict.in_(list(verdicts)))
+        frame = self._frame(stmt.order_by(v.c.published_at, v.c.post_id, v.c.age), v)
+        for col in ("engagements", "er", "median", "mad", "z", "ratio"):
+            frame[col] = frame[col].astype("float64")
+        frame["baseline_posts"] = frame["baseline_posts"].astype("int64")
+        return frame
+
+    def unjudged_posts(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        judged: Sequence[str],
+    ) -> int:
+        """How many posts published on local days [start, end] by these accounts have no
+        verdict of ``judged`` at any age."""
+        v = post_verdicts
+        hit = sa.func.max(sa.case((v.c.verdict.in_(list(judged)), 1), else_=0)).label("hit")
+        per_post = (
+            sa.select(v.c.platform, v.c.post_id, hit)
+            .where(self._verdicts_between(account_ids, start, end, tz))
+            .group_by(v.c.platform, v.c.post_id)
+            .subquery()
+        )
+        stmt = sa.select(sa.func.count()).select_from(per_post).where(per_post.c.hit == 0)
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar() or 0)
 
     # -- insights -----------------------------------------------------------------------
 

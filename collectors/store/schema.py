@@ -170,6 +170,42 @@ post_rule_categories = sa.Table(
     ),
 )
 
+# Every post's breakout verdict at each compared age (``dashboard.insights.judge``), kept as
+# worked out for one state of the store (``derived`` says which): pages read the flagged
+# posts of a period instead of judging every post. Derived data: deleting it loses nothing.
+post_verdicts = sa.Table(
+    "post_verdicts",
+    metadata,
+    sa.Column("platform", sa.String(16), primary_key=True),
+    sa.Column("post_id", sa.String(100), primary_key=True),
+    sa.Column("age", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("published_at", UTCDateTime, nullable=False),
+    sa.Column("captured_at", UTCDateTime),
+    sa.Column("engagements", sa.Float),
+    sa.Column("er", sa.Float),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("baseline_posts", sa.Integer, nullable=False),
+    sa.Column("median", sa.Float),
+    sa.Column("mad", sa.Float),
+    sa.Column("spread", sa.String(8)),
+    sa.Column("z", sa.Float),
+    sa.Column("ratio", sa.Float),
+    sa.Column("verdict", sa.String(16), nullable=False),
+    sa.Index("ix_post_verdicts_account_published", "account_id", "published_at"),
+)
+
+# Which state of the store each kind of derived data was worked out for (``basis``: e.g.
+# the store's fingerprint and the rule's version); stale when the store has changed since.
+derived = sa.Table(
+    "derived",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("made_at", UTCDateTime, nullable=False),
+)
+
 runs = sa.Table(
     "runs",
     metadata,

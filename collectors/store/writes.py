@@ -39,12 +39,14 @@ from collectors.store.schema import (
     account_metrics,
     accounts,
     connections,
+    derived,
     imports,
     post_ages,
     post_categories,
     post_daily,
     post_metrics,
     post_rule_categories,
+    post_verdicts,
     posts,
     run_items,
     runs,
@@ -556,6 +558,7 @@ class Writes:
             .where(connections.c.account_id.in_(demo_ids))
             .values(account_id=None)
         )
+        conn.execute(post_verdicts.delete().where(post_verdicts.c.account_id.in_(demo_ids)))
         conn.execute(accounts.delete().where(accounts.c.is_demo.is_(True)))
         return None
 
@@ -843,6 +846,27 @@ class Writes:
                                                     "source", "matched")},
             )  # fmt: skip
             self._bulk(conn, stmt, [self._driver_row(r | {"rules": rules}) for r in rows])
+
+    def keep_verdicts(self, judged: Any, basis: str) -> None:
+        """Replace the kept breakout verdicts (rows of ``dashboard.insights.judge``) with
+        ``judged``, worked out for the state ``basis`` of the store (see ``derived``)."""
+        columns = [c.name for c in post_verdicts.columns]
+        frame = judged[columns].astype(object).where(judged[columns].notna(), None)
+        rows = [self._driver_row(r) for r in frame.to_dict("records")]
+        with self.transaction() as conn:
+            conn.execute(post_verdicts.delete())
+            for chunk in _chunks(rows, 20_000):
+                self._bulk(conn, sa.insert(post_verdicts), chunk)
+            self._set_derived(conn, "verdicts", basis)
+
+    def _set_derived(self, conn: Connection, name: str, basis: str) -> None:
+        stmt = self._insert(derived).values(name=name, basis=basis, made_at=_now())
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["name"],
+                set_={"basis": stmt.excluded.basis, "made_at": stmt.excluded.made_at},
+            )
+        )
 
     # -- runs -----------------------------------------------------------------
 
