@@ -215,6 +215,18 @@ def post_sums(
     return out[[*keys, *SUM_COLUMNS]]
 
 
+def resum(sums: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """:func:`post_sums` of coarser groups (per account and ``by``) from finer ones: one
+    pass over the posts can serve several groupings."""
+    keys = ["account_id", *by]
+    if sums.empty:
+        return pd.DataFrame(columns=[*keys, *SUM_COLUMNS])
+    out = sums.groupby(keys, as_index=False)[SUM_COLUMNS].sum(min_count=1)
+    for col in ("posts", "eng_n", "er_n", "views_n"):
+        out[col] = out[col].fillna(0).astype("int64")
+    return out[[*keys, *SUM_COLUMNS]]
+
+
 def by_library(
     sums: pd.DataFrame, accounts: pd.DataFrame, keys: Sequence[str] = ()
 ) -> pd.DataFrame:

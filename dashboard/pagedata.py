@@ -33,6 +33,7 @@ from dashboard.metrics import (
     in_period,
     kpis,
     kpis_from,
+    resum,
     weekly,
     weekly_from,
     with_others,
@@ -244,9 +245,11 @@ def compare_figures(
     audience = series.groupby(["library_id", "platform", "day"], as_index=False).agg(
         followers=("followers", "sum"), handle=("handle", "first")
     )
-    weeks = weekly_from(store.post_sums(ids, start, end, tz, ["week"]), accounts, period)
-    content = content_mix_from(store.post_sums(ids, start, end, tz, ["kind"]), accounts)
-    slots = store.post_sums(ids, start, end, tz, ["weekday", "hour"])
+    # One pass of the database over the posts; the three groupings from its sums.
+    sums = store.post_sums(ids, start, end, tz, ["week", "kind", "weekday", "hour"])
+    weeks = weekly_from(resum(sums, ["week"]), accounts, period)
+    content = content_mix_from(resum(sums, ["kind"]), accounts)
+    slots = resum(sums, ["weekday", "hour"])
     best = best_time_from(
         slots, accounts.assign(library_id=ALL) if combined_best_time else accounts
     )
