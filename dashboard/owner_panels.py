@@ -122,6 +122,10 @@ def overview_reach(ctx: Context) -> None:
     t = ctx.t
     platforms = [p for p in ("instagram", "youtube") if p in ctx.platforms]
     own_ctx = ctx.connected()  # read the connected accounts' rows only
+    if own_ctx.accounts.empty:  # none: nothing to read
+        st.header(t("own_title"), anchor=False, help=t("own_title_help"))
+        st.info(t("own_none"), icon=":material/link_off:")
+        return
     data = owner_overview(
         own_ctx.load, own_ctx.owner_metrics, own_ctx.post_owner_metrics, ctx.period
     )
@@ -212,8 +216,11 @@ def compare_reach(ctx: Context) -> None:
     the days a platform redefined a metric marked."""
     t = ctx.t
     own_ctx = ctx.connected()  # read the connected accounts' rows only
-    series = owner_series(own_ctx.load, own_ctx.owner_metrics, ctx.period)
     st.subheader(t("own_series_title"), anchor=False, help=t("own_series_help"))
+    if own_ctx.accounts.empty:  # none: nothing to read
+        st.caption(t("own_none_short"))
+        return
+    series = owner_series(own_ctx.load, own_ctx.owner_metrics, ctx.period)
     if series.empty:
         st.caption(t("own_none_short"))
         return

@@ -420,21 +420,22 @@ class Aggregates:
 
     def owner_accounts(self) -> list[int]:
         """The accounts with owner-level figures (of the account, or of one of its posts):
-        those connected through an official API or with imported export files."""
+        those connected through an official API or with imported export files. Driven by
+        the figures (few accounts have them), not by every post."""
         m, a = post_metrics, account_metrics
-        # From the account's posts (its index) to their figures (the key's prefix).
-        measured = sa.exists(
-            sa.select(m.c.day).where(
-                m.c.platform == posts.c.platform, m.c.post_id == posts.c.post_id
+        of_account = sa.select(a.c.account_id).distinct()
+        measured = sa.select(m.c.platform, m.c.post_id).distinct().subquery()
+        of_posts = (
+            sa.select(posts.c.account_id)
+            .join(
+                measured,
+                (posts.c.platform == measured.c.platform)
+                & (posts.c.post_id == measured.c.post_id),
             )
+            .distinct()
         )
-        of_posts = sa.exists(
-            sa.select(posts.c.post_id).where(posts.c.account_id == accounts.c.id, measured)
-        )
-        of_account = sa.exists(sa.select(a.c.day).where(a.c.account_id == accounts.c.id))
-        stmt = sa.select(accounts.c.id).where(sa.or_(of_account, of_posts))
-        rows, _ = self._rows(stmt.order_by(accounts.c.id))
-        return [int(r[0]) for r in rows]
+        rows, _ = self._rows(sa.union(of_account, of_posts))
+        return sorted(int(r[0]) for r in rows)
 
     def post_kinds(
         self, account_ids: Sequence[int], start: dt.date, end: dt.date, tz: str
