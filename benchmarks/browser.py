@@ -370,14 +370,11 @@ def run(database_url: str, config_path: Path, rounds: int, walk: int, smoke: boo
 
 
 def smoke_store(workdir: Path) -> tuple[str, Path]:
-    """A tiny consortium store (3 libraries, 120 days) for the CI run."""
-    from benchmarks.consortium import SMOKE, build, config_toml, consortium_config
+    """A tiny consortium store (3 libraries, 120 days up to today) for the CI run."""
+    from benchmarks.consortium import SMOKE, build
 
-    config_path = workdir / "benchmark.toml"
-    config_path.write_text(config_toml(consortium_config(SMOKE["libraries"], SMOKE["days"])))
-    url = f"sqlite:///{workdir / 'smoke.db'}"
-    build(url, SMOKE)
-    return url, config_path
+    build(workdir, SMOKE, dt.date.today())
+    return f"sqlite:///{workdir / 'consortium.db'}", workdir / "benchmark.toml"
 
 
 def main() -> None:
