@@ -429,8 +429,7 @@ class Aggregates:
             sa.select(posts.c.account_id)
             .join(
                 measured,
-                (posts.c.platform == measured.c.platform)
-                & (posts.c.post_id == measured.c.post_id),
+                (posts.c.platform == measured.c.platform) & (posts.c.post_id == measured.c.post_id),
             )
             .distinct()
         )
