@@ -31,8 +31,8 @@ from dashboard.insight_tables import (
     category_table,
     flagged_table,
 )
-from dashboard.metrics import Period
-from dashboard.posts import post_label, post_text
+from dashboard.metrics import OTHERS, Period, with_others
+from dashboard.posts import post_labels, post_text
 
 _FOLLOW_RULES = "__rules__"  # the choice that removes staff's category
 SHOWN_POSTS = 300  # the newest posts of the period listed with their category
@@ -143,18 +143,27 @@ def _signed_in_email() -> str:
 
 
 def _category_chart(summary: pd.DataFrame, ctx: Context, platform: str) -> go.Figure:
-    """Mean ER per category on one platform, one bar per library in its colour."""
+    """Mean ER per category on one platform, one bar per library in its colour (beyond
+    eight libraries, the seven with most posts and the others' average)."""
     fig = go.Figure()
-    names = [category_name(c, ctx.lang) for c in [*CATEGORIES, ins.UNCATEGORISED]]
-    summary = summary[summary["platform"] == platform]
-    for library_id in [x for x in ctx.libraries if x in set(summary["library_id"])]:
-        rows = summary[summary["library_id"] == library_id]
+    categories = [*CATEGORIES, ins.UNCATEGORISED]
+    names = [category_name(c, ctx.lang) for c in categories]
+    mine = summary[(summary["platform"] == platform) & (summary["library_id"] != "all")]
+    mine = mine[mine["library_id"].isin(ctx.libraries)]
+    columns = ["library_id", "platform", "category", "posts", "mean_er"]
+    shown, others = with_others(mine[columns], ["platform", "category"], "posts")
+    colors, labels = ctx.series_names(others)
+    order = [x for x in ctx.libraries if x in set(shown["library_id"])]
+    order += [OTHERS] if others else []
+    for library_id in order:
+        rows = shown[shown["library_id"] == library_id].set_index("category")
+        rows = rows.reindex(categories)
         fig.add_trace(
             go.Bar(
                 x=names,
                 y=rows["mean_er"].astype("float64").to_numpy(),
-                name=ctx.labels.get(library_id, library_id),
-                marker_color=ctx.colors.get(library_id, "#777777"),
+                name=labels.get(library_id, library_id),
+                marker_color=colors.get(library_id, "#777777"),
                 customdata=rows["posts"].to_numpy(),
                 hovertemplate="%{y:.2f}% (n = %{customdata})",
             )
@@ -238,14 +247,15 @@ def _override_control(ctx: Context, posts: pd.DataFrame) -> None:
     if posts.empty:
         st.info(t("no_posts_period"))
         return
+    names = [
+        f"{label} · {category_name(category, lang)}"
+        for label, category in zip(post_labels(posts, ctx.labels, lang), posts["category"],
+                                   strict=True)
+    ]  # fmt: skip
     index = st.selectbox(
         t("override_post"),
         list(range(len(posts))),
-        format_func=lambda i: (
-            post_label(posts.iloc[i], ctx.labels, lang)
-            + " · "
-            + category_name(posts.iloc[i]["category"], lang)
-        ),
+        format_func=lambda i: names[i],
         key=f"category_post_{lang}",  # formatted labels follow a language switch
     )
     post = posts.iloc[index]

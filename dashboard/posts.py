@@ -67,6 +67,17 @@ def post_label(post: pd.Series, labels: Mapping[str, str], lang: str) -> str:
     return f"{library} · {post['handle']} · {when} · {i18n.kind(post['kind'], lang)}"
 
 
+def post_labels(posts: pd.DataFrame, labels: Mapping[str, str], lang: str) -> list[str]:
+    """:func:`post_label` of many posts at once (their times formatted in one pass)."""
+    times = i18n.datetimes(posts["local_time"], lang)
+    return [
+        f"{labels.get(library, library)} · {handle} · {when} · {i18n.kind(kind, lang)}"
+        for library, handle, when, kind in zip(
+            posts["library_id"], posts["handle"], times, posts["kind"], strict=True
+        )
+    ]
+
+
 def post_text(post: pd.Series) -> str:
     """Title and caption of a post, as they were posted."""
     parts = [post.get("title"), post.get("caption")]

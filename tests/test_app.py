@@ -754,10 +754,11 @@ def test_many_libraries_get_tables_not_cards(tmp_path, monkeypatch):
     at = run_app()
     assert any("8 perpustakaan dipilih" in c.value for c in at.caption)
     assert not at.metric, "no wall of cards"
-    # one table per tab, the connected library's owner figures per platform, the table of
-    # all figures, and the breakouts card's when it has any
+    # one table per tab (the combined tab's holds every figure: no second table of all
+    # figures below), the connected library's owner figures per platform, and the
+    # breakouts card's when it has any
     card = 0 if any("Belum ada unggahan yang melejit" in c.value for c in at.caption) else 1
-    assert len(at.dataframe) == 6 + card
+    assert len(at.dataframe) == 5 + card
     owner = next(d.value for d in at.dataframe if "Sumber" in d.value.columns)
     assert set(owner["Perpustakaan"]) == {"P01"}, "only the connected library"
     shown = at.dataframe[1].value  # the Instagram tab: one row per library and KPI

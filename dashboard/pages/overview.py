@@ -106,8 +106,9 @@ for tab, platform in zip(st.tabs([t(v) for v in views]), views, strict=True):
 
 overview_reach(ctx)  # connected accounts: real reach, ER by reach, sources
 
-st.subheader(t("kpi_table"), anchor=False)
-ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))
+if len(ctx.libraries) <= MAX_CARDS:  # with more, the tabs above hold this table already
+    st.subheader(t("kpi_table"), anchor=False)
+    ctx.table(kpi_table(table.reset_index(), ctx.labels, lang))
 
 breakouts_card(ctx)
 
