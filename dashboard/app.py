@@ -53,6 +53,7 @@ from dashboard.pagedata import (
 _CONTEXT_KEY = "_jejaring_context"
 _MEMORY_KEY = "_jejaring_memory"  # widget values that outlive page changes and languages
 _RUN_KEY = "_jejaring_run"  # a counter of script runs, written into the finished marker
+_FRAGMENT_KEY = "_jejaring_fragment_run"  # the run in which a fragment last finished
 DONE_MARKER = "jejaring-done"  # data-testid of the element written when a page has finished
 RUNS_SHOWN = 200
 MAX_CARDS = 6  # beyond this many libraries, pages show tables instead of side-by-side cards
@@ -840,7 +841,21 @@ def finish() -> None:
     if ctx is None:
         return
     _write_url(ctx.url_params)
+    _marker(ctx.lang)
+
+
+def _marker(lang: str) -> None:
     st.html(
         f'<div data-testid="{DONE_MARKER}" data-run="{st.session_state.get(_RUN_KEY, 0)}" '
-        f'data-lang="{html.escape(ctx.lang)}" hidden></div>'
+        f'data-lang="{html.escape(lang)}" hidden></div>'
     )
+
+
+def fragment_finished(ctx: Context) -> None:
+    """The end of a fragment (``st.fragment``: a part of a page that reruns alone when its
+    own widgets change): its own finished marker, with a run number of its own when it
+    reruns alone, so that a browser waiting for the page's state sees it."""
+    if st.session_state.get(_FRAGMENT_KEY) == st.session_state.get(_RUN_KEY):
+        st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1  # a rerun alone
+    st.session_state[_FRAGMENT_KEY] = st.session_state.get(_RUN_KEY)
+    _marker(ctx.lang)

@@ -33,7 +33,6 @@ from dashboard.metrics import (
     in_period,
     kpis,
     kpis_from,
-    resum,
     weekly,
     weekly_from,
     with_others,
@@ -245,11 +244,12 @@ def compare_figures(
     audience = series.groupby(["library_id", "platform", "day"], as_index=False).agg(
         followers=("followers", "sum"), handle=("handle", "first")
     )
-    # One pass of the database over the posts; the three groupings from its sums.
-    sums = store.post_sums(ids, start, end, tz, ["week", "kind", "weekday", "hour"])
-    weeks = weekly_from(resum(sums, ["week"]), accounts, period)
-    content = content_mix_from(resum(sums, ["kind"]), accounts)
-    slots = resum(sums, ["weekday", "hour"])
+    # One statement: each post's facts made once, summed three ways.
+    by_week, by_kind, slots = store.post_sums_by(
+        ids, start, end, tz, [("week",), ("kind",), ("weekday", "hour")]
+    )
+    weeks = weekly_from(by_week, accounts, period)
+    content = content_mix_from(by_kind, accounts)
     best = best_time_from(
         slots, accounts.assign(library_id=ALL) if combined_best_time else accounts
     )

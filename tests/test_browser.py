@@ -204,7 +204,7 @@ def test_every_page_renders_without_exception(server, browser, path, heading_id,
     wait_until_finished(page, minimum_charts=MIN_CHARTS.get(path, 0))
     heading = heading_id if lang == "id" else heading_en
     assert page.get_by_role("heading", name=heading).count() == 1
-    assert page.locator(DONE).get_attribute("data-lang") == lang
+    assert page.locator(DONE).last.get_attribute("data-lang") == lang
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = path or "overview"
     page.screenshot(path=str(ARTIFACTS / f"{name}-{lang}.png"), full_page=True)
@@ -405,4 +405,20 @@ def test_data_page_downloads_are_built_when_clicked(server, browser):
     assert "terbit_waktu_lokal" in header and ";" in header  # Indonesian CSV
     sheet = load_workbook(io.BytesIO(saved["Riwayat akun (Excel)"])).active
     assert sheet.max_row > 10
+    page.close()
+
+
+def test_a_search_reruns_the_list_alone(server, browser):
+    """The Posts page's search, kinds, order and list are a fragment: typing a search
+    reruns that part (its marker moves on), not the whole page (the page's stays)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1800}, locale="id-ID")
+    page.goto(f"{server}/posts")
+    run = wait_until_finished(page)
+    page.get_by_label("Cari teks, tagar atau akun").fill("literasi")
+    page.keyboard.press("Enter")
+    wait_until_finished(page, after=run)
+    runs = sorted(int(m.get_attribute("data-run")) for m in page.locator(DONE).all())
+    assert runs == [run, run + 1], "the page's own marker is the one of the first run"
+    assert page.get_by_text("Unggahan ditemukan:").count() == 1
+    assert page.locator('[data-testid="stException"]').count() == 0
     page.close()

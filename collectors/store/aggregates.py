@@ -237,7 +237,20 @@ class Aggregates:
         the database. Per post, as ``metrics.enrich_posts``: engagements = likes + comments
         (unknown with hidden likes), ER = engagements ÷ followers at posting × 100, per 1,000
         followers likewise × 1,000 (none without followers)."""
-        unknown = set(by) - set(GROUPS)
+        return self.post_sums_by(account_ids, start, end, tz, [tuple(by)])[0]
+
+    def post_sums_by(
+        self,
+        account_ids: Sequence[int],
+        start: dt.date,
+        end: dt.date,
+        tz: str,
+        groupings: Sequence[Sequence[str]],
+    ) -> list[pd.DataFrame]:
+        """:meth:`post_sums` for several groupings at once, in one statement: each post's
+        facts (its followers looked up once) are worked out once and summed per grouping."""
+        wanted = {g for by in groupings for g in by}
+        unknown = wanted - set(GROUPS)
         if unknown:
             raise ValueError(f"unknown groups {sorted(unknown)}")
         local = self._local(tz)
@@ -248,15 +261,15 @@ class Aggregates:
             self._followers_at(day).label("followers"),
             posts.c.views,
         ]
-        if "kind" in by:
+        if "kind" in wanted:
             columns.append(posts.c.kind)
-        if {"day", "week"} & set(by):
+        if {"day", "week"} & wanted:
             columns.append(day.label("day"))
-        if "weekday" in by:
+        if "weekday" in wanted:
             columns.append(local.weekday(posts.c.published_at).label("weekday"))
-        if "hour" in by:
+        if "hour" in wanted:
             columns.append(local.hour(posts.c.published_at).label("hour"))
-        if "hashtag" in by:
+        if "hashtag" in wanted:
             columns.append(posts.c.hashtags)
         # Materialised: the followers of each post are looked up once, not once per use.
         facts = (
@@ -266,56 +279,72 @@ class Aggregates:
             .prefix_with("MATERIALIZED")
         )
         f = facts.c
-        keys = [f.account_id]
-        source: Any = facts
-        for group in by:
-            if group == "week":
-                keys.append(local.week(f.day).label("week"))
-            elif group == "hashtag":
-                if self._sqlite:
-                    tags = sa.func.json_each(f.hashtags).table_valued("value")
-                else:
-                    tags = (
-                        sa.func.jsonb_array_elements_text(sa.cast(f.hashtags, postgresql.JSONB))
-                        .table_valued("value")
-                        .lateral()
-                    )
-                source = source.join(tags, sa.true())
-                keys.append(tags.c.value.label("hashtag"))
-            else:
-                keys.append(f[group])
         er = sa.case((f.followers > 0, f.eng * 100.0 / f.followers), else_=sa.null())
         per_1k = sa.case((f.followers > 0, f.eng * 1000.0 / f.followers), else_=sa.null())
-        stmt = (
-            sa.select(
-                *keys,
-                sa.func.count().label("posts"),
-                sa.func.count(f.eng).label("eng_n"),
-                sa.func.sum(f.eng).label("eng_sum"),
-                sa.func.count(er).label("er_n"),
-                sa.func.sum(er).label("er_sum"),
-                sa.func.sum(per_1k).label("k_sum"),
-                sa.func.count(f.views).label("views_n"),
-                sa.func.sum(f.views).label("views_sum"),
+        sums = [
+            sa.func.count().label("posts"),
+            sa.func.count(f.eng).label("eng_n"),
+            sa.func.sum(f.eng).label("eng_sum"),
+            sa.func.count(er).label("er_n"),
+            sa.func.sum(er).label("er_sum"),
+            sa.func.sum(per_1k).label("k_sum"),
+            sa.func.count(f.views).label("views_n"),
+            sa.func.sum(f.views).label("views_sum"),
+        ]
+        # One SELECT per grouping, the same columns in each (a group not used is NULL, of
+        # the group's type), told apart by their number: UNION ALL, so that the facts are
+        # made once.
+        day_type = sa.String if self._sqlite else sa.Date  # SQLite keeps days as text
+        types = {"kind": sa.String, "day": day_type, "week": day_type, "weekday": sa.Integer,
+                 "hour": sa.Integer, "hashtag": sa.String}  # fmt: skip
+        selects = []
+        for number, by in enumerate(groupings):
+            keys: dict[str, Any] = {}
+            source: Any = facts
+            for group in by:
+                if group == "week":
+                    keys["week"] = local.week(f.day)
+                elif group == "hashtag":
+                    if self._sqlite:
+                        tags = sa.func.json_each(f.hashtags).table_valued("value")
+                    else:
+                        tags = (
+                            sa.func.jsonb_array_elements_text(sa.cast(f.hashtags, postgresql.JSONB))
+                            .table_valued("value")
+                            .lateral()
+                        )
+                    source = source.join(tags, sa.true())
+                    keys["hashtag"] = tags.c.value
+                else:
+                    keys[group] = f[group]
+            shown = [
+                sa.cast(keys[g] if g in keys else sa.null(), types[g]).label(g) for g in GROUPS
+            ]  # fmt: skip
+            selects.append(
+                sa.select(sa.literal(number).label("grouping"), f.account_id, *shown, *sums)
+                .select_from(source)
+                .group_by(f.account_id, *keys.values())
             )
-            .select_from(source)
-            .group_by(*keys)
-        )
+        stmt = selects[0] if len(selects) == 1 else sa.union_all(*selects)
         rows, names = self._rows(stmt)
-        frame = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
-        frame["account_id"] = frame["account_id"].astype("int64")
-        for col in ("posts", "eng_n", "er_n", "views_n"):
-            frame[col] = frame[col].astype("int64")
-        for col in ("eng_sum", "er_sum", "k_sum", "views_sum"):
-            frame[col] = pd.to_numeric(frame[col]).astype("float64")
-        for col in ("day", "week"):
-            if col in frame:
-                frame[col] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d)
-                              for d in frame[col]]  # fmt: skip
-        for col in ("weekday", "hour"):
-            if col in frame:
+        every = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
+        frames = []
+        for number, by in enumerate(groupings):
+            frame = every[every["grouping"] == number].reset_index(drop=True)
+            frame["account_id"] = frame["account_id"].astype("int64")
+            for col in ("posts", "eng_n", "er_n", "views_n"):
                 frame[col] = frame[col].astype("int64")
-        return frame[["account_id", *by, *SUM_COLUMNS]]
+            for col in ("eng_sum", "er_sum", "k_sum", "views_sum"):
+                frame[col] = pd.to_numeric(frame[col]).astype("float64")
+            for col in ("day", "week"):
+                if col in by:
+                    frame[col] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d)
+                                  for d in frame[col]]  # fmt: skip
+            for col in ("weekday", "hour"):
+                if col in by:
+                    frame[col] = frame[col].astype("int64")
+            frames.append(frame[["account_id", *by, *SUM_COLUMNS]])
+        return frames
 
     def audience_rows(
         self, account_ids: Sequence[int], start: dt.date, end: dt.date
