@@ -844,9 +844,10 @@ def finish() -> None:
     _marker(ctx.lang)
 
 
-def _marker(lang: str) -> None:
+def _marker(lang: str, run: int | None = None) -> None:
+    run = st.session_state.get(_RUN_KEY, 0) if run is None else run
     st.html(
-        f'<div data-testid="{DONE_MARKER}" data-run="{st.session_state.get(_RUN_KEY, 0)}" '
+        f'<div data-testid="{DONE_MARKER}" data-run="{run}" '
         f'data-lang="{html.escape(lang)}" hidden></div>'
     )
 
@@ -854,8 +855,11 @@ def _marker(lang: str) -> None:
 def fragment_finished(ctx: Context) -> None:
     """The end of a fragment (``st.fragment``: a part of a page that reruns alone when its
     own widgets change): its own finished marker, with a run number of its own when it
-    reruns alone, so that a browser waiting for the page's state sees it."""
-    if st.session_state.get(_FRAGMENT_KEY) == st.session_state.get(_RUN_KEY):
-        st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1  # a rerun alone
+    reruns alone, so that a browser waiting for the page's state sees it. In a run of the
+    whole page it carries run 0: the page is finished only at its own end, where finish()
+    also writes the URL (a browser must not take the fragment's end for the page's)."""
+    alone = st.session_state.get(_FRAGMENT_KEY) == st.session_state.get(_RUN_KEY)
+    if alone:
+        st.session_state[_RUN_KEY] = st.session_state.get(_RUN_KEY, 0) + 1
     st.session_state[_FRAGMENT_KEY] = st.session_state.get(_RUN_KEY)
-    _marker(ctx.lang)
+    _marker(ctx.lang, run=None if alone else 0)
