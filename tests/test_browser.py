@@ -176,7 +176,8 @@ def browser(server):
 def wait_until_finished(page, after: int = 0, minimum_charts: int = 0) -> int:
     """Wait for the app's own finished state: the marker each page writes as its last
     element once its script has run (a run number above ``after``), then for every plotly
-    chart to have drawn. Returns the run number."""
+    chart to have drawn and no element to stand as a skeleton (a lazily loaded component).
+    Returns the run number."""
     page.wait_for_function(
         """([selector, after]) => [...document.querySelectorAll(selector)]
             .some(m => Number(m.dataset.run) > after)""",
@@ -186,7 +187,9 @@ def wait_until_finished(page, after: int = 0, minimum_charts: int = 0) -> int:
     page.wait_for_function(
         """(minimum) => {
             const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-            return charts.length >= minimum && charts.every(c => c.querySelector('svg.main-svg'));
+            const loading = '[data-testid="stMain"] [data-testid="stSkeleton"]';
+            return !document.querySelector(loading) && charts.length >= minimum
+                && charts.every(c => c.querySelector('svg.main-svg'));
         }""",
         arg=minimum_charts,
         timeout=45_000,
