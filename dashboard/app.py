@@ -35,10 +35,12 @@ from dashboard.pagedata import (
     LIST_LIMIT,
     CampaignData,
     CompareData,
+    CompareSums,
     Window,
     campaign_data,
     choose,
     compare_figures,
+    compare_sums,
     health,
     load_window,
     named_cross_promotion,
@@ -157,10 +159,12 @@ class Context:
 
     def compare(self, combined_best_time: bool = False) -> CompareData:
         """The Compare page's figures (``pagedata.compare_figures``), cached until the
-        store changes."""
+        store changes; from the sums of every shown account, so that a library or platform
+        less asks the database nothing."""
         return _compare(
             self.store, self.accounts, self.settings.database_url, self.tz, self.fingerprint,
             self.account_ids, self.period.start, self.period.end, combined_best_time,
+            tuple(int(i) for i in self.all_accounts["id"]),
         )  # fmt: skip
 
     def series_names(self, others: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -423,8 +427,25 @@ def _compare(
     start: dt.date,
     end: dt.date,
     combined_best_time: bool,
+    every: tuple[int, ...],
 ) -> CompareData:
-    return compare_figures(_store, tz, _accounts, Period(start, end), combined_best_time)
+    period = Period(start, end)
+    sums = _compare_sums(_store, url, tz, fingerprint, every, start, end)
+    return compare_figures(_store, tz, _accounts, period, combined_best_time, sums)
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=3600)
+def _compare_sums(
+    _store: Store,
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    ids: tuple[int, ...],
+    start: dt.date,
+    end: dt.date,
+) -> CompareSums:
+    # Every shown account's: a library or a platform less is cut from these, not queried.
+    return compare_sums(_store, tz, ids, Period(start, end))
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)

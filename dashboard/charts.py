@@ -137,6 +137,9 @@ def week_labels(
     return names, ticks, texts
 
 
+MAX_BAR_WEEKS = 26  # weekly charts draw bars, and points on lines, up to half a year
+
+
 def weekly_lines(
     weekly: pd.DataFrame,
     value: str,
@@ -150,9 +153,14 @@ def weekly_lines(
     """Weekly values per library, as grouped bars or lines. Weeks start on Monday and are
     labelled by that Monday (a few of them when there are many, see :func:`week_labels`);
     a week only partly inside the period (``partial``, see ``metrics.period_weeks``) is
-    marked with * and drawn hatched or hollow, and the figure says so."""
+    marked with * and drawn hatched or hollow, and the figure says so. Beyond
+    ``MAX_BAR_WEEKS`` weeks bars become lines and lines lose their point markers: grouped
+    bars of eight libraries over a year are narrower than a pixel, and each bar or marker
+    is an element the browser draws (thousands at all time)."""
     fig = _blank(title, lang)
     weeks = weekly.drop_duplicates("week").sort_values("week")
+    many = len(weeks) > MAX_BAR_WEEKS
+    bars = bars and not many
     partial = (
         dict(zip(weeks["week"], weeks["partial"].astype(bool), strict=True))
         if "partial" in weekly
@@ -192,9 +200,9 @@ def weekly_lines(
                     y=y,
                     name=name,
                     legendgroup=library_id,
-                    mode="lines+markers",
+                    mode="lines" if many else "lines+markers",
                     line=dict(color=color, width=2),
-                    marker=dict(size=np.where(cut, 0, 5)),
+                    marker=None if many else dict(size=np.where(cut, 0, 5)),
                 )
             )
             fig.add_trace(  # partial weeks: hollow markers over the line

@@ -228,30 +228,64 @@ class CompareData:
 DAILY_AUDIENCE_DAYS = 120
 
 
-def compare_figures(
-    store: Store, tz: str, accounts: pd.DataFrame, period: Period, combined_best_time: bool
-) -> CompareData:
-    """The Compare page's figures (as :func:`compare`) from what the database sums; beyond
-    ``metrics.MAX_SERIES`` libraries the charts' series keep the largest libraries and
-    draw the others as their average (``metrics.with_others``)."""
-    ids = [int(i) for i in accounts["id"]] or [-1]
+@dataclass(frozen=True)
+class CompareSums:
+    """What the database sums for the Compare page, per account: its audience series and
+    its posts' sums per week, per kind and per weekday and hour."""
+
+    audience: pd.DataFrame
+    by_week: pd.DataFrame
+    by_kind: pd.DataFrame
+    slots: pd.DataFrame
+
+    def of(self, account_ids: Sequence[int]) -> CompareSums:
+        """These sums for some of the accounts (a library or platform less: no new query)."""
+        wanted = set(account_ids)
+        return CompareSums(
+            *(
+                frame[frame["account_id"].isin(wanted)]
+                for frame in (self.audience, self.by_week, self.by_kind, self.slots)
+            )
+        )
+
+
+def compare_sums(store: Store, tz: str, account_ids: Sequence[int], period: Period) -> CompareSums:
+    """The sums behind the Compare page (see :func:`compare_figures`), per account."""
+    ids = [int(i) for i in account_ids] or [-1]
     start, end = period.start, period.end
     weekly_audience = period.days > DAILY_AUDIENCE_DAYS
     series = store.audience_series(ids, start, end, tz, weekly=weekly_audience)
-    info = accounts[["id", "library_id", "platform", "handle"]].rename(columns={"id": "account_id"})
-    series = series.merge(info, on="account_id")
-    # One line per library and platform (a library's accounts on a platform summed).
-    audience = series.groupby(["library_id", "platform", "day"], as_index=False).agg(
-        followers=("followers", "sum"), handle=("handle", "first")
-    )
     # One statement: each post's facts made once, summed three ways.
     by_week, by_kind, slots = store.post_sums_by(
         ids, start, end, tz, [("week",), ("kind",), ("weekday", "hour")]
     )
-    weeks = weekly_from(by_week, accounts, period)
-    content = content_mix_from(by_kind, accounts)
+    return CompareSums(series, by_week, by_kind, slots)
+
+
+def compare_figures(
+    store: Store,
+    tz: str,
+    accounts: pd.DataFrame,
+    period: Period,
+    combined_best_time: bool,
+    sums: CompareSums | None = None,
+) -> CompareData:
+    """The Compare page's figures (as :func:`compare`) from what the database sums
+    (``sums``, when given, may hold more accounts than ``accounts``); beyond
+    ``metrics.MAX_SERIES`` libraries the charts' series keep the largest libraries and
+    draw the others as their average (``metrics.with_others``)."""
+    ids = [int(i) for i in accounts["id"]]
+    sums = (sums or compare_sums(store, tz, ids, period)).of(ids)
+    info = accounts[["id", "library_id", "platform", "handle"]].rename(columns={"id": "account_id"})
+    series = sums.audience.merge(info, on="account_id")
+    # One line per library and platform (a library's accounts on a platform summed).
+    audience = series.groupby(["library_id", "platform", "day"], as_index=False).agg(
+        followers=("followers", "sum"), handle=("handle", "first")
+    )
+    weeks = weekly_from(sums.by_week, accounts, period)
+    content = content_mix_from(sums.by_kind, accounts)
     best = best_time_from(
-        slots, accounts.assign(library_id=ALL) if combined_best_time else accounts
+        sums.slots, accounts.assign(library_id=ALL) if combined_best_time else accounts
     )
     audience, n1 = with_others(audience, ["platform", "day"], "followers")
     weeks, n2 = with_others(weeks, ["platform", "week"], "engagements")

@@ -138,6 +138,33 @@ def test_the_compare_figures_from_the_database_equal_those_from_the_posts(demo, 
          ["library_id", "platform", "day"])  # fmt: skip
 
 
+def test_compare_figures_of_some_accounts_cut_from_every_accounts_sums(demo, config):
+    """A library or a platform less is cut from the sums of every account (no new query):
+    the same figures as those summed for the chosen accounts alone."""
+    from dashboard.pagedata import compare_figures, compare_sums
+
+    tz = config.timezone
+    accounts = demo.accounts()
+    period = metrics.Period(END - dt.timedelta(days=89), END)
+    every = compare_sums(demo, tz, list(accounts["id"]), period)
+    for chosen in (
+        accounts[accounts["library_id"] == accounts["library_id"].iloc[0]],
+        accounts[accounts["platform"] == "instagram"],
+    ):
+        chosen = chosen.reset_index(drop=True)
+        cut = compare_figures(demo, tz, chosen, period, False, sums=every)
+        alone = compare_figures(demo, tz, chosen, period, False)
+        assert set(cut.weekly["library_id"]) == set(chosen["library_id"])
+        assert set(cut.audience["platform"]) == set(chosen["platform"])
+        for name, keys in (
+            ("weekly", ["library_id", "platform", "week"]),
+            ("content", ["library_id", "platform", "kind"]),
+            ("best_time", ["library_id", "platform", "weekday", "hour"]),
+            ("audience", ["library_id", "platform", "day"]),
+        ):
+            same(getattr(cut, name), getattr(alone, name), keys)
+
+
 def test_cross_promotion_from_the_posts_that_name_an_account(demo, config):
     from dashboard.pagedata import (
         cross_promotion,

@@ -173,3 +173,26 @@ def test_weekly_axis_at_a_year_labels_a_few_mondays_in_full():
         assert all((d, mo) in mondays for d, mo, _ in shown)
         assert shown[0][2] == ["2025"] and ["2026"] in [y for *_, y in shown[1:]]
         assert sum(1 for *_, y in shown if y) == 2, "the year only where it changes"
+
+
+def test_weekly_charts_beyond_half_a_year_draw_lines_without_points():
+    """Grouped bars of many weeks would be narrower than a pixel and thousands of elements
+    for the browser: beyond MAX_BAR_WEEKS weeks bars become lines, lines lose their points;
+    partial weeks keep their hollow marks."""
+
+    def figure(days: int, bars: bool):
+        period = m.Period(dt.date(2026, 12, 7) - dt.timedelta(days=days - 1), dt.date(2026, 12, 7))
+        weekly = m.period_weeks(period).assign(
+            library_id="uma", platform="instagram", posts=3, engagements=30.0
+        )
+        return charts.weekly_lines(weekly, "posts", "t", "a", COLORS, LABELS, bars=bars)
+
+    assert charts.MAX_BAR_WEEKS < 53
+    assert {t.type for t in figure(90, bars=True).data} == {"bar"}
+    short = figure(90, bars=False).data[0]
+    assert short.mode == "lines+markers"
+    for bars in (True, False):
+        traces = figure(365, bars=bars).data
+        assert {t.type for t in traces} == {"scatter"}
+        assert traces[0].mode == "lines" and len(traces[0].x) == 53
+        assert traces[1].mode == "markers" and 1 <= len(traces[1].x) <= 2  # partial weeks
