@@ -45,6 +45,17 @@ def db_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
+def pg_url() -> str:
+    """A fresh, empty PostgreSQL database, for what only PostgreSQL has."""
+    if not PG_URL:
+        if os.environ.get("JEJARING_REQUIRE_POSTGRES") == "1":
+            pytest.fail(PG_MISSING)
+        pytest.skip(PG_MISSING)
+    reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
 def api(request):
     """The loopback YouTube server; its key is the test module's ``KEY``."""
     from tests.youtube_server import FakeYouTube, serve

@@ -304,3 +304,14 @@ def test_owner_days_and_post_figures_of_no_post(store):
     assert store.owner_days(account_ids=[999]).empty
     empty = store.post_metrics([], ["reach"], latest=True)
     assert empty.empty and "value" in empty.columns
+
+
+def test_postgresql_sessions_run_without_jit_and_keep_it_after_a_rollback(pg_url):
+    """PostgreSQL compiled the dashboard's sums with JIT (0.4 s of a 1.2 s query): the
+    store's sessions turn it off, outside any transaction so that a rollback keeps it."""
+    store = Store(pg_url)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
+        conn.rollback()
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+    store.engine.dispose()

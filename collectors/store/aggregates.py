@@ -201,7 +201,9 @@ class Aggregates:
         if order == "engagements":
             stmt = stmt.order_by(engagements.desc().nulls_last(), posts.c.published_at.desc())
         elif order == "er":
-            er = sa.case((followers > 0, engagements * 100.0 / followers), else_=sa.null())
+            # followers named once (never negative): each post's look-up made once, not
+            # once for the test and once for the division
+            er = engagements * 100.0 / sa.func.nullif(followers, 0)
             stmt = stmt.order_by(er.desc().nulls_last(), posts.c.published_at.desc())
         elif order == "er_reach":
             reach = self._post_reach()
