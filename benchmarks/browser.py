@@ -78,17 +78,19 @@ class Server:
 
 @contextlib.contextmanager
 def serve(database_url: str, config_path: Path) -> Iterator[Server]:
-    """``streamlit run`` on a free loopback port, as the README starts it."""
+    """``streamlit run`` on a free loopback port, as the README starts it; when it does not
+    answer, the error holds the end of what it printed."""
     port = _free_port()
     env = dict(os.environ, JEJARING_DATABASE_URL=database_url, JEJARING_CONFIG=str(config_path))
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the server is stopped)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -100,8 +102,12 @@ def serve(database_url: str, config_path: Path) -> Iterator[Server]:
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                raise RuntimeError("streamlit did not start") from None
-            time.sleep(0.2)
+                proc.wait()
+                log.seek(0)
+                said = log.read().decode(errors="replace")[-2000:]
+                log.close()
+                raise RuntimeError(f"streamlit did not start: {said}") from None
+            time.sleep(0.2)  # until it answers (a poll of its health, not a guess)
     try:
         yield Server(proc, base)
     finally:
@@ -110,6 +116,7 @@ def serve(database_url: str, config_path: Path) -> Iterator[Server]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 # -- one view ---------------------------------------------------------------------------

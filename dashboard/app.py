@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -214,10 +215,18 @@ class Context:
         return _owner_metrics(self.settings.database_url, self.tz, self.fingerprint, ids, start,
                               end)  # fmt: skip
 
-    def post_owner_metrics(self, posts: pd.DataFrame) -> pd.DataFrame:
-        """The latest owner-level figures (reach, saves, shares) of these posts."""
+    def post_owner_metrics(
+        self, posts: pd.DataFrame, names: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """The latest owner-level figures of these posts: ``names`` (default reach, saves,
+        shares: ``owner.POST_METRICS``)."""
+        from dashboard.owner import POST_METRICS
+
         pairs = tuple(zip(posts["platform"], posts["post_id"], strict=True))
-        return _post_owner_metrics(self.settings.database_url, self.tz, self.fingerprint, pairs)
+        names = tuple(sorted(names or POST_METRICS))
+        return _post_owner_metrics(
+            self.settings.database_url, self.tz, self.fingerprint, pairs, names
+        )
 
     def connected_ids(self) -> list[int]:
         """The chosen accounts that have owner-level figures (official API or export
@@ -513,18 +522,18 @@ def _owner_metrics(
     start: dt.date,
     end: dt.date,
 ) -> pd.DataFrame:
-    if not ids:
-        return _store(url, tz).account_metrics(end, start, [])
     return _store(url, tz).account_metrics(start, end, list(ids))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _post_owner_metrics(
-    url: str, tz: str, fingerprint: tuple[object, ...], pairs: tuple[tuple[str, str], ...]
+    url: str,
+    tz: str,
+    fingerprint: tuple[object, ...],
+    pairs: tuple[tuple[str, str], ...],
+    names: tuple[str, ...],
 ) -> pd.DataFrame:
-    from dashboard.owner import POST_METRICS
-
-    return _store(url, tz).post_metrics(list(pairs), POST_METRICS, latest=True)
+    return _store(url, tz).post_metrics(list(pairs), list(names), latest=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -583,6 +592,21 @@ def _health(url: str, tz: str, fingerprint: tuple[object, ...]) -> pd.DataFrame:
     shown, pending, _ = _catalogue(url, tz, fingerprint)
     listed = pd.concat([shown, pending], ignore_index=True) if len(pending) else shown
     return health(store, listed, items, dt.datetime.now(dt.UTC))
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?")
+
+
+def library_rule(color: str, width: int = 4, above: bool = False) -> None:
+    """A line in a library's colour over its cards: the only HTML the pages write. The
+    colour comes from the config, which accepts '#rgb' or '#rrggbb' only; anything else is
+    drawn grey, so no text can reach the HTML."""
+    color = color if _COLOUR.fullmatch(color) else "#777777"
+    gap = "margin-top:12px" if above else "margin-bottom:4px"
+    st.markdown(
+        f"<div style='border-top:{int(width)}px solid {color};{gap}'></div>",
+        unsafe_allow_html=True,  # a validated colour and a number only
+    )
 
 
 def still(change: object, decimals: int = 0) -> dict[str, str]:

@@ -18,7 +18,7 @@ import streamlit as st
 from collectors.catalog import source_label
 from dashboard import charts, i18n
 from dashboard import owner as own
-from dashboard.app import MAX_CARDS, Context
+from dashboard.app import MAX_CARDS, Context, library_rule
 from dashboard.pagedata import OWNER_SERIES, OwnerOverview, owner_overview, owner_series
 
 CONNECT_COMMAND = ".venv/bin/python -m collectors connect"  # as the README gives it
@@ -168,11 +168,7 @@ def overview_reach(ctx: Context) -> None:
 
 
 def _library_line(library_id: str, ctx: Context) -> None:
-    st.markdown(
-        f"<div style='border-top:4px solid {ctx.colors.get(library_id, '#777')};"
-        "margin-bottom:4px'></div>",
-        unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
-    )
+    library_rule(ctx.colors.get(library_id, "#777777"))
     st.markdown(f"**{ctx.labels.get(library_id, library_id)}**")
 
 

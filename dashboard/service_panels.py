@@ -18,7 +18,7 @@ from dashboard import i18n
 from dashboard import services as svc
 
 # The dashboard's one shared store (cached per database URL and time zone).
-from dashboard.app import Context, _store
+from dashboard.app import Context, _store, library_rule
 from dashboard.metrics import Period
 
 
@@ -50,31 +50,10 @@ def _read(
     return services, daily, questions
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _owner_metrics(
-    url: str,
-    tz: str,
-    fingerprint: tuple[object, ...],
-    ids: tuple[int, ...],
-    start: dt.date,
-    end: dt.date,
-) -> pd.DataFrame:
-    return _store(url, tz).account_metrics(start, end, list(ids))
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _post_metrics(
-    url: str, tz: str, fingerprint: tuple[object, ...], pairs: tuple[tuple[str, str], ...]
-) -> pd.DataFrame:
-    names = sorted({m for ms in svc.POST_FIGURES.values() for m in ms})
-    return _store(url, tz).post_metrics(list(pairs), names, latest=True)
-
-
 def post_figures(ctx: Context, posts: pd.DataFrame) -> pd.DataFrame:
     """Owner-level figures of the given posts (see ``services.post_owner_figures``)."""
-    pairs = tuple(zip(posts["platform"], posts["post_id"], strict=True))
-    metrics = _post_metrics(ctx.settings.database_url, ctx.tz, ctx.fingerprint, pairs)
-    return svc.post_owner_figures(posts, metrics)
+    names = {m for ms in svc.POST_FIGURES.values() for m in ms}
+    return svc.post_owner_figures(posts, ctx.post_owner_metrics(posts, names))
 
 
 def load(ctx: Context, start: dt.date, end: dt.date) -> ServiceData:
@@ -88,11 +67,6 @@ def load(ctx: Context, start: dt.date, end: dt.date) -> ServiceData:
         daily[daily["service_id"].isin(ids)].reset_index(drop=True),
         questions[questions["service_id"].isin(ids)].reset_index(drop=True),
     )
-
-
-def owner_metrics(ctx: Context, start: dt.date, end: dt.date) -> pd.DataFrame:
-    ids = tuple(int(i) for i in ctx.accounts["id"])
-    return _owner_metrics(ctx.settings.database_url, ctx.tz, ctx.fingerprint, ids, start, end)
 
 
 # -- words and numbers ------------------------------------------------------------------
@@ -214,11 +188,7 @@ def overview_services(ctx: Context) -> None:
     shown = table.head(8)  # beyond a handful, the services page lists them all
     for column, row in zip(st.columns(len(shown)), shown.itertuples(), strict=True):
         with column:
-            st.markdown(
-                f"<div style='border-top:4px solid {ctx.colors.get(row.library_id, '#777')};"
-                "margin-bottom:4px'></div>",
-                unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
-            )
+            library_rule(ctx.colors.get(row.library_id, "#777777"))
             st.caption(f"{ctx.labels.get(row.library_id, row.library_id)} · {row.name}")
             st.metric(
                 t("svc_questions"),

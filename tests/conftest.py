@@ -55,6 +55,19 @@ def pg_url() -> str:
     return PG_URL
 
 
+@pytest.fixture(scope="module")
+def browser(server):
+    """Headless Chromium for the browser test module's own ``server`` fixture."""
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture
 def api(request):
     """The loopback YouTube server; its key is the test module's ``KEY``."""

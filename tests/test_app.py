@@ -849,3 +849,24 @@ def test_every_page_states_its_period_and_the_command_as_the_readme_gives_it(tmp
         assert not at.exception
         assert any(c.value.startswith("Periode ") for c in at.main.caption), page
     assert "`.venv/bin/python -m collectors refresh`" in at.info[-1].value  # no run yet
+
+
+def test_the_library_rule_takes_a_colour_and_nothing_else():
+    """The pages' only HTML: a line in the library's colour. Whatever else is passed as a
+    colour is drawn grey, so no text reaches the HTML."""
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from dashboard.app import library_rule
+
+        library_rule("#1b7f3b", width=6)
+        library_rule("red;background:url(x)'><img src=x onerror=alert(1)>")
+        library_rule("#abc", above=True)
+
+    at = AppTest.from_function(page).run()
+    shown = [m.value for m in at.markdown]
+    assert shown == [
+        "<div style='border-top:6px solid #1b7f3b;margin-bottom:4px'></div>",
+        "<div style='border-top:4px solid #777777;margin-bottom:4px'></div>",
+        "<div style='border-top:4px solid #abc;margin-top:12px'></div>",
+    ]

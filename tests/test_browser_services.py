@@ -5,16 +5,11 @@ an imported chat export. Screenshots go to tests/artifacts/.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 
+from benchmarks.browser import serve
 from tests.importing import FIXTURES, fixture, studio_zip
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port, _require_browser
+from tests.test_browser import ARTIFACTS, _require_browser
 from tests.test_uploads import app_store
 
 pytestmark = pytest.mark.browser
@@ -34,43 +29,8 @@ def server(tmp_path_factory):
     _require_browser()
     tmp = tmp_path_factory.mktemp("browser_services")
     url = app_store(tmp)
-    port = _free_port()
-    env = dict(os.environ, JEJARING_DATABASE_URL=url, JEJARING_CONFIG=str(tmp / "jejaring.toml"))
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port",
-         str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + (proc.stdout.read() if proc.stdout else ""))
-    yield base
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with serve(url, tmp / "jejaring.toml") as running:
+        yield running.base
 
 
 def _finished(page, charts: int) -> None:

@@ -536,7 +536,8 @@ def test_module_command_runs_without_a_traceback(env, tmp_path):
 
 
 def test_chromium_prints_the_html_on_a4_with_the_head_on_every_page(demo_url, tmp_path):
-    from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _require_browser
+    from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.test_browser import ARTIFACTS, _require_browser
 
     _require_browser()
     from playwright.sync_api import sync_playwright

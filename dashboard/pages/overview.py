@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import i18n
-from dashboard.app import MAX_CARDS, context, still
+from dashboard.app import MAX_CARDS, context, library_rule, still
 from dashboard.insight_panels import breakouts_card
 from dashboard.metrics import ALL
 from dashboard.owner_panels import overview_reach
@@ -59,11 +59,7 @@ def short(change: str | None) -> str | None:
 
 
 def library_header(library_id: str) -> None:
-    st.markdown(
-        f"<div style='border-top:6px solid {ctx.colors.get(library_id, '#777')};"
-        "margin-bottom:4px'></div>",
-        unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
-    )
+    library_rule(ctx.colors.get(library_id, "#777777"), width=6)
     st.subheader(ctx.labels.get(library_id, library_id), anchor=False)
 
 

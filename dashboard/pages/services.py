@@ -5,13 +5,12 @@ import streamlit as st
 
 from dashboard import i18n
 from dashboard import services as svc
-from dashboard.app import context
+from dashboard.app import context, library_rule
 from dashboard.metrics import in_period
 from dashboard.service_charts import busy_heatmap, questions_per_day
 from dashboard.service_panels import (
     days_table,
     load,
-    owner_metrics,
     period_window,
     post_figures,
     post_figures_table,
@@ -57,16 +56,13 @@ social = ctx.overview()  # the period's KPIs (summed by the database)
 connected = ctx.connected()
 owned = connected.load(ctx.period.start, ctx.period.end, detail="all").posts
 owned_posts = post_figures(ctx, in_period(owned, ctx.period))
-owner = svc.owner_figures(owner_metrics(ctx, ctx.period.start, ctx.period.end), ctx.accounts,
+owner = svc.owner_figures(ctx.owner_metrics(ctx.period.start, ctx.period.end), ctx.accounts,
                           ctx.period)  # fmt: skip
 
 vs = " " + t("vs_previous")
 for row in table.itertuples():
-    color = ctx.colors.get(row.library_id, "#777")
-    st.markdown(
-        f"<div style='border-top:6px solid {color};margin-top:12px'></div>",
-        unsafe_allow_html=True,  # colour only: validated '#rrggbb' from config
-    )
+    color = ctx.colors.get(row.library_id, "#777777")
+    library_rule(color, width=6, above=True)
     st.subheader(f"{ctx.labels.get(row.library_id, row.library_id)} · {row.name}", anchor=False)
     if not row.days:
         st.info(t("services_no_data"))
